@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The native binary trace format; traces/FORMAT.md is its specification.
+ * Accesses take one tag byte, plus a zigzag LEB128 address delta unless an
+ * instruction follows straight on from the previous one.
+ */
+#include <string.h>
+
+#include "trace_impl.h"
+
+enum {
+	TAG_DATA = 0x80,   /* 0x80..0xbf: kind<<4 | log2(size) */
+	TAG_ACCESS = 0xc0, /* generic access */
+	TAG_SWITCH = 0xe0,
+	TAG_SEGMENT,
+	TAG_MMAP,
+	TAG_MUNMAP,
+	TAG_MPROTECT,
+	TAG_BRK,
+	TAG_MREMAP,
+	TAG_CLONE,
+	TAG_EXIT,
+	TAG_FILE,
+	TAG_END = 0xff,
+};
+#define TAG_IJUMP 0x40 /* 0x40..0x7f: size | 0x40, then delta */
+#define MAX_EVENT_BYTES (1 + 7 * 10)
+
+/* ---- decoding ---- */
+
+struct cursor {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t get_u(struct cursor *c)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (c->p >= c->end) {
+			c->bad = true;
+			return 0;
+		}
+		uint8_t b = *c->p++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	c->bad = true;
+	return 0;
+}
+
+static uint64_t get_s(struct cursor *c)
+{
+	uint64_t z = get_u(c);
+
+	return (z >> 1) ^ -(z & 1);
+}
+
+static uint32_t get_u32(struct cursor *c, struct trace_reader *r, const char *what)
+{
+	uint64_t v = get_u(c);
+
+	if (v > UINT32_MAX && !c->bad) {
+		trace_fail(r, "%s %llu out of range", what, (unsigned long long)v);
+		c->bad = true;
+	}
+	return (uint32_t)v;
+}
+
+static int decode_event(struct trace_reader *r, struct cursor *c, uint8_t tag,
+			struct trace_rec *o)
+{
+	o->tid = r->tid;
+	switch (tag) {
+	case TAG_ACCESS: {
+		uint64_t kind = get_u(c);
+
+		o->size = (uint16_t)get_u(c);
+		if (kind > TR_MODIFY || o->size == 0) {
+			trace_fail(r, "bad access kind %llu or size 0",
+				   (unsigned long long)kind);
+			return -1;
+		}
+		o->type = (uint8_t)kind;
+		if (kind == TR_INSTR) {
+			o->addr = r->prev_iend + get_s(c);
+			r->prev_iend = o->addr + o->size;
+		} else {
+			o->addr = r->prev_daddr + get_s(c);
+			r->prev_daddr = o->addr;
+		}
+		break;
+	}
+	case TAG_SWITCH:
+		o->type = TR_SWITCH;
+		o->tid = r->tid = get_u32(c, r, "thread id");
+		break;
+	case TAG_SEGMENT:
+	case TAG_MMAP:
+		o->type = tag == TAG_SEGMENT ? TR_SEGMENT : TR_MMAP;
+		o->addr = get_u(c);
+		o->len = get_u(c);
+		o->map.prot = get_u32(c, r, "prot");
+		o->map.flags = get_u32(c, r, "flags");
+		o->map.kind = (uint8_t)get_u(c);
+		o->map.file = get_u32(c, r, "file id");
+		o->map.offset = get_u(c);
+		if (o->type == TR_SEGMENT && o->map.kind >= SEG_NR_KINDS && !c->bad) {
+			trace_fail(r, "segment kind %u unknown", o->map.kind);
+			return -1;
+		}
+		break;
+	case TAG_MUNMAP:
+	case TAG_MPROTECT:
+		o->type = tag == TAG_MUNMAP ? TR_MUNMAP : TR_MPROTECT;
+		o->addr = get_u(c);
+		o->len = get_u(c);
+		if (tag == TAG_MPROTECT)
+			o->map.prot = get_u32(c, r, "prot");
+		break;
+	case TAG_BRK:
+		o->type = TR_BRK;
+		o->addr = get_u(c);
+		break;
+	case TAG_MREMAP:
+		o->type = TR_MREMAP;
+		o->addr = get_u(c);
+		o->len = get_u(c);
+		o->remap.addr = get_u(c);
+		o->remap.len = get_u(c);
+		o->remap.flags = get_u32(c, r, "flags");
+		break;
+	case TAG_CLONE:
+		o->type = TR_CLONE;
+		o->clone.child = get_u32(c, r, "thread id");
+		o->clone.flags = get_u(c);
+		break;
+	case TAG_EXIT:
+		o->type = TR_EXIT;
+		o->tid = get_u32(c, r, "thread id");
+		o->exit.group = get_u(c) != 0;
+		break;
+	case TAG_FILE: {
+		o->type = TR_FILE;
+		o->file.id = get_u32(c, r, "file id");
+		uint64_t n = get_u(c);
+
+		if (c->bad)
+			break;
+		if (n > TRACE_MAX_PATH || n > (uint64_t)(c->end - c->p)) {
+			trace_fail(r, "file name of %llu bytes is too long or truncated",
+				   (unsigned long long)n);
+			return -1;
+		}
+		if (trace_set_file(r, o->file.id, (const char *)c->p, n))
+			return -1;
+		o->file.path = r->files[o->file.id];
+		c->p += n;
+		break;
+	}
+	default:
+		trace_fail(r, "unknown record tag 0x%02x", tag);
+		return -1;
+	}
+	if (c->bad) {
+		trace_fail(r, "%s record truncated or malformed",
+			   trace_type_names[o->type]);
+		return -1;
+	}
+	return 0;
+}
+
+static int decode_end(struct trace_reader *r, struct cursor *c)
+{
+	uint64_t count = get_u(c);
+
+	if (c->bad) {
+		trace_fail(r, "end record truncated");
+		return -1;
+	}
+	if (count != r->nrec) {
+		trace_fail(r, "end record counts %llu records, the file holds %llu",
+			   (unsigned long long)count, (unsigned long long)r->nrec);
+		return -1;
+	}
+	r->ended = true;
+	return 0;
+}
+
+/* The three compact access forms; returns false if the tag or data is bad. */
+static inline bool decode_access(struct trace_reader *r, struct cursor *c, uint8_t tag,
+				 struct trace_rec *o)
+{
+	o->tid = r->tid;
+	if (tag < TAG_IJUMP) {
+		o->type = TR_INSTR;
+		o->size = tag;
+		o->addr = r->prev_iend;
+		r->prev_iend += tag;
+		return tag != 0;
+	}
+	if (tag < TAG_DATA) {
+		o->type = TR_INSTR;
+		o->size = tag & 0x3f;
+		o->addr = r->prev_iend + get_s(c);
+		r->prev_iend = o->addr + o->size;
+		return o->size != 0 && !c->bad;
+	}
+	unsigned kind = (tag >> 4) & 3, lg = tag & 15;
+
+	o->type = (uint8_t)(TR_LOAD + kind);
+	o->size = (uint16_t)(1u << (lg & 15));
+	o->addr = r->prev_daddr + get_s(c);
+	r->prev_daddr = o->addr;
+	return kind != 3 && lg <= 9 && !c->bad;
+}
+
+size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && !r->ended) {
+		/* Events can be long (file names); accesses need at most 11 bytes. */
+		if (trace_fill(r, MAX_EVENT_BYTES + TRACE_MAX_PATH))
+			return 0;
+		if (r->pos == r->len) {
+			trace_fail(r, "truncated: the trace ends without its end record");
+			return 0;
+		}
+		struct cursor c = { r->buf + r->pos, r->buf + r->len, false };
+		const uint8_t *safe = r->len - r->pos > 11 ? c.end - 11 : c.p;
+
+		/* Fast path: accesses while the buffer surely holds a whole one. */
+		while (n < max && c.p < safe && *c.p < TAG_ACCESS) {
+			const uint8_t *at = c.p;
+			uint8_t tag = *c.p++;
+
+			if (!decode_access(r, &c, tag, &out[n])) {
+				c.p = at; /* report it below, the careful way */
+				break;
+			}
+			n++;
+			r->nrec++;
+		}
+		r->pos = (size_t)(c.p - r->buf);
+		if (n == max ||
+		    (!r->eof && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
+			continue; /* done, or refill first */
+		/* One record the careful way: an event, a bad access, or the tail. */
+		uint8_t tag = *c.p++;
+
+		if (tag == TAG_END) {
+			if (decode_end(r, &c))
+				return 0;
+		} else if (tag < TAG_ACCESS) {
+			if (!decode_access(r, &c, tag, &out[n])) {
+				trace_fail(r, "access record (tag 0x%02x) truncated or malformed",
+					   tag);
+				return 0;
+			}
+			n++;
+			r->nrec++;
+		} else {
+			if (decode_event(r, &c, tag, &out[n]))
+				return 0;
+			n++;
+			r->nrec++;
+		}
+		r->pos = (size_t)(c.p - r->buf);
+	}
+	if (r->ended) {
+		/* Nothing may follow the end record. */
+		if (trace_fill(r, 1))
+			return 0;
+		if (r->pos != r->len) {
+			trace_fail(r, "data after the end record");
+			return 0;
+		}
+	}
+	return n;
+}
+
+/* ---- encoding ---- */
+
+static uint8_t *put_u(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static uint8_t *put_s(uint8_t *p, int64_t v)
+{
+	return put_u(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+int native_write_header(struct trace_writer *w)
+{
+	uint8_t h[NATIVE_HEADER] = { 0 };
+
+	memcpy(h, NATIVE_MAGIC, 8);
+	h[8] = NATIVE_VERSION & 0xff;
+	h[9] = NATIVE_VERSION >> 8;
+	memcpy(w->buf, h, sizeof(h));
+	w->len = sizeof(h);
+	return 0;
+}
+
+static int log2_size(unsigned size)
+{
+	for (int lg = 0; lg <= 9; lg++)
+		if (size == 1u << lg)
+			return lg;
+	return -1;
+}
+
+static uint8_t *encode_access(struct trace_writer *w, uint8_t *p, const struct trace_rec *r)
+{
+	if (r->type == TR_INSTR && r->size < 0x40) {
+		if (r->addr == w->prev_iend) {
+			*p++ = (uint8_t)r->size;
+		} else {
+			*p++ = (uint8_t)(TAG_IJUMP | r->size);
+			p = put_s(p, (int64_t)(r->addr - w->prev_iend));
+		}
+		w->prev_iend = r->addr + r->size;
+		return p;
+	}
+	int lg = log2_size(r->size);
+
+	if (r->type != TR_INSTR && lg >= 0) {
+		*p++ = (uint8_t)(TAG_DATA | (r->type - TR_LOAD) << 4 | lg);
+		p = put_s(p, (int64_t)(r->addr - w->prev_daddr));
+		w->prev_daddr = r->addr;
+		return p;
+	}
+	*p++ = TAG_ACCESS;
+	p = put_u(p, r->type);
+	p = put_u(p, r->size);
+	if (r->type == TR_INSTR) {
+		p = put_s(p, (int64_t)(r->addr - w->prev_iend));
+		w->prev_iend = r->addr + r->size;
+	} else {
+		p = put_s(p, (int64_t)(r->addr - w->prev_daddr));
+		w->prev_daddr = r->addr;
+	}
+	return p;
+}
+
+int native_write(struct trace_writer *w, const struct trace_rec *r)
+{
+	size_t room = MAX_EVENT_BYTES + 16 + TRACE_MAX_PATH;
+
+	if (trace_flush(w, 2 * room))
+		return -1;
+	uint8_t *p = w->buf + w->len;
+
+	if (r->type != TR_SWITCH && r->type != TR_EXIT && r->tid != w->tid) {
+		/* The record belongs to another thread: switch to it first. */
+		*p++ = TAG_SWITCH;
+		p = put_u(p, r->tid);
+		w->tid = r->tid;
+		w->nrec++;
+	}
+	switch (r->type) {
+	case TR_INSTR:
+	case TR_LOAD:
+	case TR_STORE:
+	case TR_MODIFY:
+		if (r->size == 0)
+			return -1;
+		p = encode_access(w, p, r);
+		break;
+	case TR_SWITCH:
+		*p++ = TAG_SWITCH;
+		p = put_u(p, r->tid);
+		w->tid = r->tid;
+		break;
+	case TR_SEGMENT:
+	case TR_MMAP:
+		*p++ = r->type == TR_SEGMENT ? TAG_SEGMENT : TAG_MMAP;
+		p = put_u(p, r->addr);
+		p = put_u(p, r->len);
+		p = put_u(p, r->map.prot);
+		p = put_u(p, r->map.flags);
+		p = put_u(p, r->map.kind);
+		p = put_u(p, r->map.file);
+		p = put_u(p, r->map.offset);
+		break;
+	case TR_MUNMAP:
+	case TR_MPROTECT:
+		*p++ = r->type == TR_MUNMAP ? TAG_MUNMAP : TAG_MPROTECT;
+		p = put_u(p, r->addr);
+		p = put_u(p, r->len);
+		if (r->type == TR_MPROTECT)
+			p = put_u(p, r->map.prot);
+		break;
+	case TR_BRK:
+		*p++ = TAG_BRK;
+		p = put_u(p, r->addr);
+		break;
+	case TR_MREMAP:
+		*p++ = TAG_MREMAP;
+		p = put_u(p, r->addr);
+		p = put_u(p, r->len);
+		p = put_u(p, r->remap.addr);
+		p = put_u(p, r->remap.len);
+		p = put_u(p, r->remap.flags);
+		break;
+	case TR_CLONE:
+		*p++ = TAG_CLONE;
+		p = put_u(p, r->clone.child);
+		p = put_u(p, r->clone.flags);
+		break;
+	case TR_EXIT:
+		*p++ = TAG_EXIT;
+		p = put_u(p, r->tid);
+		p = put_u(p, r->exit.group);
+		break;
+	case TR_FILE: {
+		size_t n = strlen(r->file.path);
+
+		if (n > TRACE_MAX_PATH || r->file.id == 0)
+			return -1;
+		*p++ = TAG_FILE;
+		p = put_u(p, r->file.id);
+		p = put_u(p, n);
+		memcpy(p, r->file.path, n);
+		p += n;
+		break;
+	}
+	default:
+		return -1;
+	}
+	w->len = (size_t)(p - w->buf);
+	w->nrec++;
+	return 0;
+}
+
+int native_write_end(struct trace_writer *w)
+{
+	if (trace_flush(w, 16))
+		return -1;
+	uint8_t *p = w->buf + w->len;
+
+	*p++ = TAG_END;
+	p = put_u(p, w->nrec);
+	w->len = (size_t)(p - w->buf);
+	return 0;
+}
