@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char config_help[] =
+	"  cores          cores the trace's threads run on (thread t on core (t-1) %% cores)\n"
+	"  seed           seed of the random replacement policy\n"
+	"  l1i.entries    L1 instruction TLB entries (likewise l1d.*, and l2.* for the\n"
+	"                 unified L2 TLB; l2.entries=0 removes the L2 TLB)\n"
+	"  l1i.ways       associativity; ways = entries is fully associative\n"
+	"  l1i.policy     replacement: lru, plru (tree), fifo, random\n"
+	"  l1i.latency    cycles of a lookup\n"
+	"  walk.latency   cycles of a page walk (--os none)\n"
+	"  page_size      4k, 2m or 1g: pages of the identity map (--os none)\n"
+	"  os             none\n"
+	"  backend        model\n";
+
+/*
+ * Defaults after Arm's Cortex-A76: 48-entry fully associative L1 TLBs and a
+ * 1280-entry 5-way L2 TLB.
+ */
+void config_defaults(struct sim_config *c)
+{
+	*c = (struct sim_config){
+		.cores = 1,
+		.seed = 1,
+		.l1i = { 48, 48, POLICY_LRU, 1 },
+		.l1d = { 48, 48, POLICY_LRU, 1 },
+		.l2 = { 1280, 5, POLICY_LRU, 6 },
+		.walk_latency = 40,
+		.page_level = LEVEL_4K,
+		.os = OS_NONE,
+		.backend = BACKEND_MODEL,
+	};
+}
+
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end || *out > max ? -1 : 0;
+}
+
+static int set_tlb(struct tlb_geometry *g, const char *field, const char *value,
+		   char *err, size_t errlen, const char *key)
+{
+	uint64_t v;
+
+	if (!strcmp(field, "policy")) {
+		if (tlb_policy_parse(value, &g->policy) == 0)
+			return 0;
+		snprintf(err, errlen, "%s: unknown policy '%s' (lru, plru, fifo, random)",
+			 key, value);
+		return -1;
+	}
+	unsigned *dst = !strcmp(field, "entries") ? &g->entries
+			: !strcmp(field, "ways")  ? &g->ways
+			: !strcmp(field, "latency") ? &g->latency
+						     : NULL;
+	if (!dst) {
+		snprintf(err, errlen, "unknown key '%s'", key);
+		return -1;
+	}
+	if (parse_uint(value, 1u << 20, &v)) {
+		snprintf(err, errlen, "%s: '%s' is not a number from 0 to %u", key, value,
+			 1u << 20);
+		return -1;
+	}
+	*dst = (unsigned)v;
+	return 0;
+}
+
+int config_set(struct sim_config *c, const char *key, const char *value, char *err,
+	       size_t errlen)
+{
+	uint64_t v;
+
+	if (!strncmp(key, "l1i.", 4))
+		return set_tlb(&c->l1i, key + 4, value, err, errlen, key);
+	if (!strncmp(key, "l1d.", 4))
+		return set_tlb(&c->l1d, key + 4, value, err, errlen, key);
+	if (!strncmp(key, "l2.", 3))
+		return set_tlb(&c->l2, key + 3, value, err, errlen, key);
+	if (!strcmp(key, "cores")) {
+		if (parse_uint(value, MAX_CORES, &v) || v == 0) {
+			snprintf(err, errlen, "cores: '%s' is not a number from 1 to %d", value,
+				 MAX_CORES);
+			return -1;
+		}
+		c->cores = (unsigned)v;
+		return 0;
+	}
+	if (!strcmp(key, "seed")) {
+		if (parse_uint(value, UINT64_MAX, &v)) {
+			snprintf(err, errlen, "seed: '%s' is not a number", value);
+			return -1;
+		}
+		c->seed = v;
+		return 0;
+	}
+	if (!strcmp(key, "walk.latency")) {
+		if (parse_uint(value, 1u << 20, &v)) {
+			snprintf(err, errlen, "walk.latency: '%s' is not a number", value);
+			return -1;
+		}
+		c->walk_latency = (unsigned)v;
+		return 0;
+	}
+	if (!strcmp(key, "page_size")) {
+		if (!strcmp(value, "4k"))
+			c->page_level = LEVEL_4K;
+		else if (!strcmp(value, "2m"))
+			c->page_level = LEVEL_2M;
+		else if (!strcmp(value, "1g"))
+			c->page_level = LEVEL_1G;
+		else {
+			snprintf(err, errlen, "page_size: '%s' is not 4k, 2m or 1g", value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "os")) {
+		if (strcmp(value, "none")) {
+			snprintf(err, errlen,
+				 "os: '%s' is not available; this build models --os none", value);
+			return -1;
+		}
+		c->os = OS_NONE;
+		return 0;
+	}
+	if (!strcmp(key, "backend")) {
+		if (strcmp(value, "model")) {
+			snprintf(err, errlen,
+				 "backend: '%s' is not available; this build has --backend model",
+				 value);
+			return -1;
+		}
+		c->backend = BACKEND_MODEL;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key '%s'", key);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = 0;
+	return s;
+}
+
+int config_load(struct sim_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], msg[256];
+	unsigned lineno = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%u: line too long", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		char *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = 0;
+		char *s = trim(line);
+
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+
+		if (!eq) {
+			snprintf(err, errlen, "%s:%u: expected 'key = value', got '%s'", path,
+				 lineno, s);
+			fclose(f);
+			return -1;
+		}
+		*eq = 0;
+		if (config_set(c, trim(s), trim(eq + 1), msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int config_check(const struct sim_config *c, char *err, size_t errlen)
+{
+	const struct {
+		const char *name;
+		const struct tlb_geometry *g;
+	} t[] = { { "l1i", &c->l1i }, { "l1d", &c->l1d }, { "l2", &c->l2 } };
+
+	for (int i = 0; i < 3; i++) {
+		const char *why = tlb_geometry_error(t[i].g);
+
+		if (i < 2 && t[i].g->entries == 0)
+			why = "an L1 TLB needs at least one entry";
+		if (why) {
+			snprintf(err, errlen, "%s (%u entries, %u ways): %s", t[i].name,
+				 t[i].g->entries, t[i].g->ways, why);
+			return -1;
+		}
+	}
+	return 0;
+}

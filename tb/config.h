@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Simulation configuration: `key = value` settings from files and -s. */
+#ifndef MMUSIM_CONFIG_H
+#define MMUSIM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlb.h"
+
+#define MAX_CORES 64
+
+enum os_mode { OS_NONE };
+enum backend { BACKEND_MODEL };
+
+struct sim_config {
+	unsigned cores;
+	uint64_t seed;
+	struct tlb_geometry l1i, l1d, l2;
+	unsigned walk_latency; /* --os none: cycles of every page walk */
+	unsigned page_level;   /* --os none: size of the identity pages */
+	enum os_mode os;
+	enum backend backend;
+};
+
+void config_defaults(struct sim_config *c);
+/* Applies one setting; on error returns -1 with a message in err. */
+int config_set(struct sim_config *c, const char *key, const char *value, char *err,
+	       size_t errlen);
+/* Applies a file of `key = value` lines ('#' comments). */
+int config_load(struct sim_config *c, const char *path, char *err, size_t errlen);
+/* Checks the whole configuration once every setting is in. */
+int config_check(const struct sim_config *c, char *err, size_t errlen);
+/* The keys, for --help. */
+extern const char config_help[];
+
+#endif

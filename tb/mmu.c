@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#include "mmu.h"
+
+#include <string.h>
+
+int mmu_init(struct mmu *m, const struct sim_config *cfg, walk_fn walk, void *ctx)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	m->walk = walk;
+	m->walk_ctx = ctx;
+	for (unsigned c = 0; c < cfg->cores; c++) {
+		/* every TLB gets its own random stream, fixed by the seed */
+		uint64_t seed = cfg->seed * 0x100 + c * 4;
+
+		if (tlb_init(&m->core[c].l1i, &cfg->l1i, seed + 1) ||
+		    tlb_init(&m->core[c].l1d, &cfg->l1d, seed + 2) ||
+		    tlb_init(&m->core[c].l2, &cfg->l2, seed + 3)) {
+			mmu_free(m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void mmu_free(struct mmu *m)
+{
+	for (unsigned c = 0; c < MAX_CORES; c++) {
+		tlb_free(&m->core[c].l1i);
+		tlb_free(&m->core[c].l1d);
+		tlb_free(&m->core[c].l2);
+	}
+}
+
+unsigned identity_walk(void *ctx, unsigned core, uint64_t va, uint16_t asid,
+		       struct translation *out)
+{
+	const struct sim_config *cfg = ctx;
+	uint64_t size = 1ULL << level_shift((enum page_level)cfg->page_level);
+
+	(void)core;
+	*out = (struct translation){
+		.va_base = va & ~(size - 1),
+		.pa_base = va & ~(size - 1),
+		.level = (uint8_t)cfg->page_level,
+		.asid = asid,
+	};
+	return cfg->walk_latency;
+}
+
+/* Bytes from va to the end of the page or block of t. */
+static uint64_t covered_end(const struct translation *t)
+{
+	return t->va_base + (1ULL << level_shift((enum page_level)t->level)) - 1;
+}
+
+/*
+ * Looks one page up in L1 and, on a miss, in L2 and then the walker.
+ * Returns the last VA the translation covers; sets *l1_miss / *l2_miss.
+ */
+static uint64_t translate_page(struct mmu *m, struct mmu_core *c, struct tlb *l1,
+			       uint64_t va, uint16_t asid, bool *l1_miss, bool *l2_miss,
+			       unsigned core)
+{
+	const struct tlb_entry *e = tlb_lookup(l1, va, asid);
+	struct translation t;
+
+	c->st.translation_cycles += l1->geo.latency;
+	if (e)
+		return covered_end(&e->t);
+	*l1_miss = true;
+	if (c->l2.geo.entries) {
+		c->st.translation_cycles += c->l2.geo.latency;
+		e = tlb_lookup(&c->l2, va, asid);
+		if (e) {
+			t = e->t;
+			tlb_fill(l1, &t);
+			return covered_end(&t);
+		}
+		*l2_miss = true;
+	}
+	unsigned cycles = m->walk(m->walk_ctx, core, va, asid, &t);
+
+	c->st.walks++;
+	c->st.walk_cycles += cycles;
+	c->st.translation_cycles += cycles;
+	tlb_fill(&c->l2, &t);
+	tlb_fill(l1, &t);
+	return covered_end(&t);
+}
+
+void mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
+		uint16_t asid)
+{
+	struct mmu_core *c = &m->core[core];
+	bool instr = type == TR_INSTR;
+	struct tlb *l1 = instr ? &c->l1i : &c->l1d;
+	struct level_stats *ls = instr ? &c->st.l1i : &c->st.l1d;
+	bool l1_miss = false, l2_miss = false;
+	uint64_t last = va + size - 1;
+
+	if (instr)
+		c->st.instructions++;
+	else
+		c->st.data_accesses++;
+	ls->accesses++;
+	uint64_t end = translate_page(m, c, l1, va, asid, &l1_miss, &l2_miss, core);
+
+	if (last > end && last >= va) /* the bytes run into the next page */
+		translate_page(m, c, l1, end + 1, asid, &l1_miss, &l2_miss, core);
+	if (!l1_miss)
+		return;
+	ls->misses++;
+	if (c->l2.geo.entries) {
+		c->st.l2.accesses++;
+		c->st.l2.misses += l2_miss;
+	}
+}
+
+static void tlbi_core(struct mmu_core *c, const struct tlbi_target *t, enum tlbi_op op)
+{
+	c->st.tlbi[op]++;
+	c->st.tlbi_entries += tlb_invalidate(&c->l1i, t) + tlb_invalidate(&c->l1d, t) +
+			      tlb_invalidate(&c->l2, t);
+}
+
+void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op)
+{
+	struct tlbi_target t;
+
+	tlbi_decode(op, &t);
+	if (!op->shareable) {
+		tlbi_core(&m->core[core], &t, op->op);
+		return;
+	}
+	for (unsigned c = 0; c < m->cfg.cores; c++)
+		tlbi_core(&m->core[c], &t, op->op);
+}
+
+static void add_level(struct level_stats *a, const struct level_stats *b)
+{
+	a->accesses += b->accesses;
+	a->misses += b->misses;
+}
+
+void mmu_totals(const struct mmu *m, struct core_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < m->cfg.cores; i++) {
+		const struct core_stats *s = &m->core[i].st;
+
+		add_level(&sum->l1i, &s->l1i);
+		add_level(&sum->l1d, &s->l1d);
+		add_level(&sum->l2, &s->l2);
+		sum->instructions += s->instructions;
+		sum->data_accesses += s->data_accesses;
+		sum->walks += s->walks;
+		sum->walk_cycles += s->walk_cycles;
+		sum->translation_cycles += s->translation_cycles;
+		sum->tlbi_entries += s->tlbi_entries;
+		for (int k = 0; k < TLBI_NR_OPS; k++)
+			sum->tlbi[k] += s->tlbi[k];
+	}
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The golden model of the TLB hierarchy: per core an L1 I-TLB, an L1 D-TLB
+ * and a unified L2 TLB, with the counting convention of Valgrind's
+ * cachegrind so results can be checked against it:
+ *  - one trace record is one access; an access whose bytes span two pages
+ *    looks both up and counts one miss if either missed;
+ *  - the L2 TLB is looked up for each page that missed in L1, and counts one
+ *    access (and at most one miss) per record that missed in L1;
+ *  - a modify counts once, as a data access;
+ *  - every page that misses the last TLB is walked.
+ */
+#ifndef MMUSIM_MMU_H
+#define MMUSIM_MMU_H
+
+#include "../traces/trace.h"
+#include "config.h"
+#include "tlb.h"
+
+struct level_stats {
+	uint64_t accesses, misses;
+};
+
+struct core_stats {
+	struct level_stats l1i, l1d, l2;
+	uint64_t instructions, data_accesses;
+	uint64_t walks, walk_cycles;
+	uint64_t translation_cycles; /* every lookup, L2 probe and walk */
+	uint64_t tlbi[TLBI_NR_OPS];
+	uint64_t tlbi_entries; /* entries the TLBIs removed */
+};
+
+/* Produces the translation of a missing page; returns the walk's cycles. */
+typedef unsigned (*walk_fn)(void *ctx, unsigned core, uint64_t va, uint16_t asid,
+			    struct translation *out);
+
+struct mmu_core {
+	struct tlb l1i, l1d, l2;
+	struct core_stats st;
+};
+
+struct mmu {
+	struct sim_config cfg;
+	struct mmu_core core[MAX_CORES];
+	walk_fn walk;
+	void *walk_ctx;
+};
+
+int mmu_init(struct mmu *m, const struct sim_config *cfg, walk_fn walk, void *ctx);
+void mmu_free(struct mmu *m);
+
+/* Translates one access record on a core, filling the TLBs as it goes. */
+void mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
+		uint16_t asid);
+
+/* Applies a TLBI on one core, or on every core if it is Inner Shareable. */
+void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op);
+
+/* The walker of --os none: every VA maps to itself, a walk costs cfg cycles. */
+unsigned identity_walk(void *ctx, unsigned core, uint64_t va, uint16_t asid,
+		       struct translation *out);
+
+/* Sum of every core's statistics. */
+void mmu_totals(const struct mmu *m, struct core_stats *sum);
+
+#endif

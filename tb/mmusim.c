@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/* mmusim: replay a memory trace through a modelled MMU and report TLB figures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../traces/trace.h"
+#include "../traces/xio.h"
+#include "config.h"
+#include "mmu.h"
+#include "report.h"
+
+#define BATCH 4096
+#define MAX_SETS 256
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmusim TRACE [options]\n"
+		"\n"
+		"Replays TRACE (native, text or Valgrind lackey; plain, .gz or .zst)\n"
+		"through per-core L1 I/D TLBs and a unified L2 TLB and reports accesses,\n"
+		"misses, miss rates, MPKI, walks and walk cycles.\n"
+		"\n"
+		"options:\n"
+		"  --config FILE      settings, one 'key = value' a line ('#' comments)\n"
+		"  -s, --set KEY=VAL  one setting (after --config files, in order)\n"
+		"  --os none          every VA valid and mapped to itself\n"
+		"  --backend model    the C golden model\n"
+		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
+		"  -q, --quiet        no table\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"keys:\n%s",
+		config_help);
+}
+
+struct options {
+	const char *trace, *json;
+	const char *configs[16], *sets[MAX_SETS];
+	int nconfigs, nsets;
+	bool quiet;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = true;
+		} else if (!strcmp(a, "--config") || !strcmp(a, "--json") ||
+			   !strcmp(a, "-s") || !strcmp(a, "--set") || !strcmp(a, "--os") ||
+			   !strcmp(a, "--backend")) {
+			if (!val) {
+				fprintf(stderr, "mmusim: %s needs a value\n", a);
+				return -1;
+			}
+			i++;
+			if (!strcmp(a, "--config")) {
+				if (o->nconfigs == 16) {
+					fprintf(stderr, "mmusim: at most 16 --config files\n");
+					return -1;
+				}
+				o->configs[o->nconfigs++] = val;
+			} else if (!strcmp(a, "--json")) {
+				o->json = val;
+			} else {
+				if (o->nsets + 1 >= MAX_SETS) {
+					fprintf(stderr, "mmusim: too many settings\n");
+					return -1;
+				}
+				/* --os X and --backend X are settings like any other */
+				static char buf[MAX_SETS][64];
+
+				if (a[1] == '-' && (a[2] == 'o' || a[2] == 'b')) {
+					snprintf(buf[o->nsets], sizeof(buf[0]), "%s=%s", a + 2, val);
+					o->sets[o->nsets] = buf[o->nsets];
+					o->nsets++;
+				} else {
+					o->sets[o->nsets++] = val;
+				}
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "mmusim: unknown option '%s' (see --help)\n", a);
+			return -1;
+		} else if (o->trace) {
+			fprintf(stderr, "mmusim: one trace at a time ('%s' and '%s')\n", o->trace, a);
+			return -1;
+		} else {
+			o->trace = a;
+		}
+	}
+	if (!o->trace) {
+		fprintf(stderr, "mmusim: no trace given (see --help)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int build_config(const struct options *o, struct sim_config *cfg)
+{
+	char err[512];
+
+	config_defaults(cfg);
+	for (int i = 0; i < o->nconfigs; i++) {
+		if (config_load(cfg, o->configs[i], err, sizeof(err))) {
+			fprintf(stderr, "mmusim: %s\n", err);
+			return -1;
+		}
+	}
+	for (int i = 0; i < o->nsets; i++) {
+		char key[128];
+		const char *eq = strchr(o->sets[i], '=');
+
+		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof(key)) {
+			fprintf(stderr, "mmusim: --set wants KEY=VALUE, not '%s'\n", o->sets[i]);
+			return -1;
+		}
+		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
+		key[eq - o->sets[i]] = 0;
+		if (config_set(cfg, key, eq + 1, err, sizeof(err))) {
+			fprintf(stderr, "mmusim: --set %s: %s\n", o->sets[i], err);
+			return -1;
+		}
+	}
+	if (config_check(cfg, err, sizeof(err))) {
+		fprintf(stderr, "mmusim: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_json(const char *path, const struct mmu *m, const struct run_info *run)
+{
+	if (!strcmp(path, "-")) {
+		report_json(stdout, m, run);
+		return fflush(stdout) ? -1 : 0;
+	}
+	char *text = NULL, err[512];
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return -1;
+	report_json(mem, m, run);
+	fclose(mem);
+	struct xout *out = xout_create(path, 0, err, sizeof(err));
+
+	if (!out || xout_write(out, text, len) || xout_commit(out, err, sizeof(err))) {
+		if (out)
+			xout_abort(out);
+		fprintf(stderr, "mmusim: %s\n", err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct sim_config cfg;
+	char err[512];
+
+	if (parse_args(argc, argv, &o) || build_config(&o, &cfg))
+		return 2;
+	struct trace_reader *r = trace_open(o.trace, err, sizeof(err));
+
+	if (!r) {
+		fprintf(stderr, "mmusim: %s\n", err);
+		return 1;
+	}
+	static struct mmu m;
+
+	if (mmu_init(&m, &cfg, identity_walk, &m.cfg)) {
+		fprintf(stderr, "mmusim: out of memory for the TLBs\n");
+		trace_close(r);
+		return 1;
+	}
+	static struct trace_rec buf[BATCH];
+	struct run_info run = { .trace = o.trace,
+				.format = trace_format_names[trace_format(r)] };
+	double t0 = now();
+	size_t n;
+
+	while ((n = trace_read(r, buf, BATCH)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			const struct trace_rec *t = &buf[i];
+
+			if (!TR_IS_ACCESS(t->type)) {
+				run.events++; /* --os none: every VA stays valid */
+				continue;
+			}
+			unsigned core = (t->tid - 1) % cfg.cores;
+
+			mmu_access(&m, core, t->type, t->addr, t->size, 1);
+		}
+		run.records += n;
+	}
+	run.seconds = now() - t0;
+	int rc = 0;
+
+	if (trace_error(r)) {
+		fprintf(stderr, "mmusim: %s\n", trace_error(r));
+		rc = 1;
+	} else if (run.records == run.events) {
+		fprintf(stderr, "mmusim: %s: the trace holds no memory accesses\n", o.trace);
+		rc = 1;
+	} else {
+		if (o.json && write_json(o.json, &m, &run))
+			rc = 1;
+		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
+			report_table(stdout, &m, &run);
+	}
+	trace_close(r);
+	mmu_free(&m);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* mmusim's results: a table for people, JSON for scripts. */
+#ifndef MMUSIM_REPORT_H
+#define MMUSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "mmu.h"
+
+struct run_info {
+	const char *trace;
+	const char *format;
+	uint64_t records, events;
+	double seconds;
+};
+
+void report_table(FILE *f, const struct mmu *m, const struct run_info *run);
+void report_json(FILE *f, const struct mmu *m, const struct run_info *run);
+
+#endif
