@@ -139,7 +139,7 @@ static int cmd_convert(int argc, char **argv)
 
 struct info {
 	uint64_t by_type[TR_NR_TYPES];
-	uint64_t bytes[2]; /* instruction, data */
+	uint64_t crossing; /* accesses whose bytes span two pages */
 	uint32_t max_tid;
 	struct pageset pages, ipages, dpages, huge;
 };
@@ -173,6 +173,8 @@ static int cmd_info(int argc, char **argv)
 				continue;
 			uint64_t first = t->addr >> 12, last = (t->addr + t->size - 1) >> 12;
 
+			in.crossing += first != last;
+
 			for (uint64_t p = first; p <= last; p++) {
 				if (pageset_add(&in.pages, p) < 0 ||
 				    pageset_add(t->type == TR_INSTR ? &in.ipages : &in.dpages, p) < 0 ||
@@ -203,6 +205,7 @@ static int cmd_info(int argc, char **argv)
 	for (int t = TR_FILE; t < TR_NR_TYPES; t++)
 		printf("  %-12s %llu\n", trace_type_names[t], (unsigned long long)in.by_type[t]);
 	printf("threads        %u (highest id)\n", in.max_tid);
+	printf("page-crossing accesses %llu\n", (unsigned long long)in.crossing);
 	printf("pages touched  %zu (4 KiB): %zu instruction, %zu data\n", in.pages.count,
 	       in.ipages.count, in.dpages.count);
 	printf("footprint      %.1f KiB; %zu 2 MiB regions\n", in.pages.count * 4.0,

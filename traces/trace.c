@@ -172,6 +172,11 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 	}
 	size_t have = r->len - r->pos;
 
+	if (have < 8 && have > 0 && !memcmp(r->buf, NATIVE_MAGIC, have)) {
+		snprintf(err, errlen, "%s: truncated native header", path);
+		trace_close(r);
+		return NULL;
+	}
 	if (have >= 8 && !memcmp(r->buf, NATIVE_MAGIC, 8)) {
 		r->fmt = TRACE_NATIVE;
 		if (have < NATIVE_HEADER) {

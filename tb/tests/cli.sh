@@ -1,0 +1,171 @@
+#!/bin/sh
+# Command-line and end-to-end tests of mmusim and mmutrace. Expected figures
+# come from Valgrind's cachegrind, grep over raw logs, or hand counts, never
+# from mmusim itself. Prints cmocka-style "[       OK ]" / "[  FAILED  ]".
+# usage: cli.sh DIR   (DIR holds the tools to test)
+set -u
+dir=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sim=$dir/mmusim
+tr=$dir/mmutrace
+tmp=$(mktemp -d /tmp/mmusim-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+bundled=$top/traces/bundled
+export ASAN_OPTIONS=detect_leaks=1
+
+ok() { echo "[       OK ] $1"; }
+bad() { echo "[  FAILED  ] $1: $2"; }
+
+# check NAME COMMAND...: passes if the command exits 0
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi
+}
+
+# fails_with NAME EXPECTED-EXIT FRAGMENT COMMAND...: the command must exit
+# with that status and say FRAGMENT on stderr
+fails_with() {
+	name=$1 code=$2 frag=$3
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ $rc -ne "$code" ]; then
+		bad "$name" "exit $rc, wanted $code: $(head -c 300 "$tmp/err")"
+	elif ! grep -qF -- "$frag" "$tmp/err"; then
+		bad "$name" "stderr lacks '$frag': $(head -c 300 "$tmp/err")"
+	else
+		ok "$name"
+	fi
+}
+
+# fig JSON FIELD: one number from mmusim's JSON
+fig() { jq -r "$2" "$1"; }
+
+# vs_cachegrind NAME JSON TRACE "Ir I1mr Dr D1m LLr LLm": cachegrind also
+# looks up in LL the page of a page-crossing access that hit in L1, where
+# mmusim (as specified) looks up only the pages that missed; so LL misses
+# may differ by at most the number of page-crossing accesses. The rest must
+# be equal.
+vs_cachegrind() {
+	set -- "$1" "$2" "$3" $4
+	got=$(fig "$2" '[.l1i.accesses, .l1i.misses, .l1d.accesses, .l1d.misses, .l2.accesses, .l2.misses] | join(" ")')
+	cross=$("$tr" info "$3" | sed -n 's/^page-crossing accesses *//p')
+	set -- "$1" "$got" "$cross" "$4 $5 $6 $7 $8" "$9"
+	gl2=${2##* }
+	if [ "${2% *}" != "$4" ]; then
+		bad "$1" "mmusim '$2' cachegrind '$4 $5'"
+	elif [ $((gl2 - $5)) -gt "$3" ] || [ $(($5 - gl2)) -gt "$3" ]; then
+		bad "$1" "L2 misses $gl2 vs $5: more apart than the $3 page-crossing accesses"
+	else
+		ok "$1"
+	fi
+}
+
+# ---- usage and bad input ----
+check help "$sim" --help
+fails_with no_trace 2 "no trace given" "$sim"
+fails_with bad_option 2 "unknown option '--frob'" "$sim" x --frob
+fails_with bad_set 2 "unknown key 'l3.entries'" "$sim" x -s l3.entries=4
+fails_with bad_geometry 2 "the number of sets" "$sim" x -s l1d.entries=48 -s l1d.ways=16
+fails_with bad_policy 2 "unknown policy 'mru'" "$sim" x -s l2.policy=mru
+fails_with os_unavailable 2 "os: 'linux' is not available" "$sim" x --os linux
+printf 'cores = 2\nl1d.ways = three\n' > "$tmp/bad.cfg"
+fails_with bad_config_line 2 "bad.cfg:2: l1d.ways: 'three' is not a number" \
+	"$sim" x --config "$tmp/bad.cfg"
+fails_with missing_trace 1 "$tmp/nope.mmut: cannot open" "$sim" "$tmp/nope.mmut"
+printf 'mmutrace-text 1\nI 0x1000 4\nR 0x2000 eight\n' > "$tmp/bad.txt"
+fails_with malformed_text 1 "bad.txt: line 3: R: bad size 'eight'" "$sim" "$tmp/bad.txt"
+head -c 5000 "$bundled/sort.mmut.zst" > "$tmp/cut.mmut.zst"
+fails_with truncated_zstd 1 "truncated zstd stream" "$sim" "$tmp/cut.mmut.zst"
+printf 'hello\nworld\n' > "$tmp/notrace"
+fails_with no_accesses 1 "holds no memory accesses" "$sim" "$tmp/notrace"
+fails_with convert_not_lackey 1 "not a lackey log" "$tr" convert "$tmp/notrace" "$tmp/o.mmut"
+if [ -e "$tmp/o.mmut" ] || ls "$tmp"/o.mmut.tmp.* > /dev/null 2>&1; then
+	bad convert_leaves_nothing "output left behind"
+else ok convert_leaves_nothing; fi
+fails_with json_bad_dir 1 "cannot create" "$sim" "$bundled/sort.mmut.zst" -q \
+	--json "$tmp/no/such/dir/out.json"
+
+# ---- a hand-counted trace ----
+# 4 instructions on pages 0x400 and 0x401; data: page 0x7ff twice, then a
+# store straddling 0x7ff/0x800, a modify on 0x900. 2-entry L1s, no L2.
+cat > "$tmp/hand.txt" << 'T'
+mmutrace-text 1
+I 0x400000 4
+I 0x400ffe 4
+R 0x7ff000 8
+I 0x400004 4
+W 0x7ff010 8
+W 0x7ffffc 8
+M 0x900000 4
+I 0x401000 4
+T
+"$sim" "$tmp/hand.txt" -s l1i.entries=2 -s l1i.ways=2 -s l1d.entries=2 -s l1d.ways=2 \
+	-s l2.entries=0 --json "$tmp/hand.json" -q
+# I: 0x400 miss, 0x400+0x401 miss (0x401 new), 0x400 hit, 0x401 hit -> 4 acc, 2 miss
+# D: 0x7ff miss, hit, 0x7ff+0x800 miss, 0x900 miss (evicts 0x7ff) -> 4 acc, 3 miss
+got="$(fig "$tmp/hand.json" '[.instructions, .l1i.accesses, .l1i.misses, .l1d.accesses, .l1d.misses, .walks.count, .l1i.mpki] | @tsv')"
+want="$(printf '4\t4\t2\t4\t3\t5\t500')"
+if [ "$got" = "$want" ]; then ok hand_counted; else bad hand_counted "got '$got' want '$want'"; fi
+
+# ---- the bundled trace against cachegrind's figures (traces/bundle.sh) ----
+grep -v '^#' "$bundled/sort.cachegrind" | while read -r ie iw de dw le lw ir i1 dr d1 llr llm; do
+	name="cachegrind_sort_${ie}x${iw}_${de}x${dw}_${le}x${lw}"
+	"$sim" "$bundled/sort.mmut.zst" -q --json "$tmp/cg.json" -s l1i.entries=$ie \
+		-s l1i.ways=$iw -s l1d.entries=$de -s l1d.ways=$dw -s l2.entries=$le \
+		-s l2.ways=$lw
+	vs_cachegrind "$name" "$tmp/cg.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
+done
+
+# ---- the same trace through the text form and gzip gives the same figures ----
+"$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 300000 | gzip > "$tmp/part.txt.gz"
+"$tr" convert "$tmp/part.txt.gz" "$tmp/part.mmut" 2> /dev/null
+"$sim" "$tmp/part.txt.gz" -q --json "$tmp/a.json"
+"$sim" "$tmp/part.mmut" -q --json "$tmp/b.json"
+if [ "$(jq -c 'del(.trace)' "$tmp/a.json")" = "$(jq -c 'del(.trace)' "$tmp/b.json")" ]; then
+	ok formats_agree
+else bad formats_agree "text.gz and native gave different figures"; fi
+
+# ---- live: capture a real program and compare with cachegrind on it ----
+if command -v valgrind > /dev/null; then
+	mkdir -p "$tmp/live" && cd "$tmp/live" || exit 1
+	seq 400 -1 1 > in.txt
+	run() { env -i PATH=/usr/bin:/bin LC_ALL=C "$@"; }
+	if run "$tr" capture -o live.mmut.zst -- sort -n in.txt > /dev/null 2> capture.err; then
+		ok live_capture
+	else bad live_capture "$(tail -3 capture.err)"; fi
+	for g in "48 48 48 48 1280 5" "16 2 8 8 64 4"; do
+		set -- $g
+		run valgrind --tool=cachegrind --cache-sim=yes -d --cachegrind-out-file=/dev/null \
+			--I1=$(($1 * 4096)),$2,4096 --D1=$(($3 * 4096)),$4,4096 \
+			--LL=$(($5 * 4096)),$6,4096 sort -n in.txt 2> cg.log > /dev/null
+		num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }
+		want="$(num 'I *refs:') $(num 'I1 *misses:') $(num 'D *refs:') $(num 'D1 *misses:') $(num 'LL refs:') $(num 'LL misses:')"
+		"$sim" live.mmut.zst -q --json live.json -s l1i.entries=$1 -s l1i.ways=$2 \
+			-s l1d.entries=$3 -s l1d.ways=$4 -s l2.entries=$5 -s l2.ways=$6
+		vs_cachegrind "live_cachegrind_$1x$2_$3x$4_$5x$6" live.json live.mmut.zst "$want"
+	done
+
+	# A multi-threaded run: every access in the raw log, found by grep,
+	# reaches mmusim; threads land on their cores.
+	cc -O1 -pthread -o threads "$top/tb/tests/threads.c"
+	valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-sched=yes -d \
+		--log-fd=2 ./threads 2> threads.log > /dev/null
+	gi=$(grep -oE 'I  [0-9a-f]{8,16},[0-9]+' threads.log | wc -l)
+	gd=$(grep -oE ' [LSM] [0-9a-f]{8,16},[0-9]+' threads.log | wc -l)
+	gc=$(grep -oE 'starting new thread' threads.log | wc -l)
+	"$sim" threads.log -q --json threads.json -s cores=3
+	got=$(fig threads.json '[.instructions, .data_accesses, (.l1i.per_core | length)] | join(" ")')
+	if [ "$got" = "$gi $gd 3" ]; then ok threads_all_accesses; else
+		bad threads_all_accesses "mmusim '$got' grep '$gi $gd 3'"; fi
+	clones=$("$tr" cat threads.log 2> /dev/null | grep -c '^clone ')
+	if [ "$clones" -eq $((gc - 1)) ] && [ "$clones" -eq 2 ]; then ok threads_clones; else
+		bad threads_clones "$clones clone records, $gc threads started"; fi
+	busy=$(fig threads.json '[.l1i.per_core[] | select(.accesses > 10000)] | length')
+	if [ "$busy" -eq 3 ]; then ok threads_on_cores; else
+		bad threads_on_cores "$busy of 3 cores ran a walker thread"; fi
+	cd "$top" || exit 1
+else
+	bad live_capture "valgrind is not installed (make deps)"
+fi
