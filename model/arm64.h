@@ -134,6 +134,6 @@ struct tlbi_target {
 	unsigned level;	    /* TTL level hint 1..3, or 0 for any */
 };
 
-void tlbi_decode(const struct tlbi *t, struct tlbi_target *out);
+void tlbi_decode(const struct tlbi *op, struct tlbi_target *t);
 
 #endif

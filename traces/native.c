@@ -297,7 +297,7 @@ static uint8_t *put_u(uint8_t *p, uint64_t v)
 
 static uint8_t *put_s(uint8_t *p, int64_t v)
 {
-	return put_u(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	return put_u(p, ((uint64_t)v << 1) ^ -((uint64_t)v >> 63));
 }
 
 int native_write_header(struct trace_writer *w)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Trace targets (issue 2): the native reader decodes >= 100 M records/s, and
+# the bundled traces take <= 2 bytes per access on disk. Also mmusim's own
+# replay rate. Prints a table; exits 1 if a target is missed.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+b=$top/build
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+printf '%-16s %10s %12s %8s %14s %14s %12s\n' trace accesses bytes B/acc \
+	"zst Mrec/s" "raw Mrec/s" "mmusim Mrec/s"
+for t in "$top"/traces/bundled/*.mmut.zst; do
+	name=$(basename "$t" .mmut.zst)
+	acc=$("$b/mmutrace" info "$t" | awk '/^accesses/ {print $2}')
+	bytes=$(stat -c %s "$t")
+	bpa=$(echo "$bytes $acc" | awk '{printf "%.3f", $1 / $2}')
+	zstd -dq "$t" -o "$tmp/$name.mmut"
+	zrate=$("$b/bench_reader" "$t" 2 | sed 's/.*: \([0-9.]*\) M records.*/\1/')
+	rrate=$("$b/bench_reader" "$tmp/$name.mmut" 2 | sed 's/.*: \([0-9.]*\) M records.*/\1/')
+	srate=$("$b/mmusim" "$t" | sed -n 's/.*s, \([0-9.]*\) M records\/s/\1/p')
+	printf '%-16s %10s %12s %8s %14s %14s %12s\n' "$name" "$acc" "$bytes" "$bpa" \
+		"$zrate" "$rrate" "$srate"
+	echo "$bpa" | awk '{exit !($1 <= 2)}' || { echo "  MISSED: > 2 bytes/access"; status=1; }
+	echo "$rrate" | awk '{exit !($1 >= 100)}' || { echo "  MISSED: native decode < 100 M records/s"; status=1; }
+done
+"$b/bench_reader" "$tmp/sort.mmut" 0 | sed 's/.*peak/peak (one pass of sort)/'
+exit $status
