@@ -133,6 +133,12 @@ static bool entry_maps(const struct tlb_entry *e, uint64_t va, uint16_t asid)
 
 const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
+	if (t->memo && t->memo_page == va >> PAGE_SHIFT && t->memo_asid == asid) {
+		size_t i = (size_t)(t->memo - t->e);
+
+		touch(t, (unsigned)(i / t->geo.ways), (unsigned)(i % t->geo.ways), false);
+		return t->memo;
+	}
 	for (unsigned level = LEVEL_4K; level >= LEVEL_1G && t->e; level--) {
 		if (!t->held[level])
 			continue;
@@ -142,6 +148,9 @@ const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 		for (unsigned w = 0; w < t->geo.ways; w++) {
 			if (row[w].t.level == level && entry_maps(&row[w], va, asid)) {
 				touch(t, set, w, false);
+				t->memo = &row[w];
+				t->memo_page = va >> PAGE_SHIFT;
+				t->memo_asid = asid;
 				return &row[w];
 			}
 		}
@@ -176,6 +185,7 @@ void tlb_fill(struct tlb *t, const struct translation *tr)
 {
 	if (!t->e)
 		return;
+	t->memo = NULL;
 	unsigned set = set_of(t, tr->va_base, tr->level);
 	unsigned way = pick_victim(t, set);
 	struct tlb_entry *e = &t->e[(size_t)set * t->geo.ways + way];
@@ -207,6 +217,7 @@ unsigned tlb_invalidate(struct tlb *t, const struct tlbi_target *target)
 {
 	unsigned n = 0;
 
+	t->memo = NULL;
 	for (unsigned i = 0; i < t->geo.entries; i++) {
 		struct tlb_entry *e = &t->e[i];
 

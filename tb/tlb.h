@@ -51,6 +51,14 @@ struct tlb {
 	uint64_t clock;
 	uint64_t rng;
 	unsigned held[4];    /* valid entries per level, to skip empty probes */
+	/*
+	 * The last lookup's hit: 4 KiB page, ASID and entry. While the contents
+	 * stay unchanged, a lookup in the same page and ASID finds the same
+	 * entry, so fills and invalidations forget it.
+	 */
+	uint64_t memo_page;
+	uint16_t memo_asid;
+	struct tlb_entry *memo;
 };
 
 /* Checks a geometry; returns NULL or a message naming what is wrong. */
