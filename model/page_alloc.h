@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical pages: struct page for every frame, zones (DMA, DMA32, NORMAL)
+ * with Linux's min/low/high watermarks and lowmem reserves, and the buddy
+ * allocator (orders 0..10, split and coalesce, per-order free lists), after
+ * mm/page_alloc.c. Order-0 pages go straight to the buddy lists: there are
+ * no per-cpu pagesets and no migrate types.
+ */
+#ifndef MMUSIM_PAGE_ALLOC_H
+#define MMUSIM_PAGE_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pmem.h"
+
+#define NR_PAGE_ORDERS 11 /* orders 0..10 */
+#define MAX_PAGE_ORDER 10
+#define NO_PFN UINT32_MAX
+
+typedef unsigned int gfp_t;
+#define __GFP_DMA 0x01u
+#define __GFP_DMA32 0x04u
+#define __GFP_ZERO 0x100u
+#define __GFP_ACCOUNT 0x400000u
+#define __GFP_NOFAIL 0x8000u
+#define GFP_KERNEL 0xcc0u
+#define GFP_USER (GFP_KERNEL | 0x100000u)
+#define GFP_HIGHUSER_MOVABLE (GFP_USER | 0x8u)
+#define GFP_PGTABLE_USER (GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT)
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
+extern const char *const zone_names[MAX_NR_ZONES];
+
+enum { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+/* page->flags */
+#define PG_reserved 0x001u
+#define PG_buddy 0x002u /* head of a free block in a free list */
+#define PG_slab 0x004u
+#define PG_table 0x008u /* a page-table page */
+#define PG_anon 0x010u	/* anonymous memory (mapping is an mm) */
+#define PG_dirty 0x020u
+#define PG_head 0x040u /* first page of a higher-order allocation */
+#define PG_lru 0x080u  /* in a page cache or mapped as user memory */
+#define PG_zero 0x100u /* the shared zero page */
+
+struct page {
+	uint32_t flags;
+	int32_t refcount; /* _refcount */
+	int32_t mapcount; /* PTEs that map the page */
+	uint8_t order;	  /* PG_buddy: free block order; PG_head: allocation order */
+	uint8_t zone;
+	uint32_t next, prev; /* free-list links (pfns), NO_PFN at the ends */
+	void *private;	     /* slab pages: their struct slab */
+	void *mapping;	     /* file pages: their address_space; anon: the mm */
+	uint64_t index;	     /* page offset in the file, or VA >> PAGE_SHIFT (anon) */
+};
+
+struct free_area {
+	uint32_t head, tail;
+	uint64_t nr_free;
+};
+
+struct zone {
+	enum zone_type type;
+	uint64_t zone_start_pfn, spanned_pages, present_pages, managed_pages;
+	uint64_t free_pages; /* NR_FREE_PAGES */
+	uint64_t watermark[NR_WMARK];
+	uint64_t lowmem_reserve[MAX_NR_ZONES];
+	struct free_area free_area[NR_PAGE_ORDERS];
+	uint64_t alloc_fail; /* requests this zone could not serve */
+};
+
+struct page_alloc {
+	struct pmem pmem;
+	struct page *mem_map;
+	uint64_t nr_pages;
+	struct zone zones[MAX_NR_ZONES];
+	uint64_t min_free_kbytes;
+	uint64_t reserved_pages;
+	uint64_t allocated_pages; /* handed out and not yet freed */
+	uint64_t failed; /* alloc_pages calls that returned NULL */
+};
+
+struct page_alloc_config {
+	uint64_t mem_bytes;	   /* all of physical memory, from PA 0 */
+	uint64_t dma_limit;	   /* end of ZONE_DMA */
+	uint64_t dma32_limit;	   /* end of ZONE_DMA32 */
+	uint64_t reserved_bytes;   /* from PA 0: kernel image, never free */
+	unsigned watermark_scale_factor;
+};
+
+void page_alloc_default_config(struct page_alloc_config *c);
+int page_alloc_init(struct page_alloc *pa, const struct page_alloc_config *c);
+void page_alloc_free(struct page_alloc *pa);
+
+struct page *alloc_pages(struct page_alloc *pa, gfp_t gfp, unsigned order);
+static inline struct page *alloc_page(struct page_alloc *pa, gfp_t gfp)
+{
+	return alloc_pages(pa, gfp, 0);
+}
+/* Drops a reference; the block returns to the buddy lists when none is left. */
+void __free_pages(struct page_alloc *pa, struct page *page, unsigned order);
+void get_page(struct page *page);
+/* put_page: drop a reference to an order-0 page, freeing it at zero. */
+void put_page(struct page_alloc *pa, struct page *page);
+
+static inline uint64_t page_to_pfn(const struct page_alloc *pa, const struct page *p)
+{
+	return (uint64_t)(p - pa->mem_map);
+}
+static inline struct page *pfn_to_page(struct page_alloc *pa, uint64_t pfn)
+{
+	return &pa->mem_map[pfn];
+}
+static inline uint64_t page_to_phys(const struct page_alloc *pa, const struct page *p)
+{
+	return page_to_pfn(pa, p) << 12;
+}
+
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       enum zone_type highest_zoneidx);
+uint64_t nr_free_pages(const struct page_alloc *pa);
+
+/* /proc/buddyinfo and /proc/zoneinfo-style watermarks. */
+void dump_buddyinfo(const struct page_alloc *pa, FILE *f);
+void dump_zoneinfo(const struct page_alloc *pa, FILE *f);
+
+/* Checks every invariant; returns NULL or what is wrong (static buffer). */
+const char *check_buddy(const struct page_alloc *pa);
+
+#endif
