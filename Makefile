@@ -7,11 +7,11 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 B       := build
 
 TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c
-MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c
+MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
 TB_SRC    := tb/tlb.c tb/mmu.c tb/config.c tb/report.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
 HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h)
-TESTS     := test_tlb test_trace test_mmu test_buddy test_slab
+TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os
 TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint.

@@ -182,10 +182,11 @@ static struct slab *cache_grow(struct kmem_cache *c)
 		__free_pages(pa, page, c->gfporder);
 		return NULL;
 	}
-	unsigned offset = c->colour_next;
-
+	/* the colour advances before use: a cache's first slab gets colour 1 */
 	if (++c->colour_next >= c->colour)
 		c->colour_next = 0;
+	unsigned offset = c->colour_next;
+
 	s->cache = c;
 	s->page = page;
 	s->s_mem = page_to_phys(pa, page) + (uint64_t)offset * c->colour_off;

@@ -116,7 +116,7 @@ static int parse_line(struct trace_reader *r, char **w, int n, struct trace_rec 
 {
 	int type = type_of(w[0]);
 	uint64_t a = 0, b = 0, c = 0, d = 0;
-	const char *bad;
+	const char *bad = NULL;
 
 	if (type < 0) {
 		trace_fail(r, "unknown record '%s'", w[0]);

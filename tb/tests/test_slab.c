@@ -96,7 +96,8 @@ static void test_colouring(void **s)
 	uint64_t first[9];
 
 	/* 4 objects a slab; the cpu array is LIFO, so the first object handed
-	 * out from a new slab is its last (index 3) */
+	 * out from a new slab is its last (index 3). Colours 1..6, 0, 1, ...:
+	 * the colour advances before it is used. */
 	for (int i = 0; i < 9 * 4; i++) {
 		uint64_t o = kmem_cache_alloc(d, 0);
 
@@ -104,7 +105,7 @@ static void test_colouring(void **s)
 			first[i / 4] = o;
 	}
 	for (int k = 0; k < 9; k++)
-		assert_int_equal(first[k] % 4096, (uint64_t)(k % 7) * 64 + 3 * 904);
+		assert_int_equal(first[k] % 4096, (uint64_t)((k + 1) % 7) * 64 + 3 * 904);
 	checked();
 	kmem_cache_shrink(d);
 	assert_int_equal(kmem_cache_destroy(d), -1); /* 36 objects still out */

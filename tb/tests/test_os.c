@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The OS model against hand-derived expectations: faults of every kind,
+ * VMA split and merge, the exact TLBI lists arm64 Linux 6.9+ issues for
+ * munmap (with and without FEAT_TLBIRANGE), fork and copy-on-write, stack
+ * growth, ASID rollover, and exit returning every page.
+ * check_os() runs after every operation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../model/internal.h"
+
+#define MB (1ULL << 20)
+#define GB (1ULL << 30)
+#define S 0x1020000000ULL /* 64 GiB + 512 MiB: 2 MiB- but not 1 GiB-aligned */
+
+static struct os os;
+static struct tlbi ops[4096];
+static unsigned nops;
+
+static void record(void *ctx, unsigned cpu, const struct tlbi *op)
+{
+	(void)ctx;
+	(void)cpu;
+	if (nops < 4096)
+		ops[nops] = *op;
+	nops++;
+}
+
+static void boot(unsigned cpus, bool range, unsigned asid_bits)
+{
+	struct os_config c;
+
+	os_default_config(&c);
+	c.mem.mem_bytes = 512 * MB;
+	c.mem.dma_limit = 64 * MB;
+	c.mem.dma32_limit = 128 * MB;
+	c.mem.reserved_bytes = 8 * MB;
+	c.nr_cpus = cpus;
+	c.tlb_range = range;
+	c.asid_bits = asid_bits;
+	assert_int_equal(os_init(&os, &c), 0);
+	os.tlbi = record;
+	nops = 0;
+}
+
+static void checked(void)
+{
+	const char *why = check_os(&os);
+
+	if (why)
+		fail_msg("%s", why);
+}
+
+static int teardown(void **s)
+{
+	(void)s;
+	os_free(&os);
+	return 0;
+}
+
+static void expect_op(unsigned i, enum tlbi_op op, uint64_t operand)
+{
+	if (i >= nops)
+		fail_msg("TLBI %u missing (only %u issued)", i, nops);
+	if (ops[i].op != op || ops[i].operand != operand || !ops[i].shareable)
+		fail_msg("TLBI %u: %s %#llx (IS %d), expected %s %#llx", i,
+			 tlbi_op_names[ops[i].op], (unsigned long long)ops[i].operand,
+			 ops[i].shareable, tlbi_op_names[op], (unsigned long long)operand);
+}
+
+static struct task_struct *spawn(void)
+{
+	struct task_struct *t = os_create_process(&os);
+
+	assert_non_null(t);
+	os_switch_to(&os, 0, t);
+	return t;
+}
+
+static void map(struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags)
+{
+	const char *why = NULL;
+
+	if (os_mmap(&os, mm, addr, len, prot, flags, NULL, 0, &why))
+		fail_msg("mmap %#llx: %s", (unsigned long long)addr, why);
+	checked();
+}
+
+static void touch(struct mm_struct *mm, uint64_t addr, enum access_type a)
+{
+	assert_int_equal(handle_page_fault(&os, mm, addr, a), FAULT_OK);
+}
+
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+
+static void test_anon_faults(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct task_struct *t = spawn();
+	struct mm_struct *mm = t->mm;
+	uint64_t free0 = nr_free_pages(&os.pa);
+
+	map(mm, 0x400000, 3 * PAGE_SIZE, RW, ANON);
+	touch(mm, 0x400000, ACCESS_WRITE); /* new zeroed page, writable, dirty */
+	assert_int_equal(os.st.faults[FAULT_ANON], 1);
+	touch(mm, 0x401008, ACCESS_READ); /* the zero page */
+	assert_int_equal(os.st.faults[FAULT_ZERO_PAGE], 1);
+	uint64_t slot;
+	unsigned level;
+
+	pt_slot(&os, mm, 0x401000, 3, false, &slot, &level);
+	uint64_t pte = pt_read(&os, slot);
+
+	assert_int_equal(level, 3);
+	assert_int_equal(pte_pfn(pte), page_to_pfn(&os.pa, os.zero_page));
+	assert_true(pte & PTE_RDONLY);
+	assert_true(pte & PTE_SPECIAL);
+	checked();
+	/* three table pages (pud, pmd, pte), one data page, and the first
+	 * slab of vm_area_struct */
+	assert_int_equal(nr_free_pages(&os.pa), free0 - 5);
+	nops = 0;
+	touch(mm, 0x401000, ACCESS_WRITE); /* COW from the zero page: a flush */
+	assert_int_equal(os.st.faults[FAULT_WP_COPY], 1);
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_VALE1, tlbi_vaddr(0x401000, mm_asid(&os, mm), 0));
+	pte = pt_read(&os, slot);
+	assert_false(pte & PTE_RDONLY);
+	assert_true(pte & PTE_WRITE);
+	assert_true(pte & PTE_DIRTY);
+	/* a write to a writable dirty page: spurious, nothing to do */
+	touch(mm, 0x401000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_SPURIOUS], 1);
+	/* PROT_NONE and unmapped addresses */
+	map(mm, 0x500000, PAGE_SIZE, 0, ANON);
+	assert_int_equal(handle_page_fault(&os, mm, 0x500000, ACCESS_READ), FAULT_SIGSEGV_ACCERR);
+	assert_int_equal(handle_page_fault(&os, mm, 0x600000, ACCESS_READ), FAULT_SIGSEGV_MAPERR);
+	map(mm, 0x700000, PAGE_SIZE, PROT_READ, ANON);
+	assert_int_equal(handle_page_fault(&os, mm, 0x700000, ACCESS_WRITE), FAULT_SIGSEGV_ACCERR);
+	assert_int_equal(handle_page_fault(&os, mm, 0x700000, ACCESS_EXEC), FAULT_SIGSEGV_ACCERR);
+	checked();
+}
+
+static void expect_vmas(struct mm_struct *mm, unsigned n, const uint64_t (*want)[3])
+{
+	if (mm->map_count != n) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		dump_maps(&os, mm, f);
+		fclose(f);
+		fail_msg("%u VMAs, expected %u:\n%s", mm->map_count, n, text);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct vm_area_struct *v = mm->vmas[i];
+
+		if (v->vm_start != want[i][0] || v->vm_end != want[i][1] ||
+		    (v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) != want[i][2])
+			fail_msg("VMA %u: %#llx-%#llx flags %#llx", i, (unsigned long long)v->vm_start,
+				 (unsigned long long)v->vm_end, (unsigned long long)v->vm_flags);
+	}
+}
+
+static void test_vma_split_merge(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const char *why;
+
+	/* adjacent anonymous mappings with equal flags merge */
+	map(mm, 0x10000000, 4 * PAGE_SIZE, RW, ANON);
+	map(mm, 0x10004000, 4 * PAGE_SIZE, RW, ANON);
+	map(mm, 0x0fffc000, 4 * PAGE_SIZE, RW, ANON);
+	static const uint64_t one[][3] = { { 0x0fffc000, 0x10008000, VM_READ | VM_WRITE } };
+
+	expect_vmas(mm, 1, one);
+	/* mprotect of the middle splits in three */
+	assert_int_equal(os_mprotect(&os, mm, 0x10000000, 2 * PAGE_SIZE, PROT_READ, &why), 0);
+	checked();
+	static const uint64_t three[][3] = { { 0x0fffc000, 0x10000000, VM_READ | VM_WRITE },
+					     { 0x10000000, 0x10002000, VM_READ },
+					     { 0x10002000, 0x10008000, VM_READ | VM_WRITE } };
+
+	expect_vmas(mm, 3, three);
+	/* and back: they merge again */
+	assert_int_equal(os_mprotect(&os, mm, 0x10000000, 2 * PAGE_SIZE, RW, &why), 0);
+	checked();
+	expect_vmas(mm, 1, one);
+	/* munmap of the middle leaves two */
+	assert_int_equal(os_munmap(&os, mm, 0x10001000, 0x2000), 0);
+	checked();
+	static const uint64_t two[][3] = { { 0x0fffc000, 0x10001000, VM_READ | VM_WRITE },
+					   { 0x10003000, 0x10008000, VM_READ | VM_WRITE } };
+
+	expect_vmas(mm, 2, two);
+	/* different flags do not merge */
+	map(mm, 0x10001000, 0x2000, PROT_READ, ANON);
+	checked();
+	assert_int_equal(mm->map_count, 3);
+	/* MAP_FIXED over the middle replaces it, and then all merge */
+	map(mm, 0x10001000, 0x2000, RW, ANON | MAP_FIXED);
+	expect_vmas(mm, 1, one);
+	/* without MAP_FIXED an occupied range is refused */
+	assert_int_equal(os_mmap(&os, mm, 0x10000000, PAGE_SIZE, RW, ANON, NULL, 0, &why), -1);
+	assert_non_null(strstr(why, "already mapped"));
+	/* file mappings merge only with contiguous offsets */
+	struct address_space *f = os_file(&os, 1, "/lib/libc.so.6");
+
+	assert_int_equal(os_mmap(&os, mm, 0x20000000, 0x2000, PROT_READ, MAP_PRIVATE, f, 0, &why), 0);
+	assert_int_equal(os_mmap(&os, mm, 0x20002000, 0x2000, PROT_READ, MAP_PRIVATE, f, 0x2000, &why), 0);
+	assert_int_equal(os_mmap(&os, mm, 0x20004000, 0x2000, PROT_READ, MAP_PRIVATE, f, 0x8000, &why), 0);
+	checked();
+	assert_int_equal(mm->map_count, 3);
+	assert_int_equal(mm->vmas[1]->vm_end, 0x20004000);
+	/* the maps view */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	dump_maps(&os, mm, out);
+	fclose(out);
+	assert_non_null(strstr(text, "0fffc000-10008000 rw-p 00000000 00:00 0 \n"));
+	/* the 40-character header padded to 72, a space, the name */
+	assert_non_null(strstr(text, "20000000-20004000 r--p 00000000 00:00 1 "
+				     "                                 /lib/libc.so.6\n"));
+	assert_non_null(strstr(text, "20004000-20006000 r--p 00008000 00:00 1"));
+	free(text);
+}
+
+/* Populates [S, S + pages) of a larger VMA and unmaps it: TLBIs recorded. */
+static uint16_t munmap_inside(bool range, uint64_t pages)
+{
+	boot(1, range, 16);
+	struct mm_struct *mm = spawn()->mm;
+
+	map(mm, S - 4 * MB, 16 * MB, RW, ANON);
+	for (uint64_t i = 0; i < pages; i++)
+		touch(mm, S + i * PAGE_SIZE, ACCESS_WRITE);
+	checked();
+	nops = 0;
+	assert_int_equal(os_munmap(&os, mm, S, pages * PAGE_SIZE), 0);
+	checked();
+	return mm_asid(&os, mm);
+}
+
+#define VAL3(asid, va) tlbi_vaddr(va, asid, TLBI_TTL_4K_LEVEL(3))
+
+static void test_munmap_tlbi_range(void **s)
+{
+	(void)s;
+	uint16_t a = munmap_inside(true, 1);
+
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_VALE1, VAL3(a, S));
+	os_free(&os);
+	a = munmap_inside(true, 2);
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 0, 0, 3));
+	os_free(&os);
+	a = munmap_inside(true, 31); /* 30 by range, the odd last page alone */
+	assert_int_equal(nops, 2);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 0, 14, 3));
+	expect_op(1, TLBI_VALE1, VAL3(a, S + 30 * PAGE_SIZE));
+	os_free(&os);
+	a = munmap_inside(true, 32);
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 0, 15, 3));
+	os_free(&os);
+	a = munmap_inside(true, 33);
+	assert_int_equal(nops, 2);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 0, 15, 3));
+	expect_op(1, TLBI_VALE1, VAL3(a, S + 32 * PAGE_SIZE));
+	os_free(&os);
+	/* 512: the PTE table of [S, S + 2 MiB) goes too: a second, non-leaf
+	 * flush at 2 MiB stride, no level hint */
+	a = munmap_inside(true, 512);
+	assert_int_equal(nops, 2);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 1, 7, 3));
+	expect_op(1, TLBI_RVAE1, tlbi_vaddr_range(S, a, 1, 7, 0));
+	os_free(&os);
+	a = munmap_inside(true, 513);
+	assert_int_equal(nops, 3);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 1, 7, 3));
+	expect_op(1, TLBI_VALE1, VAL3(a, S + 512 * PAGE_SIZE));
+	expect_op(2, TLBI_RVAE1, tlbi_vaddr_range(S, a, 1, 7, 0));
+}
+
+static void test_munmap_tlbi_no_range(void **s)
+{
+	(void)s;
+	static const unsigned sizes[] = { 1, 2, 31, 32, 33 };
+
+	for (unsigned k = 0; k < 5; k++) {
+		uint16_t a = munmap_inside(false, sizes[k]);
+
+		assert_int_equal(nops, sizes[k]);
+		for (unsigned i = 0; i < sizes[k]; i++)
+			expect_op(i, TLBI_VALE1, VAL3(a, S + i * PAGE_SIZE));
+		os_free(&os);
+	}
+	/* 512 and 513: 2 MiB of 4 KiB pages reaches MAX_DVM_OPS: by ASID */
+	for (unsigned pages = 512; pages <= 513; pages++) {
+		uint16_t a = munmap_inside(false, pages);
+
+		assert_int_equal(nops, 2);
+		expect_op(0, TLBI_ASIDE1, tlbi_asid(a));
+		expect_op(1, TLBI_VAE1, tlbi_vaddr(S, a, 0));
+		if (pages == 512)
+			os_free(&os);
+	}
+}
+
+/* A whole VMA with neighbours 4 MiB below and 2 MiB above: its PTE tables go. */
+static void test_munmap_whole_vma(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+
+	map(mm, S - 8 * MB, 4 * MB, RW, ANON);
+	map(mm, S, 513 * PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC, ANON);
+	map(mm, S + 4 * MB + 513 * PAGE_SIZE, 4 * MB, RW, ANON);
+	for (uint64_t i = 0; i < 513; i++)
+		touch(mm, S + i * PAGE_SIZE, ACCESS_WRITE);
+	nops = 0;
+	assert_int_equal(os_munmap(&os, mm, S, 513 * PAGE_SIZE), 0);
+	checked();
+	uint16_t a = mm_asid(&os, mm);
+
+	/* two PTE tables: [S, S + 2 MiB) and [S + 2 MiB, ...): 1024 pages at 2 MiB */
+	assert_int_equal(nops, 3);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 1, 7, 3));
+	expect_op(1, TLBI_VALE1, VAL3(a, S + 512 * PAGE_SIZE));
+	expect_op(2, TLBI_RVAE1, tlbi_vaddr_range(S, a, 1, 15, 0));
+}
+
+static void test_fork_cow(void **s)
+{
+	(void)s;
+	boot(2, true, 16);
+	struct task_struct *p = spawn();
+	struct mm_struct *pm = p->mm;
+	uint64_t free_before_children = nr_free_pages(&os.pa);
+
+	map(pm, 0x400000, 2 * PAGE_SIZE, RW, ANON);
+	touch(pm, 0x400000, ACCESS_WRITE);
+	touch(pm, 0x401000, ACCESS_WRITE);
+	nops = 0;
+	struct task_struct *c = os_clone(&os, p, 0);
+
+	assert_non_null(c);
+	checked();
+	/* one ASIDE1IS for the parent, whose PTEs are now read-only */
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_ASIDE1, tlbi_asid(mm_asid(&os, pm)));
+	uint64_t slot;
+	unsigned level;
+
+	pt_slot(&os, pm, 0x400000, 3, false, &slot, &level);
+	struct page *shared = pfn_to_page(&os.pa, pte_pfn(pt_read(&os, slot)));
+
+	assert_true(pt_read(&os, slot) & PTE_RDONLY);
+	assert_int_equal(shared->refcount, 2);
+	assert_int_equal(shared->mapcount, 2);
+	os_switch_to(&os, 1, c);
+	/* the parent writes: a copy */
+	nops = 0;
+	touch(pm, 0x400000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_WP_COPY], 1);
+	expect_op(0, TLBI_VALE1, tlbi_vaddr(0x400000, mm_asid(&os, pm), 0));
+	assert_int_equal(shared->refcount, 1);
+	assert_int_equal(shared->mapcount, 1);
+	checked();
+	/* the child writes the same page: alone now, it reuses it */
+	nops = 0;
+	touch(c->mm, 0x400000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_WP_REUSE], 1);
+	assert_int_equal(nops, 1);
+	expect_op(0, TLBI_VALE1, tlbi_vaddr(0x400000, mm_asid(&os, c->mm), 0));
+	/* the child's other page is old (AF clear): a read sets AF, no flush */
+	nops = 0;
+	touch(c->mm, 0x401000, ACCESS_READ);
+	assert_int_equal(os.st.faults[FAULT_YOUNG], 1);
+	assert_int_equal(nops, 0);
+	checked();
+	/* a thread shares the mm */
+	struct task_struct *th = os_clone(&os, c, CLONE_VM | CLONE_THREAD);
+
+	assert_ptr_equal(th->mm, c->mm);
+	assert_int_equal(c->mm->mm_users, 2);
+	os_exit(&os, th);
+	assert_int_equal(c->mm->mm_users, 1);
+	checked();
+	os_exit(&os, c);
+	checked();
+	os_exit(&os, p);
+	checked();
+	os_reap_caches(&os);
+	/* every page of both address spaces is back; the parent's own mm,
+	 * pgd and task came before free_before_children was read */
+	assert_int_equal(nr_free_pages(&os.pa),
+			 free_before_children + 1 /* pgd */ + 1 /* mm_struct slab */ +
+				 2 /* task_struct slab, order 1 */);
+	checked();
+}
+
+static void test_exit_returns_everything(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	uint64_t free0 = nr_free_pages(&os.pa);
+	unsigned buddy0[NR_PAGE_ORDERS];
+
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		buddy0[o] = (unsigned)os.pa.zones[ZONE_NORMAL].free_area[o].nr_free;
+	struct task_struct *t = spawn();
+	struct mm_struct *mm = t->mm;
+
+	map(mm, 0x400000, 64 * MB, RW, ANON);
+	for (uint64_t a = 0x400000; a < 0x400000 + 64 * MB; a += 37 * PAGE_SIZE)
+		touch(mm, a, a % 3 ? ACCESS_WRITE : ACCESS_READ);
+	map(mm, 0x7f0000000000, 4 * MB, RW, MAP_SHARED | MAP_ANONYMOUS);
+	touch(mm, 0x7f0000001000, ACCESS_WRITE);
+	checked();
+	nops = 0;
+	os_exit(&os, t);
+	/* fullmm: no leaf flushes; one ASIDE1IS because tables were freed */
+	assert_int_equal(nops, 1);
+	assert_int_equal(ops[0].op, TLBI_ASIDE1);
+	os_reap_caches(&os);
+	checked();
+	assert_int_equal(nr_free_pages(&os.pa), free0);
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		assert_int_equal(os.pa.zones[ZONE_NORMAL].free_area[o].nr_free, buddy0[o]);
+}
+
+static void test_stack_growth(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const uint64_t top = 0x7ffff0000000ULL;
+
+	map(mm, top - 2 * PAGE_SIZE, 2 * PAGE_SIZE, RW, ANON | MAP_GROWSDOWN);
+	/* 100 KiB below: grows */
+	touch(mm, top - 100 * 1024, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_STACK_GROW], 1);
+	assert_int_equal(mm->vmas[0]->vm_start, (top - 100 * 1024) & PAGE_MASK);
+	checked();
+	/* past RLIMIT_STACK (8 MiB): SIGSEGV */
+	assert_int_equal(handle_page_fault(&os, mm, top - 9 * MB, ACCESS_WRITE), FAULT_SIGSEGV_MAPERR);
+	/* a mapping 1.5 MiB below the stack: the guard gap (1 MiB) still allows
+	 * growing to 1 MiB above it, not closer */
+	uint64_t low = top - 4 * MB;
+
+	map(mm, low - PAGE_SIZE, PAGE_SIZE, RW, ANON);
+	assert_int_equal(handle_page_fault(&os, mm, low + MB, ACCESS_WRITE), FAULT_OK);
+	assert_int_equal(handle_page_fault(&os, mm, low + MB - PAGE_SIZE, ACCESS_WRITE),
+			 FAULT_SIGSEGV_MAPERR);
+	checked();
+}
+
+static void test_file_faults(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	struct address_space *f = os_file(&os, 3, "/usr/lib/data");
+	const char *why;
+
+	f->i_size = 3 * PAGE_SIZE + 100; /* 4 pages, the last partly */
+	assert_int_equal(os_mmap(&os, mm, 0x800000, 8 * PAGE_SIZE, RW, MAP_PRIVATE, f, 0, &why), 0);
+	touch(mm, 0x800000, ACCESS_READ); /* from the page cache, read-only */
+	assert_int_equal(os.st.faults[FAULT_FILE_READ], 1);
+	assert_int_equal(os.st.faults[FAULT_MAJOR], 1);
+	touch(mm, 0x801000, ACCESS_WRITE); /* private write to a new page: cow */
+	assert_int_equal(os.st.faults[FAULT_COW], 1);
+	touch(mm, 0x800000, ACCESS_WRITE); /* write to the mapped cache page: copy */
+	assert_int_equal(os.st.faults[FAULT_WP_COPY], 1);
+	checked();
+	touch(mm, 0x803000, ACCESS_READ); /* the partial last page is mappable */
+	assert_int_equal(handle_page_fault(&os, mm, 0x804000, ACCESS_READ), FAULT_SIGBUS_ADRERR);
+	assert_int_equal(os.st.faults[FAULT_SIGBUS], 1);
+	/* a shared writable mapping of the same file: write-notify */
+	assert_int_equal(os_mmap(&os, mm, 0x900000, 2 * PAGE_SIZE, RW, MAP_SHARED, f, 0, &why), 0);
+	touch(mm, 0x900000, ACCESS_READ); /* page 0 is cached: minor, read-only */
+	assert_int_equal(os.st.faults[FAULT_MAJOR], 3);
+	touch(mm, 0x900000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_WP_SHARED], 1);
+	touch(mm, 0x901000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_SHARED], 1);
+	checked();
+	/* pages stay cached after munmap */
+	uint64_t cached = f->nrpages;
+
+	assert_int_equal(os_munmap(&os, mm, 0x800000, 8 * PAGE_SIZE), 0);
+	assert_int_equal(os_munmap(&os, mm, 0x900000, 2 * PAGE_SIZE), 0);
+	assert_int_equal(f->nrpages, cached);
+	checked();
+}
+
+static void test_asid_rollover(void **s)
+{
+	(void)s;
+	/* 8-bit ASIDs, with CONFIG_UNMAP_KERNEL_AT_EL0's odd ASIDs taken:
+	 * the first generation hands out 2, 4, ..., 254 (127 of them) */
+	boot(2, true, 8);
+	struct task_struct *t[130];
+
+	for (int i = 0; i < 127; i++) {
+		t[i] = os_create_process(&os);
+		os_switch_to(&os, (unsigned)(i % 2), t[i]);
+		assert_int_equal(mm_asid(&os, t[i]->mm), 2 * (i + 1));
+	}
+	/* cpu 0 runs t[126] (254), cpu 1 runs t[125] (252) */
+	assert_int_equal(os.asids.rollovers, 0);
+	nops = 0;
+	t[127] = os_create_process(&os);
+	os_switch_to(&os, 0, t[127]);
+	assert_int_equal(os.asids.rollovers, 1);
+	/* from now on every ASID is usable: the lowest free one is 1 */
+	assert_int_equal(mm_asid(&os, t[127]->mm), 1);
+	assert_int_equal(t[127]->mm->context.id >> 16, 2);
+	/* a local VMALLE1 on cpu 0 only */
+	assert_int_equal(nops, 1);
+	assert_int_equal(ops[0].op, TLBI_VMALLE1);
+	assert_false(ops[0].shareable);
+	/* cpu 1 keeps 252 reserved for t[125]; t[0]'s old 2 is free: reused */
+	nops = 0;
+	os_switch_to(&os, 1, t[0]);
+	assert_int_equal(mm_asid(&os, t[0]->mm), 2);
+	assert_int_equal(nops, 1); /* cpu 1's own pending flush */
+	assert_int_equal(ops[0].op, TLBI_VMALLE1);
+	/* t[125] had 252 reserved: it keeps it in the new generation */
+	nops = 0;
+	os_switch_to(&os, 0, t[125]);
+	assert_int_equal(mm_asid(&os, t[125]->mm), 252);
+	assert_int_equal(nops, 0);
+	/* t[1] (4) comes back with its number, t[128] gets the next free: 3 */
+	os_switch_to(&os, 0, t[1]);
+	assert_int_equal(mm_asid(&os, t[1]->mm), 4);
+	t[128] = os_create_process(&os);
+	os_switch_to(&os, 0, t[128]);
+	assert_int_equal(mm_asid(&os, t[128]->mm), 3);
+	checked();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_anon_faults, teardown),
+		cmocka_unit_test_teardown(test_vma_split_merge, teardown),
+		cmocka_unit_test_teardown(test_munmap_tlbi_range, teardown),
+		cmocka_unit_test_teardown(test_munmap_tlbi_no_range, teardown),
+		cmocka_unit_test_teardown(test_munmap_whole_vma, teardown),
+		cmocka_unit_test_teardown(test_fork_cow, teardown),
+		cmocka_unit_test_teardown(test_exit_returns_everything, teardown),
+		cmocka_unit_test_teardown(test_stack_growth, teardown),
+		cmocka_unit_test_teardown(test_file_faults, teardown),
+		cmocka_unit_test_teardown(test_asid_rollover, teardown),
+	};
+
+	return cmocka_run_group_tests_name("os", tests, NULL, NULL);
+}
