@@ -145,7 +145,7 @@ static void walk_table(struct walk *w, uint64_t table, unsigned level, uint64_t 
 	}
 }
 
-static const char *check_vmas(const struct mm_struct *mm)
+static const char *check_vmas(const struct os *os, const struct mm_struct *mm)
 {
 	uint64_t total = 0;
 
@@ -154,7 +154,7 @@ static const char *check_vmas(const struct mm_struct *mm)
 
 		total += (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 		if ((v->vm_start | v->vm_end) & ~PAGE_MASK || v->vm_start >= v->vm_end ||
-		    v->vm_end > TASK_SIZE || v->vm_mm != mm) {
+		    v->vm_end > task_size(os) || v->vm_mm != mm) {
 			snprintf(msg, sizeof(msg), "mm %u: VMA %#llx-%#llx is malformed", mm->pid,
 				 (unsigned long long)v->vm_start, (unsigned long long)v->vm_end);
 			return msg;
@@ -181,12 +181,12 @@ static const char *check_vmas(const struct mm_struct *mm)
 static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
 				struct counts *counts)
 {
-	const char *why = check_vmas(mm);
+	const char *why = check_vmas(os, mm);
 	struct walk w = { .os = os, .mm = mm, .counts = counts };
 
 	if (why)
 		return why;
-	walk_table(&w, page_to_phys(&os->pa, mm->pgd), 0, 0);
+	walk_table(&w, page_to_phys(&os->pa, mm->pgd), pgd_level(os), 0);
 	if (w.err)
 		return w.err;
 	if (w.anon != mm->rss_anon || w.file != mm->rss_file || w.tables != mm->pgtables) {

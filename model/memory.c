@@ -313,7 +313,7 @@ enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	enum fault_result r;
 
-	if (addr >= TASK_SIZE || !vma) {
+	if (addr >= task_size(os) || !vma) {
 		count_fault(os, FAULT_SEGV_MAPERR);
 		return FAULT_SIGSEGV_MAPERR;
 	}
@@ -495,13 +495,20 @@ void free_pgtables(struct mmu_gather *tlb, uint64_t addr, uint64_t end, uint64_t
 	if (addr > end - 1)
 		return;
 	uint64_t pgd = page_to_phys(&tlb->os->pa, tlb->mm->pgd);
+	unsigned top = pgd_level(tlb->os);
+	uint64_t span = 1ULL << (39 - 9 * top);
 
+	/* with 3 levels the pgd is the level-1 table: the pud level is folded */
 	do {
-		uint64_t next = addr_end(addr, end, 1ULL << 39);
-		uint64_t slot = pgd + 8ULL * pt_index(addr, 0);
+		uint64_t next = addr_end(addr, end, span);
+		uint64_t slot = pgd + 8ULL * pt_index(addr, top);
 
-		if ((pt_read(tlb->os, slot) & 3) == 3)
-			free_pud_range(tlb, slot, addr, next, floor, ceiling);
+		if ((pt_read(tlb->os, slot) & 3) == 3) {
+			if (top == 0)
+				free_pud_range(tlb, slot, addr, next, floor, ceiling);
+			else
+				free_pmd_range(tlb, slot, addr, next, floor, ceiling);
+		}
 		addr = next;
 	} while (addr != end);
 }

@@ -18,7 +18,6 @@
 #include "slab.h"
 
 #define MAX_CPUS SLAB_MAX_CPUS
-#define TASK_SIZE (1ULL << 48) /* VA_BITS = 48 */
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PMD_SIZE (1ULL << PMD_SHIFT)
 #define STACK_GUARD_GAP (256ULL << PAGE_SHIFT) /* stack_guard_gap */
@@ -157,6 +156,7 @@ struct os_config {
 	bool tlb_ttl;	    /* FEAT_TTL: level hints in TLBI operands */
 	bool kpti_asids;    /* CONFIG_UNMAP_KERNEL_AT_EL0: even ASIDs until a rollover */
 	bool thp;	    /* 2 MiB anonymous pages where a VMA allows */
+	unsigned va_bits;   /* 48 (4 levels of tables) or 39 (3 levels) */
 	uint64_t stack_rlimit;
 };
 
@@ -209,6 +209,16 @@ struct os {
 	void *log_ctx;
 	unsigned cur_cpu; /* the cpu doing the current kernel work */
 };
+
+/* TASK_SIZE: the top of user space; tables start at level pgd_level(). */
+static inline uint64_t task_size(const struct os *os)
+{
+	return 1ULL << os->cfg.va_bits;
+}
+static inline unsigned pgd_level(const struct os *os)
+{
+	return os->cfg.va_bits == 39 ? 1 : 0;
+}
 
 void os_default_config(struct os_config *c);
 int os_init(struct os *os, const struct os_config *c);

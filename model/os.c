@@ -16,6 +16,7 @@ void os_default_config(struct os_config *c)
 	c->tlb_ttl = true;
 	c->kpti_asids = true;
 	c->stack_rlimit = DEFAULT_STACK_RLIMIT;
+	c->va_bits = 48;
 }
 
 void os_log(struct os *os, const char *fmt, ...)
@@ -60,7 +61,8 @@ int os_init(struct os *os, const struct os_config *c)
 	memset(os, 0, sizeof(*os));
 	os->cfg = *c;
 	os->next_pid = 1;
-	if (c->nr_cpus == 0 || c->nr_cpus > MAX_CPUS || page_alloc_init(&os->pa, &c->mem))
+	if (c->nr_cpus == 0 || c->nr_cpus > MAX_CPUS || (c->va_bits != 48 && c->va_bits != 39) ||
+	    page_alloc_init(&os->pa, &c->mem))
 		return -1;
 	if (slab_init(&os->sa, &os->pa, c->nr_cpus) || asid_init(&os->asids, c->asid_bits, c->nr_cpus))
 		goto fail;

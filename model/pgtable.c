@@ -49,7 +49,7 @@ int pt_slot(struct os *os, struct mm_struct *mm, uint64_t va, unsigned want, boo
 {
 	uint64_t table = page_to_phys(&os->pa, mm->pgd);
 
-	for (unsigned l = 0;; l++) {
+	for (unsigned l = pgd_level(os);; l++) {
 		*slot = table + 8ULL * pt_index(va, l);
 		*level = l;
 		if (l == want)

@@ -104,7 +104,7 @@ void flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64
 
 static void tlb_reset_range(struct mmu_gather *tlb)
 {
-	tlb->start = tlb->fullmm ? UINT64_MAX : TASK_SIZE;
+	tlb->start = tlb->fullmm ? UINT64_MAX : task_size(tlb->os);
 	tlb->end = tlb->fullmm ? UINT64_MAX : 0;
 	tlb->freed_tables = false;
 	tlb->cleared_ptes = tlb->cleared_pmds = tlb->cleared_puds = tlb->cleared_p4ds = false;

@@ -224,7 +224,7 @@ int os_munmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len)
 {
 	uint64_t end;
 
-	if ((addr & ~PAGE_MASK) || addr >= TASK_SIZE || len > TASK_SIZE - addr)
+	if ((addr & ~PAGE_MASK) || addr >= task_size(os) || len > task_size(os) - addr)
 		return -1;
 	len = PAGE_ALIGN(len);
 	if (!len)
@@ -309,7 +309,7 @@ int os_mmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len, ui
 		return -1;
 	}
 	len = PAGE_ALIGN(len);
-	if (!len || addr >= TASK_SIZE || len > TASK_SIZE - addr) {
+	if (!len || addr >= task_size(os) || len > task_size(os) - addr) {
 		*why = "range outside the 48-bit user address space";
 		return -1;
 	}

@@ -17,8 +17,16 @@ const char config_help[] =
 	"  l1i.latency    cycles of a lookup\n"
 	"  walk.latency   cycles of a page walk (--os none)\n"
 	"  page_size      4k, 2m or 1g: pages of the identity map (--os none)\n"
-	"  os             none\n"
-	"  backend        model\n";
+	"  os             linux (the Linux memory manager, the default) or none\n"
+	"  backend        model\n"
+	"  mem            physical memory, e.g. 8g or 512m (--os linux)\n"
+	"  va_bits        48 (4-level tables) or 39 (3-level)\n"
+	"  asid_bits      16 or 8\n"
+	"  tlbi_range     on/off: FEAT_TLBIRANGE range invalidation\n"
+	"  ttl            on/off: FEAT_TTL level hints\n"
+	"  thp            on/off: 2 MiB anonymous pages where they fit\n"
+	"  walk.mem_latency  cycles of one descriptor read (--os linux)\n"
+	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n";
 
 /*
  * Defaults after Arm's Cortex-A76: 48-entry fully associative L1 TLBs and a
@@ -34,8 +42,16 @@ void config_defaults(struct sim_config *c)
 		.l2 = { 1280, 5, POLICY_LRU, 6 },
 		.walk_latency = 40,
 		.page_level = LEVEL_4K,
-		.os = OS_NONE,
+		.os = OS_LINUX,
 		.backend = BACKEND_MODEL,
+		.mem_bytes = 8ULL << 30,
+		.va_bits = 48,
+		.asid_bits = 16,
+		.tlbi_range = true,
+		.ttl = true,
+		.thp = false,
+		.mem_latency = 20,
+		.walk_cache = { 4, 8, 32 },
 	};
 }
 
@@ -129,12 +145,68 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 		return 0;
 	}
 	if (!strcmp(key, "os")) {
-		if (strcmp(value, "none")) {
-			snprintf(err, errlen,
-				 "os: '%s' is not available; this build models --os none", value);
+		if (!strcmp(value, "none"))
+			c->os = OS_NONE;
+		else if (!strcmp(value, "linux"))
+			c->os = OS_LINUX;
+		else {
+			snprintf(err, errlen, "os: '%s' is not linux or none", value);
 			return -1;
 		}
-		c->os = OS_NONE;
+		return 0;
+	}
+	bool *flag = !strcmp(key, "tlbi_range") ? &c->tlbi_range
+		     : !strcmp(key, "ttl")	  ? &c->ttl
+		     : !strcmp(key, "thp")	  ? &c->thp
+						  : NULL;
+
+	if (flag) {
+		if (!strcmp(value, "on") || !strcmp(value, "1"))
+			*flag = true;
+		else if (!strcmp(value, "off") || !strcmp(value, "0"))
+			*flag = false;
+		else {
+			snprintf(err, errlen, "%s: '%s' is not on or off", key, value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "mem")) {
+		char *end;
+		uint64_t n = strtoull(value, &end, 10), unit = 1;
+
+		if (*end == 'g' || *end == 'G')
+			unit = 1ULL << 30, end++;
+		else if (*end == 'm' || *end == 'M')
+			unit = 1ULL << 20, end++;
+		if (*end || end == value || *value == '-' || n == 0 || n > (1ULL << 40) / unit ||
+		    n * unit < (64ULL << 20)) {
+			snprintf(err, errlen, "mem: '%s' is not a size from 64m to 1024g", value);
+			return -1;
+		}
+		c->mem_bytes = n * unit;
+		return 0;
+	}
+	unsigned *num = !strcmp(key, "va_bits")		  ? &c->va_bits
+			: !strcmp(key, "asid_bits")	  ? &c->asid_bits
+			: !strcmp(key, "walk.mem_latency") ? &c->mem_latency
+			: !strcmp(key, "walk.l0_entries")  ? &c->walk_cache[0]
+			: !strcmp(key, "walk.l1_entries")  ? &c->walk_cache[1]
+			: !strcmp(key, "walk.l2_entries")  ? &c->walk_cache[2]
+							   : NULL;
+
+	if (num) {
+		if (parse_uint(value, 1u << 16, &v)) {
+			snprintf(err, errlen, "%s: '%s' is not a number", key, value);
+			return -1;
+		}
+		if ((num == &c->va_bits && v != 48 && v != 39) ||
+		    (num == &c->asid_bits && v != 16 && v != 8)) {
+			snprintf(err, errlen, "%s: %s is not supported (%s)", key, value,
+				 num == &c->va_bits ? "48 or 39" : "16 or 8");
+			return -1;
+		}
+		*num = (unsigned)v;
 		return 0;
 	}
 	if (!strcmp(key, "backend")) {

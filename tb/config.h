@@ -3,6 +3,7 @@
 #ifndef MMUSIM_CONFIG_H
 #define MMUSIM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,7 +11,7 @@
 
 #define MAX_CORES 64
 
-enum os_mode { OS_NONE };
+enum os_mode { OS_NONE, OS_LINUX };
 enum backend { BACKEND_MODEL };
 
 struct sim_config {
@@ -21,6 +22,12 @@ struct sim_config {
 	unsigned page_level;   /* --os none: size of the identity pages */
 	enum os_mode os;
 	enum backend backend;
+	/* --os linux */
+	uint64_t mem_bytes;
+	unsigned va_bits, asid_bits;
+	bool tlbi_range, ttl, thp;
+	unsigned mem_latency;	  /* cycles of one descriptor read */
+	unsigned walk_cache[3];	  /* entries caching L0, L1, L2 table descriptors */
 };
 
 void config_defaults(struct sim_config *c);

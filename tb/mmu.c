@@ -29,23 +29,26 @@ void mmu_free(struct mmu *m)
 		tlb_free(&m->core[c].l1i);
 		tlb_free(&m->core[c].l1d);
 		tlb_free(&m->core[c].l2);
+		walker_free(&m->core[c].ptw);
 	}
 }
 
-unsigned identity_walk(void *ctx, unsigned core, uint64_t va, uint16_t asid,
-		       struct translation *out)
+void identity_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+		   struct walk_result *out)
 {
 	const struct sim_config *cfg = ctx;
 	uint64_t size = 1ULL << level_shift((enum page_level)cfg->page_level);
 
 	(void)core;
-	*out = (struct translation){
-		.va_base = va & ~(size - 1),
-		.pa_base = va & ~(size - 1),
-		.level = (uint8_t)cfg->page_level,
-		.asid = asid,
+	(void)acc;
+	*out = (struct walk_result){
+		.t = { .va_base = va & ~(size - 1),
+		       .pa_base = va & ~(size - 1),
+		       .level = (uint8_t)cfg->page_level,
+		       .asid = 1,
+		       .attrs = PTE_USER | PTE_AF | PTE_VALID },
+		.cycles = cfg->walk_latency,
 	};
-	return cfg->walk_latency;
 }
 
 /* Bytes from va to the end of the page or block of t. */
@@ -55,66 +58,91 @@ static uint64_t covered_end(const struct translation *t)
 }
 
 /*
- * Looks one page up in L1 and, on a miss, in L2 and then the walker.
- * Returns the last VA the translation covers; sets *l1_miss / *l2_miss.
+ * Looks one page up in L1 and, on a miss, in L2 and then the walker; checks
+ * the access against the entry found. Returns the last VA the translation
+ * covers, or 0 with *f set at a fault; sets *l1_miss / *l2_miss.
  */
-static uint64_t translate_page(struct mmu *m, struct mmu_core *c, struct tlb *l1,
-			       uint64_t va, uint16_t asid, bool *l1_miss, bool *l2_miss,
-			       unsigned core)
+static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
+			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
+			       struct mmu_fault *f)
 {
+	struct mmu_core *c = &m->core[core];
 	const struct tlb_entry *e = tlb_lookup(l1, va, asid);
-	struct translation t;
+	struct walk_result w;
 
 	c->st.translation_cycles += l1->geo.latency;
-	if (e)
-		return covered_end(&e->t);
-	*l1_miss = true;
-	if (c->l2.geo.entries) {
-		c->st.translation_cycles += c->l2.geo.latency;
-		e = tlb_lookup(&c->l2, va, asid);
-		if (e) {
-			t = e->t;
-			tlb_fill(l1, &t);
-			return covered_end(&t);
+	if (!e) {
+		*l1_miss = true;
+		if (c->l2.geo.entries) {
+			c->st.translation_cycles += c->l2.geo.latency;
+			e = tlb_lookup(&c->l2, va, asid);
+			if (e)
+				tlb_fill(l1, &e->t);
+			else
+				*l2_miss = true;
 		}
-		*l2_miss = true;
 	}
-	unsigned cycles = m->walk(m->walk_ctx, core, va, asid, &t);
-
+	if (e) {
+		if (el0_permits(e->t.attrs, acc))
+			return covered_end(&e->t);
+		*f = (struct mmu_fault){ MMU_FAULT_PERMISSION, e->t.level, va, acc };
+		c->st.faults[MMU_FAULT_PERMISSION]++;
+		return 0;
+	}
+	m->walk(m->walk_ctx, core, va, acc, &w);
 	c->st.walks++;
-	c->st.walk_cycles += cycles;
-	c->st.translation_cycles += cycles;
-	tlb_fill(&c->l2, &t);
-	tlb_fill(l1, &t);
-	return covered_end(&t);
+	c->st.walk_cycles += w.cycles;
+	c->st.translation_cycles += w.cycles;
+	if (w.fault == MMU_FAULT_TRANSLATION || w.fault == MMU_FAULT_ACCESS_FLAG) {
+		*f = (struct mmu_fault){ w.fault, w.level, va, acc };
+		c->st.faults[w.fault]++;
+		return 0;
+	}
+	/* a permission fault still yields a valid translation to cache */
+	tlb_fill(&c->l2, &w.t);
+	tlb_fill(l1, &w.t);
+	if (w.fault) {
+		*f = (struct mmu_fault){ w.fault, w.level, va, acc };
+		c->st.faults[w.fault]++;
+		return 0;
+	}
+	return covered_end(&w.t);
 }
 
-void mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
-		uint16_t asid)
+bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
+		uint16_t asid, bool count, struct mmu_fault *f)
 {
 	struct mmu_core *c = &m->core[core];
 	bool instr = type == TR_INSTR;
 	struct tlb *l1 = instr ? &c->l1i : &c->l1d;
 	struct level_stats *ls = instr ? &c->st.l1i : &c->st.l1d;
-	bool l1_miss = false, l2_miss = false;
+	enum mmu_access acc = instr ? MMU_EXEC : type == TR_LOAD ? MMU_READ : MMU_WRITE;
+	bool l1_miss = false, l2_miss = false, ok = true;
 	uint64_t last = va + size - 1;
 
-	if (instr)
-		c->st.instructions++;
-	else
-		c->st.data_accesses++;
-	ls->accesses++;
-	uint64_t end = translate_page(m, c, l1, va, asid, &l1_miss, &l2_miss, core);
+	if (count) {
+		if (instr)
+			c->st.instructions++;
+		else
+			c->st.data_accesses++;
+	}
+	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f);
 
-	if (last > end && last >= va) /* the bytes run into the next page */
-		translate_page(m, c, l1, end + 1, asid, &l1_miss, &l2_miss, core);
+	if (!end)
+		ok = false;
+	else if (last > end && last >= va) /* the bytes run into the next page */
+		ok = translate_page(m, core, l1, end + 1, asid, acc, &l1_miss, &l2_miss, f) != 0;
+	if (!count)
+		return ok;
+	ls->accesses++;
 	if (!l1_miss)
-		return;
+		return ok;
 	ls->misses++;
 	if (c->l2.geo.entries) {
 		c->st.l2.accesses++;
 		c->st.l2.misses += l2_miss;
 	}
+	return ok;
 }
 
 static void tlbi_core(struct mmu_core *c, const struct tlbi_target *t, enum tlbi_op op)
@@ -122,6 +150,7 @@ static void tlbi_core(struct mmu_core *c, const struct tlbi_target *t, enum tlbi
 	c->st.tlbi[op]++;
 	c->st.tlbi_entries += tlb_invalidate(&c->l1i, t) + tlb_invalidate(&c->l1d, t) +
 			      tlb_invalidate(&c->l2, t);
+	walker_invalidate(&c->ptw, t);
 }
 
 void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op)
@@ -158,6 +187,8 @@ void mmu_totals(const struct mmu *m, struct core_stats *sum)
 		sum->walk_cycles += s->walk_cycles;
 		sum->translation_cycles += s->translation_cycles;
 		sum->tlbi_entries += s->tlbi_entries;
+		for (int k = 0; k < 4; k++)
+			sum->faults[k] += s->faults[k];
 		for (int k = 0; k < TLBI_NR_OPS; k++)
 			sum->tlbi[k] += s->tlbi[k];
 	}

@@ -16,6 +16,7 @@
 #include "../traces/trace.h"
 #include "config.h"
 #include "tlb.h"
+#include "walker.h"
 
 struct level_stats {
 	uint64_t accesses, misses;
@@ -28,15 +29,25 @@ struct core_stats {
 	uint64_t translation_cycles; /* every lookup, L2 probe and walk */
 	uint64_t tlbi[TLBI_NR_OPS];
 	uint64_t tlbi_entries; /* entries the TLBIs removed */
+	uint64_t faults[4];    /* by enum mmu_fault_kind */
 };
 
-/* Produces the translation of a missing page; returns the walk's cycles. */
-typedef unsigned (*walk_fn)(void *ctx, unsigned core, uint64_t va, uint16_t asid,
-			    struct translation *out);
+/* Walks the page tables for a missing page (or makes the translation up). */
+typedef void (*walk_fn)(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+			struct walk_result *out);
 
 struct mmu_core {
 	struct tlb l1i, l1d, l2;
+	struct walker ptw; /* its walk caches (--os linux) */
 	struct core_stats st;
+};
+
+/* Where an access stopped: the page that faulted and why. */
+struct mmu_fault {
+	enum mmu_fault_kind kind;
+	unsigned level;
+	uint64_t va;
+	enum mmu_access access;
 };
 
 struct mmu {
@@ -49,16 +60,20 @@ struct mmu {
 int mmu_init(struct mmu *m, const struct sim_config *cfg, walk_fn walk, void *ctx);
 void mmu_free(struct mmu *m);
 
-/* Translates one access record on a core, filling the TLBs as it goes. */
-void mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
-		uint16_t asid);
+/*
+ * Translates one access record on a core, filling the TLBs as it goes.
+ * Returns false at a fault, described in *f; the caller has the OS handle
+ * it and replays the access with count false, so it is counted once.
+ */
+bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
+		uint16_t asid, bool count, struct mmu_fault *f);
 
 /* Applies a TLBI on one core, or on every core if it is Inner Shareable. */
 void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op);
 
 /* The walker of --os none: every VA maps to itself, a walk costs cfg cycles. */
-unsigned identity_walk(void *ctx, unsigned core, uint64_t va, uint16_t asid,
-		       struct translation *out);
+void identity_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+		   struct walk_result *out);
 
 /* Sum of every core's statistics. */
 void mmu_totals(const struct mmu *m, struct core_stats *sum);

@@ -8,7 +8,7 @@
 #include "../traces/trace.h"
 #include "../traces/xio.h"
 #include "config.h"
-#include "mmu.h"
+#include "replay.h"
 #include "report.h"
 
 #define BATCH 4096
@@ -26,8 +26,12 @@ static void usage(FILE *f)
 		"options:\n"
 		"  --config FILE      settings, one 'key = value' a line ('#' comments)\n"
 		"  -s, --set KEY=VAL  one setting (after --config files, in order)\n"
-		"  --os none          every VA valid and mapped to itself\n"
+		"  --os linux|none    Linux's memory manager underneath (default), or\n"
+		"                     every VA valid and mapped to itself\n"
 		"  --backend model    the C golden model\n"
+		"  --check            check every invariant after every event and fault\n"
+		"  --dump VIEW        at the end: maps, buddyinfo, slabinfo or zoneinfo\n"
+		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
 		"  -q, --quiet        no table\n"
 		"  -h, --help         this text\n"
@@ -38,10 +42,12 @@ static void usage(FILE *f)
 
 struct options {
 	const char *trace, *json;
-	const char *configs[16], *sets[MAX_SETS];
-	int nconfigs, nsets;
-	bool quiet;
+	const char *configs[16], *sets[MAX_SETS], *dumps[8];
+	int nconfigs, nsets, ndumps;
+	bool quiet, check;
 };
+
+static const char *const dump_views[] = { "maps", "buddyinfo", "slabinfo", "zoneinfo" };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -54,6 +60,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 			exit(0);
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
+		} else if (!strcmp(a, "--check")) {
+			o->check = true;
+		} else if (!strcmp(a, "--dump")) {
+			bool known = false;
+
+			for (size_t k = 0; val && k < sizeof(dump_views) / sizeof(dump_views[0]); k++)
+				known |= !strcmp(val, dump_views[k]);
+			if (!known || o->ndumps == 8) {
+				fprintf(stderr, "mmusim: --dump wants maps, buddyinfo, slabinfo or zoneinfo\n");
+				return -1;
+			}
+			o->dumps[o->ndumps++] = val;
+			i++;
 		} else if (!strcmp(a, "--config") || !strcmp(a, "--json") ||
 			   !strcmp(a, "-s") || !strcmp(a, "--set") || !strcmp(a, "--os") ||
 			   !strcmp(a, "--backend")) {
@@ -171,6 +190,19 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void dump(const struct replay *rp, const char *view)
+{
+	printf("--- %s ---\n", view);
+	if (!strcmp(view, "buddyinfo"))
+		dump_buddyinfo(&rp->os.pa, stdout);
+	else if (!strcmp(view, "slabinfo"))
+		dump_slabinfo(&rp->os.sa, stdout);
+	else if (!strcmp(view, "zoneinfo"))
+		dump_zoneinfo(&rp->os.pa, stdout);
+	else if (rp->thread[1] && !rp->thread[1]->exited)
+		dump_maps(&rp->os, rp->thread[1]->mm, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -179,55 +211,63 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) || build_config(&o, &cfg))
 		return 2;
+	if (o.ndumps && cfg.os != OS_LINUX) {
+		fprintf(stderr, "mmusim: --dump needs --os linux\n");
+		return 2;
+	}
 	struct trace_reader *r = trace_open(o.trace, err, sizeof(err));
 
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
 		return 1;
 	}
-	static struct mmu m;
+	static struct replay rp;
 
-	if (mmu_init(&m, &cfg, identity_walk, &m.cfg)) {
-		fprintf(stderr, "mmusim: out of memory for the TLBs\n");
+	if (replay_init(&rp, &cfg, o.check)) {
+		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
+		replay_free(&rp);
 		trace_close(r);
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];
 	struct run_info run = { .trace = o.trace,
-				.format = trace_format_names[trace_format(r)] };
+				.format = trace_format_names[trace_format(r)],
+				.rp = &rp };
 	double t0 = now();
 	size_t n;
-
-	while ((n = trace_read(r, buf, BATCH)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *t = &buf[i];
-
-			if (!TR_IS_ACCESS(t->type)) {
-				run.events++; /* --os none: every VA stays valid */
-				continue;
-			}
-			unsigned core = (t->tid - 1) % cfg.cores;
-
-			mmu_access(&m, core, t->type, t->addr, t->size, 1);
-		}
-		run.records += n;
-	}
-	run.seconds = now() - t0;
 	int rc = 0;
 
-	if (trace_error(r)) {
+	while ((n = trace_read(r, buf, BATCH)) > 0)
+		if (replay_batch(&rp, buf, n))
+			break;
+	if (rp.err[0]) {
+		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
+		rc = 1;
+	} else if (trace_error(r)) {
 		fprintf(stderr, "mmusim: %s\n", trace_error(r));
 		rc = 1;
-	} else if (run.records == run.events) {
+	} else if (rp.records == rp.events) {
 		fprintf(stderr, "mmusim: %s: the trace holds no memory accesses\n", o.trace);
 		rc = 1;
-	} else {
-		if (o.json && write_json(o.json, &m, &run))
+	}
+	for (int i = 0; !rc && i < o.ndumps; i++)
+		dump(&rp, o.dumps[i]);
+	if (!rc && replay_finish(&rp)) {
+		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
+		rc = 1;
+	}
+	run.seconds = now() - t0;
+	run.records = rp.records;
+	run.events = rp.events;
+	for (unsigned i = 0; i < rp.nwarnings; i++)
+		fprintf(stderr, "mmusim: warning: %s\n", rp.warning[i]);
+	if (!rc) {
+		if (o.json && write_json(o.json, &rp.mmu, &run))
 			rc = 1;
 		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
-			report_table(stdout, &m, &run);
+			report_table(stdout, &rp.mmu, &run);
 	}
 	trace_close(r);
-	mmu_free(&m);
+	replay_free(&rp);
 	return rc;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "report.h"
 
+#include "replay.h"
+
 #include <string.h>
 
 static double ratio(uint64_t a, uint64_t b)
@@ -46,6 +48,52 @@ static void table_rows(FILE *f, const struct sim_config *cfg, const struct core_
 	}
 }
 
+static void walk_cache_totals(const struct mmu *m, uint64_t lookups[3], uint64_t hits[3])
+{
+	for (int l = 0; l < 3; l++) {
+		lookups[l] = hits[l] = 0;
+		for (unsigned c = 0; c < m->cfg.cores; c++) {
+			lookups[l] += m->core[c].ptw.wc[l].lookups;
+			hits[l] += m->core[c].ptw.wc[l].hits;
+		}
+	}
+}
+
+static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
+		     const struct core_stats *t)
+{
+	const struct os_stats *st = &rp->os.st;
+	uint64_t lookups[3], hits[3], total = 0;
+
+	walk_cache_totals(m, lookups, hits);
+	fprintf(f, "walk caches (hits/lookups): L0 %llu/%llu, L1 %llu/%llu, L2 %llu/%llu\n",
+		(unsigned long long)hits[0], (unsigned long long)lookups[0],
+		(unsigned long long)hits[1], (unsigned long long)lookups[1],
+		(unsigned long long)hits[2], (unsigned long long)lookups[2]);
+	fprintf(f, "MMU faults: translation %llu, access flag %llu, permission %llu\n",
+		(unsigned long long)t->faults[MMU_FAULT_TRANSLATION],
+		(unsigned long long)t->faults[MMU_FAULT_ACCESS_FLAG],
+		(unsigned long long)t->faults[MMU_FAULT_PERMISSION]);
+	for (int k = 0; k < NR_FAULT_KINDS; k++)
+		total += k != FAULT_MAJOR ? st->faults[k] : 0;
+	fprintf(f, "page faults %llu:", (unsigned long long)total);
+	for (int k = 0; k < NR_FAULT_KINDS; k++)
+		if (st->faults[k])
+			fprintf(f, " %s %llu", fault_kind_names[k], (unsigned long long)st->faults[k]);
+	fprintf(f, "\nTLBI operations:");
+	total = 0;
+	for (int k = 0; k < TLBI_NR_OPS; k++) {
+		total += st->tlbi[k];
+		if (st->tlbi[k])
+			fprintf(f, " %s %llu", tlbi_op_names[k], (unsigned long long)st->tlbi[k]);
+	}
+	fprintf(f, "%s (%llu; %llu broadcast)\n", total ? "" : " none", (unsigned long long)total,
+		(unsigned long long)st->tlbi_shootdowns);
+	fprintf(f, "context switches %llu, ASID rollovers %llu, signals %llu\n",
+		(unsigned long long)st->context_switches, (unsigned long long)rp->os.asids.rollovers,
+		(unsigned long long)rp->signals);
+}
+
 void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 {
 	const struct sim_config *cfg = &m->cfg;
@@ -53,8 +101,14 @@ void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 
 	mmu_totals(m, &t);
 	fprintf(f, "mmusim: %s (%s trace)\n", run->trace, run->format);
-	fprintf(f, "        %u core%s, --os none (identity map, %s pages), --backend model\n",
-		cfg->cores, cfg->cores > 1 ? "s" : "", page_names[cfg->page_level]);
+	if (cfg->os == OS_LINUX)
+		fprintf(f, "        %u core%s, --os linux (%llu MiB, %u-bit VA, %u-bit ASIDs, range TLBI %s), --backend model\n",
+			cfg->cores, cfg->cores > 1 ? "s" : "",
+			(unsigned long long)(cfg->mem_bytes >> 20), cfg->va_bits, cfg->asid_bits,
+			cfg->tlbi_range ? "on" : "off");
+	else
+		fprintf(f, "        %u core%s, --os none (identity map, %s pages), --backend model\n",
+			cfg->cores, cfg->cores > 1 ? "s" : "", page_names[cfg->page_level]);
 	fprintf(f, "records %llu: %llu instructions, %llu data accesses, %llu events\n\n",
 		(unsigned long long)run->records, (unsigned long long)t.instructions,
 		(unsigned long long)t.data_accesses, (unsigned long long)run->events);
@@ -66,6 +120,8 @@ void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 	fprintf(f, "translation cycles %llu (%.3f per access)\n",
 		(unsigned long long)t.translation_cycles,
 		ratio(t.translation_cycles, t.instructions + t.data_accesses));
+	if (cfg->os == OS_LINUX)
+		os_table(f, m, run->rp, &t);
 	if (cfg->cores > 1) {
 		for (unsigned c = 0; c < cfg->cores; c++) {
 			const struct core_stats *s = &m->core[c].st;
@@ -113,9 +169,10 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		run->format, (unsigned long long)run->records,
 		(unsigned long long)run->events);
 	fprintf(f,
-		"  \"config\": {\"cores\": %u, \"os\": \"none\", \"backend\": \"model\", "
+		"  \"config\": {\"cores\": %u, \"os\": \"%s\", \"backend\": \"model\", "
 		"\"page_size\": \"%s\", \"walk_latency\": %u, \"seed\": %llu},\n",
-		cfg->cores, page_names[cfg->page_level], cfg->walk_latency,
+		cfg->cores, cfg->os == OS_LINUX ? "linux" : "none", page_names[cfg->page_level],
+		cfg->walk_latency,
 		(unsigned long long)cfg->seed);
 	fprintf(f, "  \"instructions\": %llu,\n  \"data_accesses\": %llu,\n",
 		(unsigned long long)t.instructions, (unsigned long long)t.data_accesses);
@@ -148,5 +205,33 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		(unsigned long long)t.translation_cycles);
 	for (int k = 0; k < TLBI_NR_OPS; k++)
 		fprintf(f, "\"%s\": %llu, ", tlbi_op_names[k], (unsigned long long)t.tlbi[k]);
-	fprintf(f, "\"entries_invalidated\": %llu}\n}\n", (unsigned long long)t.tlbi_entries);
+	fprintf(f, "\"entries_invalidated\": %llu}", (unsigned long long)t.tlbi_entries);
+	if (cfg->os == OS_LINUX) {
+		const struct os_stats *st = &run->rp->os.st;
+		uint64_t lookups[3], hits[3];
+
+		walk_cache_totals(m, lookups, hits);
+		fprintf(f, ",\n  \"walk_cache\": {");
+		for (int l = 0; l < 3; l++)
+			fprintf(f, "%s\"l%d\": {\"lookups\": %llu, \"hits\": %llu}", l ? ", " : "", l,
+				(unsigned long long)lookups[l], (unsigned long long)hits[l]);
+		fprintf(f, "},\n  \"mmu_faults\": {");
+		for (int k = 1; k < 4; k++)
+			fprintf(f, "%s\"%s\": %llu", k > 1 ? ", " : "", mmu_fault_names[k],
+				(unsigned long long)t.faults[k]);
+		fprintf(f, "},\n  \"os\": {\"faults\": {");
+		for (int k = 0; k < NR_FAULT_KINDS; k++)
+			fprintf(f, "%s\"%s\": %llu", k ? ", " : "", fault_kind_names[k],
+				(unsigned long long)st->faults[k]);
+		fprintf(f, "},\n    \"tlbi_issued\": {");
+		for (int k = 0; k < TLBI_NR_OPS; k++)
+			fprintf(f, "%s\"%s\": %llu", k ? ", " : "", tlbi_op_names[k],
+				(unsigned long long)st->tlbi[k]);
+		fprintf(f, "},\n    \"shootdowns\": %llu, \"asid_rollovers\": %llu, "
+			   "\"context_switches\": %llu, \"signals\": %llu}",
+			(unsigned long long)st->tlbi_shootdowns,
+			(unsigned long long)run->rp->os.asids.rollovers,
+			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
+	}
+	fprintf(f, "\n}\n");
 }

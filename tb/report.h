@@ -7,11 +7,14 @@
 
 #include "mmu.h"
 
+struct replay;
+
 struct run_info {
 	const char *trace;
 	const char *format;
 	uint64_t records, events;
 	double seconds;
+	const struct replay *rp;
 };
 
 void report_table(FILE *f, const struct mmu *m, const struct run_info *run);

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+#include "replay.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t read_pmem(void *ctx, uint64_t pa)
+{
+	const struct replay *rp = ctx;
+
+	return pmem_read64(&rp->os.pa.pmem, pa);
+}
+
+/* The cores' walkers read the page tables the OS model built. */
+static void linux_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+		       struct walk_result *out)
+{
+	struct replay *rp = ctx;
+
+	walker_walk(&rp->mmu.core[core].ptw, rp->os.cpu[core].ttbr0, va, acc, out);
+}
+
+/* The OS model's TLB maintenance reaches the golden TLBs. */
+static void os_tlbi(void *ctx, unsigned cpu, const struct tlbi *op)
+{
+	struct replay *rp = ctx;
+
+	mmu_tlbi(&rp->mmu, cpu, op);
+}
+
+static int fail(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct replay *rp, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(rp->err, sizeof(rp->err), "record %llu: %s", (unsigned long long)rp->record, msg);
+	return -1;
+}
+
+static void warn(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct replay *rp, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[200];
+
+	if (rp->nwarnings >= REPLAY_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(rp->warning[rp->nwarnings++], sizeof(rp->warning[0]), "record %llu: %s",
+		 (unsigned long long)rp->record, msg);
+}
+
+int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->cfg = *cfg;
+	rp->check = check;
+	rp->linux_os = cfg->os == OS_LINUX;
+	if (!rp->linux_os)
+		return mmu_init(&rp->mmu, cfg, identity_walk, &rp->mmu.cfg);
+	struct os_config oc;
+
+	os_default_config(&oc);
+	oc.mem.mem_bytes = cfg->mem_bytes;
+	if (oc.mem.dma32_limit > cfg->mem_bytes)
+		oc.mem.dma32_limit = cfg->mem_bytes;
+	if (oc.mem.dma_limit > cfg->mem_bytes)
+		oc.mem.dma_limit = cfg->mem_bytes;
+	oc.nr_cpus = cfg->cores;
+	oc.asid_bits = cfg->asid_bits;
+	oc.tlb_range = cfg->tlbi_range;
+	oc.tlb_ttl = cfg->ttl;
+	oc.thp = cfg->thp;
+	oc.va_bits = cfg->va_bits;
+	if (os_init(&rp->os, &oc)) {
+		snprintf(rp->err, sizeof(rp->err), "the OS model could not boot");
+		return -1;
+	}
+	rp->os.tlbi = os_tlbi;
+	rp->os.tlbi_ctx = rp;
+	if (mmu_init(&rp->mmu, cfg, linux_walk, rp))
+		return -1;
+	for (unsigned c = 0; c < cfg->cores; c++)
+		if (walker_init(&rp->mmu.core[c].ptw, cfg->va_bits, cfg->mem_latency,
+				cfg->walk_cache, read_pmem, rp))
+			return -1;
+	/* thread 1 is the traced process */
+	struct task_struct *t = os_create_process(&rp->os);
+
+	if (!t || !(rp->thread = calloc(2, sizeof(*rp->thread))) ||
+	    !(rp->exiting = calloc(2, sizeof(*rp->exiting)))) {
+		snprintf(rp->err, sizeof(rp->err), "out of memory");
+		return -1;
+	}
+	rp->thread[1] = t;
+	rp->nthreads = 2;
+	rp->running = 1;
+	return 0;
+}
+
+static struct task_struct *task_of(struct replay *rp, uint32_t tid)
+{
+	return tid < rp->nthreads ? rp->thread[tid] : NULL;
+}
+
+static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
+{
+	if (tid >= rp->nthreads) {
+		uint32_t n = tid + 16;
+		struct task_struct **v = realloc(rp->thread, n * sizeof(*v));
+		bool *e = v ? realloc(rp->exiting, n * sizeof(*e)) : NULL;
+
+		if (v)
+			rp->thread = v;
+		if (!e)
+			return fail(rp, "out of memory");
+		rp->exiting = e;
+		memset(rp->thread + rp->nthreads, 0, (n - rp->nthreads) * sizeof(*v));
+		memset(rp->exiting + rp->nthreads, 0, (n - rp->nthreads) * sizeof(*e));
+		rp->nthreads = n;
+	}
+	rp->thread[tid] = t;
+	rp->exiting[tid] = false;
+	return 0;
+}
+
+static void check_now(struct replay *rp)
+{
+	const char *why;
+
+	if (rp->check && !rp->err[0] && (why = check_os(&rp->os)))
+		fail(rp, "invariant broken: %s", why);
+}
+
+/* A thread's exit takes effect once another runs: Valgrind prints it early. */
+static void finish_exits(struct replay *rp, uint32_t except)
+{
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++) {
+		if (!rp->exiting[tid] || tid == except || !rp->thread[tid])
+			continue;
+		os_exit(&rp->os, rp->thread[tid]);
+		rp->exiting[tid] = false;
+	}
+}
+
+static int segment(struct replay *rp, const struct trace_rec *t, struct mm_struct *mm)
+{
+	const char *why = NULL;
+	struct address_space *file = NULL;
+
+	switch (t->map.kind) {
+	case SEG_HEAP:
+		mm->start_brk = mm->brk = t->addr;
+		return 0;
+	case SEG_STACK:
+		if (os_mmap(&rp->os, mm, t->addr, t->len, t->map.prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, NULL, 0, &why))
+			return fail(rp, "stack segment at %#llx: %s", (unsigned long long)t->addr, why);
+		os_set_stack(mm, t->addr + t->len - 1, t->addr + t->len);
+		return 0;
+	case SEG_FILE:
+		file = rp->os.nr_files > t->map.file ? rp->os.files[t->map.file] : NULL;
+		if (!file)
+			return fail(rp, "segment maps file %u, which no file record named",
+				    t->map.file);
+		break;
+	default:
+		break;
+	}
+	if (os_mmap(&rp->os, mm, t->addr, t->len, t->map.prot,
+		    MAP_PRIVATE | (file ? 0 : MAP_ANONYMOUS), file, t->map.offset, &why))
+		return fail(rp, "segment at %#llx: %s", (unsigned long long)t->addr, why);
+	return 0;
+}
+
+static int event(struct replay *rp, const struct trace_rec *t)
+{
+	struct task_struct *task = task_of(rp, t->tid);
+	const char *why = NULL;
+
+	rp->events++;
+	if (t->type == TR_FILE)
+		return os_file(&rp->os, t->file.id, t->file.path) ? 0 : fail(rp, "out of memory");
+	if (t->type == TR_SWITCH) {
+		if (!task)
+			return fail(rp, "switch to thread %u, which was never created", t->tid);
+		finish_exits(rp, t->tid);
+		rp->running = t->tid;
+		return 0;
+	}
+	if (!task)
+		return fail(rp, "%s by thread %u, which was never created",
+			    trace_type_names[t->type], t->tid);
+	if (task->exited)
+		return 0;
+	struct mm_struct *mm = task->mm;
+
+	rp->os.cur_cpu = (t->tid - 1) % rp->cfg.cores;
+	switch (t->type) {
+	case TR_SEGMENT:
+		return segment(rp, t, mm);
+	case TR_MMAP: {
+		struct address_space *file = NULL;
+
+		if (t->map.file) {
+			file = rp->os.nr_files > t->map.file ? rp->os.files[t->map.file] : NULL;
+			if (!file)
+				return fail(rp, "mmap of file %u, which no file record named",
+					    t->map.file);
+		}
+		if (os_mmap(&rp->os, mm, t->addr, t->len, t->map.prot, t->map.flags, file,
+			    t->map.offset, &why))
+			return fail(rp, "mmap %#llx+%#llx cannot be honoured: %s",
+				    (unsigned long long)t->addr, (unsigned long long)t->len, why);
+		return 0;
+	}
+	case TR_MUNMAP:
+		if (os_munmap(&rp->os, mm, t->addr, t->len))
+			return fail(rp, "munmap %#llx+%#llx cannot be honoured",
+				    (unsigned long long)t->addr, (unsigned long long)t->len);
+		return 0;
+	case TR_MPROTECT:
+		if (os_mprotect(&rp->os, mm, t->addr, t->len, t->map.prot, &why))
+			return fail(rp, "mprotect %#llx+%#llx cannot be honoured: %s",
+				    (unsigned long long)t->addr, (unsigned long long)t->len, why);
+		return 0;
+	case TR_BRK:
+		if (os_brk(&rp->os, mm, t->addr, &why))
+			return fail(rp, "brk %#llx cannot be honoured: %s", (unsigned long long)t->addr,
+				    why);
+		return 0;
+	case TR_MREMAP:
+		if (os_mremap(&rp->os, mm, t->addr, t->len, t->remap.addr, t->remap.len, &why))
+			return fail(rp, "mremap %#llx cannot be honoured: %s",
+				    (unsigned long long)t->addr, why);
+		return 0;
+	case TR_CLONE: {
+		if (task_of(rp, t->clone.child) && !task_of(rp, t->clone.child)->exited)
+			return fail(rp, "clone makes thread %u, which already exists",
+				    t->clone.child);
+		struct task_struct *child = os_clone(&rp->os, task, t->clone.flags);
+
+		if (!child)
+			return fail(rp, "clone: out of memory");
+		/* a forked process's own accesses are not in the trace */
+		return (t->clone.flags & CLONE_VM) ? set_thread(rp, t->clone.child, child) : 0;
+	}
+	case TR_EXIT:
+		if (t->exit.group) {
+			for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+				if (rp->thread[tid] && rp->thread[tid]->mm == mm)
+					rp->exiting[tid] = true;
+		} else {
+			rp->exiting[t->tid] = true;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void access(struct replay *rp, const struct trace_rec *t)
+{
+	unsigned core = (t->tid - 1) % rp->cfg.cores;
+	struct mmu_fault f;
+
+	if (!rp->linux_os) {
+		mmu_access(&rp->mmu, core, t->type, t->addr, t->size, 1, true, &f);
+		return;
+	}
+	struct task_struct *task = task_of(rp, t->tid);
+
+	if (!task || task->exited) {
+		rp->after_exit++;
+		return;
+	}
+	if (rp->os.cpu[core].curr != task)
+		os_switch_to(&rp->os, core, task);
+	for (int attempt = 0; attempt < 4; attempt++) {
+		uint16_t asid = (uint16_t)(rp->os.cpu[core].ttbr0 >> 48);
+
+		if (mmu_access(&rp->mmu, core, t->type, t->addr, t->size, asid, attempt == 0, &f))
+			return;
+		rp->os.cur_cpu = core;
+		enum fault_result r = handle_page_fault(
+			&rp->os, task->mm, f.va,
+			f.access == MMU_EXEC ? ACCESS_EXEC : f.access == MMU_WRITE ? ACCESS_WRITE
+									: ACCESS_READ);
+		if (r != FAULT_OK) {
+			static const char *const what[] = { "", "SIGSEGV (MAPERR)", "SIGSEGV (ACCERR)",
+							    "SIGBUS", "out of memory" };
+
+			rp->signals++;
+			warn(rp, "%s at %#llx (%s %s fault, level %u) by thread %u", what[r],
+			     (unsigned long long)f.va, trace_type_names[t->type],
+			     mmu_fault_names[f.kind], f.level, t->tid);
+			return;
+		}
+		check_now(rp);
+	}
+	warn(rp, "the access at %#llx still faults after the fault handler ran",
+	     (unsigned long long)t->addr);
+}
+
+int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_rec *t = &recs[i];
+
+		rp->record++;
+		rp->records++;
+		if (TR_IS_ACCESS(t->type)) {
+			access(rp, t);
+		} else if (!rp->linux_os) {
+			rp->events++; /* --os none: every VA stays valid */
+		} else {
+			if (event(rp, t))
+				return -1;
+			check_now(rp);
+		}
+		if (rp->err[0])
+			return -1;
+	}
+	return 0;
+}
+
+int replay_finish(struct replay *rp)
+{
+	if (!rp->linux_os)
+		return 0;
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+		if (rp->thread[tid] && !rp->thread[tid]->exited)
+			rp->exiting[tid] = true;
+	finish_exits(rp, 0);
+	/* forked children never ran: they end with the trace */
+	for (unsigned i = 0; i < rp->os.nr_tasks; i++)
+		if (!rp->os.tasks[i]->exited)
+			os_exit(&rp->os, rp->os.tasks[i]);
+	check_now(rp);
+	return rp->err[0] ? -1 : 0;
+}
+
+void replay_free(struct replay *rp)
+{
+	mmu_free(&rp->mmu);
+	if (rp->linux_os)
+		os_free(&rp->os);
+	free(rp->thread);
+	free(rp->exiting);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replay loop: trace records drive the cores' translations; with --os
+ * linux, memory events go to the OS model, translation faults to its fault
+ * handler (and the access is replayed), and its TLB maintenance to the
+ * TLBs and walk caches of the cores it reaches.
+ */
+#ifndef MMUSIM_REPLAY_H
+#define MMUSIM_REPLAY_H
+
+#include <stdio.h>
+
+#include "../model/mm.h"
+#include "../traces/trace.h"
+#include "mmu.h"
+
+#define REPLAY_MAX_WARNINGS 5
+
+struct replay {
+	struct sim_config cfg;
+	struct mmu mmu;
+	struct os os;
+	bool linux_os, check;
+	struct task_struct **thread; /* by trace thread id */
+	uint32_t nthreads;
+	bool *exiting; /* an exit seen, the teardown deferred */
+	uint32_t running;
+	uint64_t record; /* number of the record being replayed, from 1 */
+	uint64_t records, events, signals, after_exit;
+	char err[512];
+	char warning[REPLAY_MAX_WARNINGS][256];
+	unsigned nwarnings;
+};
+
+int replay_init(struct replay *rp, const struct sim_config *cfg, bool check);
+/* Returns -1 when the record cannot be honoured; rp->err says why. */
+int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n);
+/* Ends every process: their address spaces are torn down. */
+int replay_finish(struct replay *rp);
+void replay_free(struct replay *rp);
+
+#endif
