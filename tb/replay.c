@@ -2,6 +2,13 @@
 #include "replay.h"
 
 #include <stdarg.h>
+
+/*
+ * Valgrind prints a thread's exit before the thread's last instructions, so
+ * a thread's exit takes effect when another thread runs, and a process's
+ * (exit_group) at the end of the trace.
+ */
+enum { EXIT_NONE, EXIT_THREAD, EXIT_GROUP };
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,7 +122,7 @@ static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
 	if (tid >= rp->nthreads) {
 		uint32_t n = tid + 16;
 		struct task_struct **v = realloc(rp->thread, n * sizeof(*v));
-		bool *e = v ? realloc(rp->exiting, n * sizeof(*e)) : NULL;
+		uint8_t *e = v ? realloc(rp->exiting, n * sizeof(*e)) : NULL;
 
 		if (v)
 			rp->thread = v;
@@ -127,7 +134,7 @@ static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
 		rp->nthreads = n;
 	}
 	rp->thread[tid] = t;
-	rp->exiting[tid] = false;
+	rp->exiting[tid] = EXIT_NONE;
 	return 0;
 }
 
@@ -139,14 +146,15 @@ static void check_now(struct replay *rp)
 		fail(rp, "invariant broken: %s", why);
 }
 
-/* A thread's exit takes effect once another runs: Valgrind prints it early. */
-static void finish_exits(struct replay *rp, uint32_t except)
+/* Tears down the threads whose exit is due: not except, and up to 'upto'. */
+static void finish_exits(struct replay *rp, uint32_t except, uint8_t upto)
 {
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++) {
-		if (!rp->exiting[tid] || tid == except || !rp->thread[tid])
+		if (!rp->exiting[tid] || rp->exiting[tid] > upto || tid == except ||
+		    !rp->thread[tid])
 			continue;
 		os_exit(&rp->os, rp->thread[tid]);
-		rp->exiting[tid] = false;
+		rp->exiting[tid] = EXIT_NONE;
 	}
 }
 
@@ -191,7 +199,7 @@ static int event(struct replay *rp, const struct trace_rec *t)
 	if (t->type == TR_SWITCH) {
 		if (!task)
 			return fail(rp, "switch to thread %u, which was never created", t->tid);
-		finish_exits(rp, t->tid);
+		finish_exits(rp, t->tid, EXIT_THREAD);
 		rp->running = t->tid;
 		return 0;
 	}
@@ -256,9 +264,9 @@ static int event(struct replay *rp, const struct trace_rec *t)
 		if (t->exit.group) {
 			for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 				if (rp->thread[tid] && rp->thread[tid]->mm == mm)
-					rp->exiting[tid] = true;
-		} else {
-			rp->exiting[t->tid] = true;
+					rp->exiting[tid] = EXIT_GROUP;
+		} else if (rp->exiting[t->tid] != EXIT_GROUP) {
+			rp->exiting[t->tid] = EXIT_THREAD;
 		}
 		return 0;
 	default:
@@ -337,8 +345,8 @@ int replay_finish(struct replay *rp)
 		return 0;
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 		if (rp->thread[tid] && !rp->thread[tid]->exited)
-			rp->exiting[tid] = true;
-	finish_exits(rp, 0);
+			rp->exiting[tid] = EXIT_GROUP;
+	finish_exits(rp, 0, EXIT_GROUP);
 	/* forked children never ran: they end with the trace */
 	for (unsigned i = 0; i < rp->os.nr_tasks; i++)
 		if (!rp->os.tasks[i]->exited)

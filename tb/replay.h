@@ -23,7 +23,7 @@ struct replay {
 	bool linux_os, check;
 	struct task_struct **thread; /* by trace thread id */
 	uint32_t nthreads;
-	bool *exiting; /* an exit seen, the teardown deferred */
+	uint8_t *exiting; /* EXIT_THREAD or EXIT_GROUP seen, the teardown deferred */
 	uint32_t running;
 	uint64_t record; /* number of the record being replayed, from 1 */
 	uint64_t records, events, signals, after_exit;

@@ -27,7 +27,8 @@ geometries='48 48 48 48 1280 5
 8 8 64 1 512 8'
 
 echo "$programs" | while IFS='|' read -r name cmd figures; do
-	run "$mmutrace" capture -o "$out/$name.mmut.zst" --level 19 -- $cmd > /dev/null
+	run "$mmutrace" capture -o "$out/$name.mmut.zst" --exit-layout "$out/$name.exit-layout" \
+		--level 19 -- $cmd > /dev/null
 	[ "$figures" = yes ] || continue
 	exp=$out/$name.cachegrind
 	{

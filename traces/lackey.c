@@ -56,7 +56,9 @@ struct lackey_state {
 	uint32_t next_file;
 	uint64_t brk;
 	bool have_brk;
-	int layout; /* 0 before, 1 inside, 2 after the start-up layout */
+	int layout; /* 0 before, 1 in the start-up layout, 2 after it, 3 in the one at exit */
+	char *exit_layout; /* the client's segments at shutdown, a line each */
+	size_t exit_len;
 	char **names;
 	int nnames;
 	struct layout_seg *segs;
@@ -91,6 +93,7 @@ void lackey_free(struct trace_reader *r)
 	if (!r->lk)
 		return;
 	free_layout(r->lk);
+	free(r->lk->exit_layout);
 	free(r->lk->sys);
 	free(r->lk->fd_file);
 	free(r->lk->q);
@@ -100,6 +103,11 @@ void lackey_free(struct trace_reader *r)
 const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r)
 {
 	return r->fmt == TRACE_LACKEY ? &r->lk->stats : NULL;
+}
+
+const char *trace_lackey_exit_layout(const struct trace_reader *r)
+{
+	return r->fmt == TRACE_LACKEY ? r->lk->exit_layout : NULL;
 }
 
 static struct trace_rec *push(struct trace_reader *r, uint8_t type, uint32_t tid)
@@ -350,14 +358,43 @@ static void emit_layout(struct trace_reader *r)
 	free_layout(s);
 }
 
+/* "START END PROT" of each client segment at shutdown, for comparisons */
+static void exit_segment(struct lackey_state *s, const char *a)
+{
+	char kind[5] = "", prot[8] = "", line[80];
+	uint64_t start, end;
+
+	if (sscanf(a, "%*d: %4s %" SCNx64 "-%" SCNx64 " %*s %7s", kind, &start, &end, prot) < 4 ||
+	    (strcmp(kind, "file") && strcmp(kind, "anon")))
+		return;
+	int n = snprintf(line, sizeof(line), "%#" PRIx64 " %#" PRIx64 " %.3s\n", start, end + 1,
+			 prot);
+	char *grown = realloc(s->exit_layout, s->exit_len + (size_t)n + 1);
+
+	if (!grown)
+		return;
+	memcpy(grown + s->exit_len, line, (size_t)n + 1);
+	s->exit_layout = grown;
+	s->exit_len += (size_t)n;
+}
+
 static void parse_debug(struct trace_reader *r, const char *p)
 {
 	struct lackey_state *s = r->lk;
 	const char *a = strstr(p, "aspacem ");
 
-	if (!a || s->layout == 2)
+	if (!a)
 		return;
 	a += 8;
+	if (s->layout >= 2) {
+		if (strstr(a, "<<< SHOW_SEGMENTS: Memory layout at client shutdown"))
+			s->layout = 3;
+		else if (s->layout == 3 && strstr(a, ">>>"))
+			s->layout = 4;
+		else if (s->layout == 3)
+			exit_segment(s, skip_spaces(a));
+		return;
+	}
 	if (strstr(a, "<<< SHOW_SEGMENTS: Memory layout at client startup")) {
 		s->layout = 1;
 		return;

@@ -18,25 +18,52 @@
 
 #include "pageset.h"
 #include "trace.h"
+#include "xio.h"
 
 #define BATCH 4096
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmutrace convert IN OUT [--text] [--level N]\n"
+	fputs("usage: mmutrace convert IN OUT [--text] [--level N] [--exit-layout FILE]\n"
 	      "       mmutrace cat IN\n"
 	      "       mmutrace info IN\n"
-	      "       mmutrace capture -o OUT [--level N] -- PROGRAM [ARGS...]\n"
+	      "       mmutrace capture -o OUT [--level N] [--exit-layout FILE] -- PROGRAM [ARGS...]\n"
 	      "\n"
 	      "IN is a native trace, its text form or a Valgrind lackey log, plain,\n"
 	      ".gz or .zst ('-' reads standard input). OUT is written in the native\n"
 	      "format (the text form with --text), zstd-compressed if it ends in .zst,\n"
 	      "gzip if .gz. capture runs PROGRAM under Valgrind's lackey and streams\n"
-	      "its accesses, syscalls, thread switches and start-up layout into OUT.\n",
+	      "its accesses, syscalls, thread switches and start-up layout into OUT.\n"
+	      "--exit-layout writes Valgrind's list of the program's mappings at exit\n"
+	      "(\"START END PROT\" lines), to check a replay's final maps against.\n",
 	      f);
 }
 
-static int copy_trace(const char *in, const char *out, enum trace_format fmt, int level)
+/* Valgrind's view of the client's segments at exit, when asked for. */
+static int write_exit_layout(const struct trace_reader *r, const char *in, const char *path)
+{
+	const char *text = trace_lackey_exit_layout(r);
+	char err[512];
+
+	if (!path)
+		return 0;
+	if (!text) {
+		fprintf(stderr, "mmutrace: %s: no layout at exit (trace with valgrind -d)\n", in);
+		return -1;
+	}
+	struct xout *o = xout_create(path, 0, err, sizeof(err));
+
+	if (!o || xout_write(o, text, strlen(text)) || xout_commit(o, err, sizeof(err))) {
+		if (o)
+			xout_abort(o);
+		fprintf(stderr, "mmutrace: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_trace(const char *in, const char *out, enum trace_format fmt, int level,
+		      const char *exit_layout)
 {
 	char err[512];
 	struct trace_reader *r = trace_open(in, err, sizeof(err));
@@ -85,6 +112,11 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 		trace_close(r);
 		return 1;
 	}
+	if (write_exit_layout(r, in, exit_layout)) {
+		trace_abort(w);
+		trace_close(r);
+		return 1;
+	}
 	trace_close(r);
 	if (trace_commit(w, err, sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
@@ -111,13 +143,15 @@ static int parse_level(const char *s, int *level)
 
 static int cmd_convert(int argc, char **argv)
 {
-	const char *files[2];
+	const char *files[2], *exit_layout = NULL;
 	int nfiles = 0, level = 0;
 	enum trace_format fmt = TRACE_NATIVE;
 
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--text")) {
 			fmt = TRACE_TEXT;
+		} else if (!strcmp(argv[i], "--exit-layout") && i + 1 < argc) {
+			exit_layout = argv[++i];
 		} else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
 			if (parse_level(argv[++i], &level))
 				return 2;
@@ -134,7 +168,7 @@ static int cmd_convert(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	return copy_trace(files[0], files[1], fmt, level);
+	return copy_trace(files[0], files[1], fmt, level, exit_layout);
 }
 
 struct info {
@@ -224,12 +258,14 @@ out:
 
 static int cmd_capture(int argc, char **argv)
 {
-	const char *out = NULL;
+	const char *out = NULL, *exit_layout = NULL;
 	int level = 0, i;
 
 	for (i = 0; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
+		} else if (!strcmp(argv[i], "--exit-layout") && i + 1 < argc) {
+			exit_layout = argv[++i];
 		} else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
 			if (parse_level(argv[++i], &level))
 				return 2;
@@ -286,7 +322,7 @@ static int cmd_capture(int argc, char **argv)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/dev/fd/%d", pfd[0]);
-	int rc = copy_trace(path, out, TRACE_NATIVE, level);
+	int rc = copy_trace(path, out, TRACE_NATIVE, level, exit_layout);
 	int status;
 
 	close(pfd[0]);
@@ -317,7 +353,7 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		return copy_trace(argv[2], "-", TRACE_TEXT, 0);
+		return copy_trace(argv[2], "-", TRACE_TEXT, 0, NULL);
 	}
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 2, argv + 2);

@@ -109,6 +109,11 @@ struct lackey_stats {
 	uint64_t lines, ignored_lines, glued_lines, syscalls;
 };
 const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r);
+/*
+ * With -d, Valgrind also prints the client's segments at shutdown: a line
+ * "START END PROT" each (END exclusive), or NULL if the log had none.
+ */
+const char *trace_lackey_exit_layout(const struct trace_reader *r);
 
 struct trace_writer;
 

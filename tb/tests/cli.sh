@@ -69,7 +69,9 @@ fails_with bad_option 2 "unknown option '--frob'" "$sim" x --frob
 fails_with bad_set 2 "unknown key 'l3.entries'" "$sim" x -s l3.entries=4
 fails_with bad_geometry 2 "the number of sets" "$sim" x -s l1d.entries=48 -s l1d.ways=16
 fails_with bad_policy 2 "unknown policy 'mru'" "$sim" x -s l2.policy=mru
-fails_with os_unavailable 2 "os: 'linux' is not available" "$sim" x --os linux
+fails_with bad_os 2 "os: 'bsd' is not linux or none" "$sim" x --os bsd
+fails_with bad_mem 2 "mem: '3k' is not a size" "$sim" x -s mem=3k
+fails_with dump_needs_linux 2 "--dump needs --os linux" "$sim" x --os none --dump maps
 printf 'cores = 2\nl1d.ways = three\n' > "$tmp/bad.cfg"
 fails_with bad_config_line 2 "bad.cfg:2: l1d.ways: 'three' is not a number" \
 	"$sim" x --config "$tmp/bad.cfg"
@@ -101,7 +103,7 @@ W 0x7ffffc 8
 M 0x900000 4
 I 0x401000 4
 T
-"$sim" "$tmp/hand.txt" -s l1i.entries=2 -s l1i.ways=2 -s l1d.entries=2 -s l1d.ways=2 \
+"$sim" "$tmp/hand.txt" --os none -s l1i.entries=2 -s l1i.ways=2 -s l1d.entries=2 -s l1d.ways=2 \
 	-s l2.entries=0 --json "$tmp/hand.json" -q
 # I: 0x400 miss, 0x400+0x401 miss (0x401 new), 0x400 hit, 0x401 hit -> 4 acc, 2 miss
 # D: 0x7ff miss, hit, 0x7ff+0x800 miss, 0x900 miss (evicts 0x7ff) -> 4 acc, 3 miss
@@ -112,10 +114,38 @@ if [ "$got" = "$want" ]; then ok hand_counted; else bad hand_counted "got '$got'
 # ---- the bundled trace against cachegrind's figures (traces/bundle.sh) ----
 grep -v '^#' "$bundled/sort.cachegrind" | while read -r ie iw de dw le lw ir i1 dr d1 llr llm; do
 	name="cachegrind_sort_${ie}x${iw}_${de}x${dw}_${le}x${lw}"
-	"$sim" "$bundled/sort.mmut.zst" -q --json "$tmp/cg.json" -s l1i.entries=$ie \
+	"$sim" "$bundled/sort.mmut.zst" --os none -q --json "$tmp/cg.json" -s l1i.entries=$ie \
 		-s l1i.ways=$iw -s l1d.entries=$de -s l1d.ways=$dw -s l2.entries=$le \
 		-s l2.ways=$lw
 	vs_cachegrind "$name" "$tmp/cg.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
+done
+
+# ---- --os linux: each bundled trace replays with every invariant checked,
+# no signal, and ends with the pages Valgrind saw mapped at the program's
+# exit (its -d layout at shutdown), with the same read/write rights ----
+pages() { # "START END PERMS" (hex) lines -> "page rw" lines, one per 4 KiB page
+	while read -r a b p; do
+		printf '%d %d %s\n' "$a" "$b" "$p"
+	done | awk '{ for (x = $1 / 4096; x < $2 / 4096; x++) print x, substr($3, 1, 2) }' | sort
+}
+for t in sort xz; do
+	name="linux_replay_$t"
+	if ! "$sim" "$bundled/$t.mmut.zst" --check -s cores=2 --dump maps --json "$tmp/$t.json" \
+		> "$tmp/$t.out" 2> "$tmp/$t.err"; then
+		bad "$name" "$(head -c 400 "$tmp/$t.err")"
+		continue
+	fi
+	signals=$(fig "$tmp/$t.json" .os.signals)
+	grep -E '^[0-9a-f]+-[0-9a-f]+ ' "$tmp/$t.out" |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > "$tmp/$t.ours"
+	pages < "$bundled/$t.exit-layout" > "$tmp/$t.valgrind"
+	if [ "$signals" != 0 ]; then
+		bad "$name" "$signals signals: $(head -c 300 "$tmp/$t.err")"
+	elif ! diff -q "$tmp/$t.ours" "$tmp/$t.valgrind" > /dev/null; then
+		bad "$name" "final maps differ from Valgrind's: $(diff "$tmp/$t.ours" "$tmp/$t.valgrind" | head -5 | tr '\n' ' ')"
+	else
+		ok "$name"
+	fi
 done
 
 # ---- the same trace through the text form and gzip gives the same figures ----
@@ -142,7 +172,7 @@ if command -v valgrind > /dev/null; then
 			--LL=$(($5 * 4096)),$6,4096 sort -n in.txt 2> cg.log > /dev/null
 		num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }
 		want="$(num 'I *refs:') $(num 'I1 *misses:') $(num 'D *refs:') $(num 'D1 *misses:') $(num 'LL refs:') $(num 'LL misses:')"
-		"$sim" live.mmut.zst -q --json live.json -s l1i.entries=$1 -s l1i.ways=$2 \
+		"$sim" live.mmut.zst --os none -q --json live.json -s l1i.entries=$1 -s l1i.ways=$2 \
 			-s l1d.entries=$3 -s l1d.ways=$4 -s l2.entries=$5 -s l2.ways=$6
 		vs_cachegrind "live_cachegrind_$1x$2_$3x$4_$5x$6" live.json live.mmut.zst "$want"
 	done
@@ -155,7 +185,7 @@ if command -v valgrind > /dev/null; then
 	gi=$(grep -oE 'I  [0-9a-f]{8,16},[0-9]+' threads.log | wc -l)
 	gd=$(grep -oE ' [LSM] [0-9a-f]{8,16},[0-9]+' threads.log | wc -l)
 	gc=$(grep -oE 'starting new thread' threads.log | wc -l)
-	"$sim" threads.log -q --json threads.json -s cores=3
+	"$sim" threads.log -q --json threads.json -s cores=3 --check
 	got=$(fig threads.json '[.instructions, .data_accesses, (.l1i.per_core | length)] | join(" ")')
 	if [ "$got" = "$gi $gd 3" ]; then ok threads_all_accesses; else
 		bad threads_all_accesses "mmusim '$got' grep '$gi $gd 3'"; fi

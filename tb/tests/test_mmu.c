@@ -19,6 +19,7 @@
 #include "../mmu.h"
 
 static struct mmu m;
+static struct mmu_fault fault;
 
 static void build(unsigned l1_entries, unsigned l2_entries, unsigned cores)
 {
@@ -39,18 +40,18 @@ static void test_straddle(void **s)
 	build(4, 0, 1);
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1); /* pages 1 and 2, both miss */
+	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault); /* pages 1 and 2, both miss */
 	assert_int_equal(st->l1d.accesses, 1);
 	assert_int_equal(st->l1d.misses, 1);
 	assert_int_equal(st->walks, 2);
-	mmu_access(&m, 0, TR_LOAD, 0x1ffc, 8, 1); /* both hit */
+	mmu_access(&m, 0, TR_LOAD, 0x1ffc, 8, 1, true, &fault); /* both hit */
 	assert_int_equal(st->l1d.misses, 1);
-	mmu_access(&m, 0, TR_STORE, 0x2ffe, 4, 1); /* page 2 hits, 3 misses */
+	mmu_access(&m, 0, TR_STORE, 0x2ffe, 4, 1, true, &fault); /* page 2 hits, 3 misses */
 	assert_int_equal(st->l1d.accesses, 3);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->walks, 3);
 	assert_int_equal(st->l2.accesses, 0); /* no L2 */
-	mmu_access(&m, 0, TR_LOAD, 0x3fff, 1, 1); /* last byte of page 3 only */
+	mmu_access(&m, 0, TR_LOAD, 0x3fff, 1, 1, true, &fault); /* last byte of page 3 only */
 	assert_int_equal(st->l1d.misses, 2);
 	mmu_free(&m);
 }
@@ -62,21 +63,21 @@ static void test_l2_once_per_record(void **s)
 	const struct core_stats *st = &m.core[0].st;
 
 	/* 1-entry L1: page 2's fill evicts page 1; both walk */
-	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1);
+	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault);
 	assert_int_equal(st->l1d.misses, 1);
 	assert_int_equal(st->l2.accesses, 1);
 	assert_int_equal(st->l2.misses, 1);
 	assert_int_equal(st->walks, 2);
 	assert_int_equal(st->translation_cycles, 2 * (1 + 6 + 40));
 	/* page 1 is gone from L1 but in L2 */
-	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1);
+	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->l2.accesses, 2);
 	assert_int_equal(st->l2.misses, 1);
 	assert_int_equal(st->walks, 2);
 	assert_int_equal(st->translation_cycles, 2 * 47 + 7);
 	/* L1 hit */
-	mmu_access(&m, 0, TR_LOAD, 0x1008, 8, 1);
+	mmu_access(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault);
 	assert_int_equal(st->translation_cycles, 2 * 47 + 7 + 1);
 	mmu_free(&m);
 }
@@ -87,9 +88,9 @@ static void test_kinds(void **s)
 	build(4, 16, 1);
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_INSTR, 0x400000, 4, 1);
-	mmu_access(&m, 0, TR_MODIFY, 0x400000, 8, 1); /* one data access */
-	mmu_access(&m, 0, TR_INSTR, 0x400004, 4, 1);
+	mmu_access(&m, 0, TR_INSTR, 0x400000, 4, 1, true, &fault);
+	mmu_access(&m, 0, TR_MODIFY, 0x400000, 8, 1, true, &fault); /* one data access */
+	mmu_access(&m, 0, TR_INSTR, 0x400004, 4, 1, true, &fault);
 	assert_int_equal(st->instructions, 2);
 	assert_int_equal(st->data_accesses, 1);
 	assert_int_equal(st->l1i.accesses, 2);
@@ -110,9 +111,9 @@ static void test_huge_identity(void **s)
 	m.cfg.page_level = LEVEL_2M;
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_LOAD, 0x200000, 8, 1);
-	mmu_access(&m, 0, TR_LOAD, 0x3ff000, 8, 1);
-	mmu_access(&m, 0, TR_LOAD, 0x3ffffc, 8, 1); /* into the next 2 MiB */
+	mmu_access(&m, 0, TR_LOAD, 0x200000, 8, 1, true, &fault);
+	mmu_access(&m, 0, TR_LOAD, 0x3ff000, 8, 1, true, &fault);
+	mmu_access(&m, 0, TR_LOAD, 0x3ffffc, 8, 1, true, &fault); /* into the next 2 MiB */
 	assert_int_equal(st->l1d.accesses, 3);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->walks, 2);
@@ -124,12 +125,12 @@ static void test_tlbi_reach(void **s)
 	(void)s;
 	build(4, 0, 3);
 	for (unsigned c = 0; c < 3; c++)
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1);
+		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 	struct tlbi local = { TLBI_VAE1, false, tlbi_vaddr(0x5000, 1, 0) };
 
 	mmu_tlbi(&m, 1, &local);
 	for (unsigned c = 0; c < 3; c++)
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1);
+		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 	assert_int_equal(m.core[0].st.l1d.misses, 1);
 	assert_int_equal(m.core[1].st.l1d.misses, 2);
 	assert_int_equal(m.core[2].st.l1d.misses, 1);
@@ -137,7 +138,7 @@ static void test_tlbi_reach(void **s)
 
 	mmu_tlbi(&m, 1, &is);
 	for (unsigned c = 0; c < 3; c++) {
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1);
+		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 		assert_int_equal(m.core[c].st.tlbi[TLBI_VAE1], c == 1 ? 2 : 1);
 	}
 	assert_int_equal(m.core[0].st.l1d.misses, 2);
