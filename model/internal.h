@@ -86,6 +86,7 @@ struct mmu_gather {
 	struct page **pages; /* batched: freed after the flush */
 	unsigned *orders;
 	unsigned npages, cap;
+	unsigned ndata, ntables; /* of the npages: data pages, page-table pages */
 };
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct os *os, struct mm_struct *mm, bool fullmm);

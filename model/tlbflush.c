@@ -177,15 +177,9 @@ static void tlb_free_batches(struct mmu_gather *tlb, bool tables_only)
 		__free_pages(pa, p, tlb->orders[i]);
 	}
 	tlb->npages = kept;
-}
-
-static unsigned count_pages(const struct mmu_gather *tlb, bool tables)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < tlb->npages; i++)
-		n += !!(tlb->pages[i]->flags & PG_table) == tables;
-	return n;
+	tlb->ntables = 0;
+	if (!tables_only)
+		tlb->ndata = 0;
 }
 
 /* tlb_flush_mmu: flush, then free the page-table batch, then the pages. */
@@ -215,6 +209,10 @@ static void tlb_queue(struct mmu_gather *tlb, struct page *p, unsigned order)
 	}
 	tlb->pages[tlb->npages] = p;
 	tlb->orders[tlb->npages++] = order;
+	if (p->flags & PG_table)
+		tlb->ntables++;
+	else
+		tlb->ndata++;
 }
 
 void tlb_remove_tlb_entry(struct mmu_gather *tlb, uint64_t addr, unsigned level)
@@ -231,7 +229,7 @@ void tlb_remove_tlb_entry(struct mmu_gather *tlb, uint64_t addr, unsigned level)
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page, unsigned order)
 {
 	tlb_queue(tlb, page, order);
-	if (count_pages(tlb, false) >= MAX_GATHER_PAGES)
+	if (tlb->ndata >= MAX_GATHER_PAGES)
 		tlb_flush_mmu(tlb); /* the batch is full: forced flush */
 }
 
@@ -247,7 +245,7 @@ void pt_free_tlb(struct mmu_gather *tlb, struct page *table, uint64_t addr, unsi
 		tlb->cleared_p4ds = true;
 	tlb->freed_tables = true;
 	tlb_queue(tlb, table, 0);
-	if (count_pages(tlb, true) >= MAX_TABLE_BATCH) {
+	if (tlb->ntables >= MAX_TABLE_BATCH) {
 		/* tlb_table_flush: invalidate, then free the tables */
 		tlb_flush_mmu_tlbonly(tlb);
 		tlb_free_batches(tlb, true);

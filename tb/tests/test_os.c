@@ -347,6 +347,64 @@ static void test_munmap_whole_vma(void **s)
 	expect_op(2, TLBI_RVAE1, tlbi_vaddr_range(S, a, 1, 15, 0));
 }
 
+/*
+ * 8 GiB from S inside a larger VMA. The zap queues at most 9678 pages
+ * before a forced flush (7 + 19 batches of 509): 216 flushes of 9678 pages
+ * and a last one of 6704. With range TLBI each 9678 is SCALE 2 NUM 3
+ * (8192 pages) + SCALE 1 NUM 22 (1472) + SCALE 0 NUM 6 (14); 6704 is
+ * 6144 + 512 + 48: 651 RVALE1IS. Then 4103 page tables go (256 + 7 x 513 +
+ * 256: the PMD tables of the 1 GiB blocks 65..71 GiB lie inside), flushed
+ * every 509 at 2 MiB stride; the first window, [64.5 GiB, 65 GiB + 253 x
+ * 2 MiB) = 260608 pages, is SCALE 3 NUM 2 + SCALE 2 NUM 30 + SCALE 1 NUM 7.
+ * Totals as an independent model of the same kernel code (written from
+ * the sources, in Python) counts them: 26 RVAE1IS; without range TLBI
+ * 224 ASIDE1IS and 540 VAE1IS.
+ */
+static void munmap_8g(bool range)
+{
+	struct os_config c;
+
+	os_default_config(&c);
+	c.mem.mem_bytes = 10 * GB;
+	c.tlb_range = range;
+	assert_int_equal(os_init(&os, &c), 0);
+	os.tlbi = record;
+	struct mm_struct *mm = spawn()->mm;
+
+	map(mm, S - 4 * MB, 8 * GB + 16 * MB, RW, ANON);
+	for (uint64_t a = S; a < S + 8 * GB; a += PAGE_SIZE)
+		touch(mm, a, ACCESS_WRITE);
+	nops = 0;
+	memset(os.st.tlbi, 0, sizeof(os.st.tlbi));
+	assert_int_equal(os_munmap(&os, mm, S, 8 * GB), 0);
+	checked();
+}
+
+static void test_munmap_8g(void **s)
+{
+	(void)s;
+	munmap_8g(true);
+	uint16_t a = mm_asid(&os, os.tasks[0]->mm);
+
+	assert_int_equal(os.st.tlbi[TLBI_RVALE1], 651);
+	assert_int_equal(os.st.tlbi[TLBI_RVAE1], 26);
+	assert_int_equal(nops, 651 + 26);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 2, 3, 3));
+	expect_op(1, TLBI_RVALE1, tlbi_vaddr_range(S + 0x2000 * PAGE_SIZE, a, 1, 22, 3));
+	expect_op(2, TLBI_RVALE1, tlbi_vaddr_range(S + 0x25c0 * PAGE_SIZE, a, 0, 6, 3));
+	expect_op(3, TLBI_RVALE1, tlbi_vaddr_range(S + 9678 * PAGE_SIZE, a, 2, 3, 3));
+	expect_op(651, TLBI_RVAE1, tlbi_vaddr_range(S, a, 3, 2, 0));
+	expect_op(652, TLBI_RVAE1, tlbi_vaddr_range(S + (3ULL << 16) * PAGE_SIZE, a, 2, 30, 0));
+	expect_op(653, TLBI_RVAE1,
+		  tlbi_vaddr_range(S + ((3ULL << 16) + (31ULL << 11)) * PAGE_SIZE, a, 1, 7, 0));
+	os_free(&os);
+	munmap_8g(false);
+	assert_int_equal(os.st.tlbi[TLBI_ASIDE1], 224);
+	assert_int_equal(os.st.tlbi[TLBI_VAE1], 540);
+	assert_int_equal(nops, 224 + 540);
+	expect_op(0, TLBI_ASIDE1, tlbi_asid(mm_asid(&os, os.tasks[0]->mm)));
+}
+
 static void test_fork_cow(void **s)
 {
 	(void)s;
@@ -566,6 +624,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_munmap_tlbi_range, teardown),
 		cmocka_unit_test_teardown(test_munmap_tlbi_no_range, teardown),
 		cmocka_unit_test_teardown(test_munmap_whole_vma, teardown),
+		cmocka_unit_test_teardown(test_munmap_8g, teardown),
 		cmocka_unit_test_teardown(test_fork_cow, teardown),
 		cmocka_unit_test_teardown(test_exit_returns_everything, teardown),
 		cmocka_unit_test_teardown(test_stack_growth, teardown),

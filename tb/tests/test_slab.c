@@ -93,7 +93,7 @@ static void test_colouring(void **s)
 {
 	(void)s;
 	struct kmem_cache *d = kmem_cache_create(&sa, "t900", 900, 0, 0);
-	uint64_t first[9];
+	uint64_t first[9] = { 0 };
 
 	/* 4 objects a slab; the cpu array is LIFO, so the first object handed
 	 * out from a new slab is its last (index 3). Colours 1..6, 0, 1, ...:
