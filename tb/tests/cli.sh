@@ -89,6 +89,22 @@ else ok convert_leaves_nothing; fi
 fails_with json_bad_dir 1 "cannot create" "$sim" "$bundled/sort.mmut.zst" -q \
 	--json "$tmp/no/such/dir/out.json"
 
+# ---- --os linux: events it cannot honour, and signals ----
+printf 'mmutrace-text 1\nsegment 0x400000 0x2000 r-x anon\nI 0x400000 4\nmmap 0x401000 0x1000 rw- private|anonymous\n' > "$tmp/clash.txt"
+fails_with unhonourable_mmap 1 "clash.txt: record 3: mmap 0x401000+0x1000 cannot be honoured: range already mapped" \
+	"$sim" "$tmp/clash.txt"
+printf 'mmutrace-text 1\nsegment 0x400000 0x1000 r-x anon\nI 0x400000 4\nR 0x900000 8\nW 0x400000 4\n' > "$tmp/segv.txt"
+"$sim" "$tmp/segv.txt" -q --json "$tmp/segv.json" 2> "$tmp/segv.err"
+if [ "$(fig "$tmp/segv.json" '[.os.signals, .os.faults.segv_maperr, .os.faults.segv_accerr] | join(" ")')" = "2 1 1" ] &&
+	grep -q 'record 3: SIGSEGV (MAPERR) at 0x900000' "$tmp/segv.err" &&
+	grep -q 'record 4: SIGSEGV (ACCERR) at 0x400000' "$tmp/segv.err"; then
+	ok linux_signals
+else
+	bad linux_signals "$(cat "$tmp/segv.err")"
+fi
+printf 'mmutrace-text 1\nI 0x400000 4\nswitch 7\nR 0x1000 4\n' > "$tmp/ghost.txt"
+fails_with unknown_thread 1 "record 2: switch to thread 7, which was never created" "$sim" "$tmp/ghost.txt"
+
 # ---- a hand-counted trace ----
 # 4 instructions on pages 0x400 and 0x401; data: page 0x7ff twice, then a
 # store straddling 0x7ff/0x800, a modify on 0x900. 2-entry L1s, no L2.

@@ -405,6 +405,75 @@ static void test_munmap_8g(void **s)
 	expect_op(0, TLBI_ASIDE1, tlbi_asid(mm_asid(&os, os.tasks[0]->mm)));
 }
 
+/* MAP_HUGETLB: 2 MiB blocks; their unmap is one entry at level 2. */
+static void test_huge_pages(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const uint64_t base = 0x40000000;
+
+	map(mm, base, 4 * MB, RW, ANON | MAP_HUGETLB);
+	touch(mm, base + 0x1234, ACCESS_WRITE);
+	touch(mm, base + 2 * MB + 8, ACCESS_READ);
+	assert_int_equal(os.st.faults[FAULT_HUGE], 2);
+	uint64_t slot;
+	unsigned level;
+
+	pt_slot(&os, mm, base, 3, false, &slot, &level);
+	assert_int_equal(level, 2); /* stopped at the block */
+	assert_int_equal(pt_read(&os, slot) & 3, 1);
+	assert_int_equal(mm->rss_anon, 1024);
+	checked();
+	nops = 0;
+	assert_int_equal(os_munmap(&os, mm, base, 4 * MB), 0);
+	checked();
+	/* the blocks: 2 MiB stride, leaf, level 2 (1024 pages: SCALE 1 NUM 15);
+	 * then, nothing else being mapped, the PMD table of [1 GiB, 2 GiB) and
+	 * the PUD table of [0, 512 GiB) go: ranges [1 GiB, +4K) and [0, +4K)
+	 * at 1 GiB stride, so [0, 2 GiB): 524288 pages, SCALE 3 NUM 7, non-leaf */
+	uint16_t a = mm_asid(&os, mm);
+
+	assert_int_equal(nops, 2);
+	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(base, a, 1, 15, 2));
+	expect_op(1, TLBI_RVAE1, tlbi_vaddr_range(0, a, 3, 7, 0));
+	/* misaligned MAP_HUGETLB is refused */
+	const char *why;
+
+	assert_int_equal(os_mmap(&os, mm, base + PAGE_SIZE, 2 * MB, RW, ANON | MAP_HUGETLB, NULL,
+				 0, &why), -1);
+}
+
+/* mremap moves the PTEs and flushes the old range once. */
+static void test_mremap(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const char *why;
+
+	map(mm, 0x500000, 4 * PAGE_SIZE, RW, ANON);
+	touch(mm, 0x500000, ACCESS_WRITE);
+	touch(mm, 0x503000, ACCESS_WRITE);
+	uint64_t slot;
+	unsigned level;
+
+	pt_slot(&os, mm, 0x503000, 3, false, &slot, &level);
+	uint64_t pfn = pte_pfn(pt_read(&os, slot));
+
+	nops = 0;
+	assert_int_equal(os_mremap(&os, mm, 0x500000, 4 * PAGE_SIZE, 0x900000, 8 * PAGE_SIZE, &why), 0);
+	checked();
+	assert_int_equal(mm->map_count, 1);
+	assert_int_equal(mm->vmas[0]->vm_start, 0x900000);
+	assert_int_equal(mm->vmas[0]->vm_end, 0x908000);
+	pt_slot(&os, mm, 0x903000, 3, false, &slot, &level);
+	assert_int_equal(pte_pfn(pt_read(&os, slot)), pfn); /* the same page, moved */
+	/* flush_tlb_range of the old 4 pages: non-leaf, no hint */
+	expect_op(0, TLBI_RVAE1, tlbi_vaddr_range(0x500000, mm_asid(&os, mm), 0, 1, 0));
+	assert_int_equal(handle_page_fault(&os, mm, 0x500000, ACCESS_READ), FAULT_SIGSEGV_MAPERR);
+}
+
 static void test_fork_cow(void **s)
 {
 	(void)s;
@@ -625,6 +694,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_munmap_tlbi_no_range, teardown),
 		cmocka_unit_test_teardown(test_munmap_whole_vma, teardown),
 		cmocka_unit_test_teardown(test_munmap_8g, teardown),
+		cmocka_unit_test_teardown(test_huge_pages, teardown),
+		cmocka_unit_test_teardown(test_mremap, teardown),
 		cmocka_unit_test_teardown(test_fork_cow, teardown),
 		cmocka_unit_test_teardown(test_exit_returns_everything, teardown),
 		cmocka_unit_test_teardown(test_stack_growth, teardown),
