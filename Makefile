@@ -19,7 +19,7 @@ DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zst
 	gnuplot-nox libcmocka-dev jq cppcheck build-essential
 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
-RUN_ARGS  ?=
+RUN_ARGS  ?= -s cores=2
 
 .PHONY: all build deps run test lint bench trace clean help
 all build: $(addprefix $(B)/,$(TOOLS))
