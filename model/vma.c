@@ -37,17 +37,25 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 	return i < mm->map_count ? mm->vmas[i] : NULL;
 }
 
+/* Room in the tree for one more VMA. */
+static int ensure_room(struct mm_struct *mm)
+{
+	if (mm->map_count < mm->vma_cap)
+		return 0;
+	unsigned cap = mm->vma_cap ? 2 * mm->vma_cap : 32;
+	struct vm_area_struct **v = realloc(mm->vmas, cap * sizeof(*v));
+
+	if (!v)
+		return -1;
+	mm->vmas = v;
+	mm->vma_cap = cap;
+	return 0;
+}
+
 int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	if (mm->map_count == mm->vma_cap) {
-		unsigned cap = mm->vma_cap ? 2 * mm->vma_cap : 32;
-		struct vm_area_struct **v = realloc(mm->vmas, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		mm->vmas = v;
-		mm->vma_cap = cap;
-	}
+	if (ensure_room(mm))
+		return -1;
 	unsigned i = vma_index(mm, vma->vm_start);
 
 	memmove(mm->vmas + i + 1, mm->vmas + i, (mm->map_count - i) * sizeof(*mm->vmas));
@@ -166,20 +174,6 @@ static int split_vma(struct os *os, struct mm_struct *mm, unsigned i, uint64_t a
 	memmove(mm->vmas + i + 2, mm->vmas + i + 1, (mm->map_count - i - 1) * sizeof(*mm->vmas));
 	mm->vmas[i + 1] = n;
 	mm->map_count++;
-	return 0;
-}
-
-static int ensure_room(struct mm_struct *mm)
-{
-	if (mm->map_count + 1 < mm->vma_cap)
-		return 0;
-	unsigned cap = mm->vma_cap ? 2 * mm->vma_cap : 32;
-	struct vm_area_struct **v = realloc(mm->vmas, cap * sizeof(*v));
-
-	if (!v)
-		return -1;
-	mm->vmas = v;
-	mm->vma_cap = cap;
 	return 0;
 }
 
