@@ -18,6 +18,16 @@ TOOLS     := mmusim mmutrace
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd \
 	gnuplot-nox libcmocka-dev jq cppcheck build-essential
 
+# RTL: Verilator builds one model per configuration (name:entries:ways:policy).
+VERILATOR     := verilator
+VL_INC        := /usr/share/verilator/include
+RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv
+RTL_HDR       := rtl/mmu_assert.svh
+RANDOM_STATE  := 9e3779b97f4a7c15
+RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:8:8:3 \
+                 lru_20x5:20:5:0 random_16x4:16:4:3 plru_64x8:64:8:1 lru_1280x5:1280:5:0
+RTL_TESTS     := $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c))))
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
@@ -29,7 +39,7 @@ help:
 	@echo "make build    build/mmusim and build/mmutrace"
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
-	@echo "make lint     cppcheck on the C sources"
+	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and trace size"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make clean    remove build/"
@@ -66,12 +76,50 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS)) $(B)/mmutrace
-	@tb/tests/run.sh $(B)/asan $(TESTS)
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS)) $(B)/mmutrace $(addprefix $(B)/asan/,$(RTL_TESTS))
+	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
+
+# ---- RTL lockstep tests: Verilated TLB against the golden one ----
+$(B)/rtl/verilated.o: $(VL_INC)/verilated.cpp
+	@mkdir -p $(@D)
+	$(CXX) -O2 -I$(VL_INC) -I$(VL_INC)/vltstd -c $< -o $@
+
+$(B)/rtl/verilated_threads.o: $(VL_INC)/verilated_threads.cpp
+	@mkdir -p $(@D)
+	$(CXX) -O2 -I$(VL_INC) -I$(VL_INC)/vltstd -c $< -o $@
+
+define rtl_tlb_rules
+$(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a: $(RTL_SRC) $(RTL_HDR)
+	@mkdir -p $$(@D)
+	$(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -Irtl -Mdir $$(@D) --top-module mmu_tlb \
+		-GEntries=$(2) -GWays=$(3) -GReplPolicy=$(4) -GRandomState=64\'h$(RANDOM_STATE) \
+		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
+
+$(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/rtl/tlb_shim.cpp tb/rtl/tlb_shim.h tb/tlb.c \
+		model/arm64.c $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_tlb_lockstep.c -o $$@.o \
+		-DCFG_NAME='"$(1)"' -DCFG_ENTRIES=$(2) -DCFG_WAYS=$(3) -DCFG_POLICY=$(4) \
+		-DCFG_RANDOM_STATE=0x$(RANDOM_STATE)ULL
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/tlb_$(1) -c tb/rtl/tlb_shim.cpp \
+		-o $$@.shim.o
+	$(CC) $(SAN) -std=gnu11 -c tb/tlb.c -o $$@.tlb.o
+	$(CC) $(SAN) -std=gnu11 -c model/arm64.c -o $$@.arm64.o
+	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $$@.tlb.o $$@.arm64.o \
+		$(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
+endef
+$(foreach c,$(RTL_TLB_CFGS),$(eval $(call rtl_tlb_rules,$(word 1,$(subst :, ,$(c))),$(word 2,$(subst :, ,$(c))),$(word 3,$(subst :, ,$(c))),$(word 4,$(subst :, ,$(c))))))
+
+# the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
+$(B)/asan/../rtl/%: $(B)/rtl/% ;
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
+	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
+		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
+		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb $(RTL_SRC) \
+			-GEntries=$$2 -GWays=$$3 -GReplPolicy=$$4 || exit 1; done
 
 bench: $(B)/bench_reader
 	bench/reader.sh

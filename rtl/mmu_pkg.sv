@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// Shared types and constants of the MMU: VMSAv8-64 stage-1 descriptors
+// (4 KiB granule), the EL1 TLB maintenance operations and their operand
+// encodings, and the replacement policies. Mirrors model/arm64.h.
+package mmu_pkg;
+
+  // Leaf sizes by the level of the descriptor that maps them.
+  typedef enum logic [1:0] {
+    Level1G = 2'd1,
+    Level2M = 2'd2,
+    Level4K = 2'd3
+  } level_e;
+
+  // TLBI operations at EL1, in model/arm64.h's order.
+  typedef enum logic [3:0] {
+    TlbiVmalle1  = 4'd0,
+    TlbiAside1   = 4'd1,
+    TlbiVae1     = 4'd2,
+    TlbiVale1    = 4'd3,
+    TlbiVaae1    = 4'd4,
+    TlbiVaale1   = 4'd5,
+    TlbiRvae1    = 4'd6,
+    TlbiRvale1   = 4'd7,
+    TlbiRvaae1   = 4'd8,
+    TlbiRvaale1  = 4'd9
+  } tlbi_op_e;
+
+  typedef enum logic [1:0] {
+    PolicyLru    = 2'd0,
+    PolicyPlru   = 2'd1,
+    PolicyFifo   = 2'd2,
+    PolicyRandom = 2'd3
+  } policy_e;
+
+  // A translation as a TLB entry holds it.
+  typedef struct packed {
+    logic [51:0] vpn;     // VA[63:12] of the first page (canonical VA >> 12)
+    logic [35:0] ppn;     // PA[47:12]
+    level_e      level;
+    logic        global;
+    logic [15:0] asid;
+    logic [63:0] attrs;   // the leaf descriptor without its address
+  } tlb_entry_t;
+
+  // What a TLBI selects, decoded from its operand (model/arm64.c).
+  typedef struct packed {
+    logic        all;        // VMALLE1
+    logic        any_asid;   // VAA* forms
+    logic        asid_only;  // ASIDE1
+    logic        last_level; // *L forms: leaf entries only
+    logic [15:0] asid;
+    logic [63:0] va_start;   // [va_start, va_end), canonical VAs
+    logic [63:0] va_end;
+    logic [1:0]  level;      // TTL level hint, 0: none
+  } tlbi_target_t;
+
+  function automatic logic [63:0] sext_from(input logic [63:0] v, input int unsigned bit_i);
+    logic [63:0] r;
+    for (int i = 0; i < 64; i++) begin
+      r[i] = (i > bit_i) ? v[bit_i] : v[i];
+    end
+    return r;
+  endfunction
+
+  function automatic logic tlbi_is_range(input tlbi_op_e op);
+    return op >= TlbiRvae1;
+  endfunction
+
+  function automatic tlbi_target_t tlbi_decode(input tlbi_op_e op, input logic [63:0] x);
+    tlbi_target_t t;
+    logic [3:0]  ttl;
+    logic [1:0]  tg, scale;
+    logic [4:0]  num;
+    logic [63:0] pages, start, fin;
+    t            = '0;
+    t.asid       = x[63:48];
+    t.last_level = (op == TlbiVale1) || (op == TlbiVaale1) ||
+                   (op == TlbiRvale1) || (op == TlbiRvaale1);
+    t.any_asid   = (op == TlbiVaae1) || (op == TlbiVaale1) ||
+                   (op == TlbiRvaae1) || (op == TlbiRvaale1);
+    unique case (op)
+      TlbiVmalle1: t.all = 1'b1;
+      TlbiAside1:  t.asid_only = 1'b1;
+      TlbiVae1, TlbiVale1, TlbiVaae1, TlbiVaale1: begin
+        ttl        = x[47:44];
+        t.va_start = sext_from({8'b0, x[43:0], 12'b0}, 55);
+        t.va_end   = t.va_start + 64'h1000;
+        // a hint for another granule, or level 0, says nothing
+        t.level    = (ttl[3:2] == 2'b01) ? ttl[1:0] : 2'd0;
+      end
+      default: begin
+        tg    = x[47:46];
+        scale = x[45:44];
+        num   = x[43:39];
+        pages = (64'(num) + 64'd1) << (5 * scale + 1);
+        if (tg != 2'b01) begin
+          // reserved or foreign granule: invalidating more is legal
+          t.va_start = '0;
+          t.va_end   = '1;
+          t.level    = 2'd0;
+        end else begin
+          start      = sext_from({15'b0, x[36:0], 12'b0}, 48);
+          fin        = start + (pages << 12);
+          t.va_start = start;
+          t.va_end   = (fin < start) ? '1 : fin;
+          t.level    = x[38:37];
+        end
+      end
+    endcase
+    return t;
+  endfunction
+
+  // log2 of a leaf's size in bytes.
+  function automatic int unsigned level_shift(input level_e l);
+    return 12 + 9 * (3 - int'(l));
+  endfunction
+
+endpackage

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+// A TLB: set-associative (fully associative when Ways == Entries), ASID-
+// tagged and global entries of 4 KiB, 2 MiB and 1 GiB, replacement by true
+// LRU, tree-PLRU, FIFO or a seeded xorshift64 (invalid ways first), and
+// every EL1 TLBI decoded in hardware, range forms included. The set index
+// is the low bits of the VPN at each entry's own size, so a lookup probes
+// one set per size; a lookup is answered in the next cycle. One request
+// (lookup, fill or TLBI) a cycle. Behaves exactly as tb/tlb.c.
+`include "mmu_assert.svh"
+
+module mmu_tlb
+  import mmu_pkg::*;
+#(
+  parameter int unsigned Entries = 16,
+  parameter int unsigned Ways    = 4,
+  // a policy_e; an integer so that builds can set it from the command line
+  parameter int unsigned ReplPolicy = 32'(PolicyLru),
+  // xorshift64 state for PolicyRandom (nonzero)
+  parameter logic [63:0] RandomState = 64'h1
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // lookup of the page VA[63:12] for an ASID; the answer comes a cycle later
+  input  logic        lookup_valid_i,
+  input  logic [51:0] lookup_vpn_i,
+  input  logic [15:0] lookup_asid_i,
+  output logic        resp_valid_o,
+  output logic        resp_hit_o,
+  output tlb_entry_t  resp_entry_o,
+  // a new translation
+  input  logic        fill_valid_i,
+  input  tlb_entry_t  fill_entry_i,
+  // TLB maintenance
+  input  logic        tlbi_valid_i,
+  input  tlbi_op_e    tlbi_op_i,
+  input  logic [63:0] tlbi_operand_i,
+  // performance counters
+  output logic [63:0] cnt_lookups_o,
+  output logic [63:0] cnt_hits_o,
+  output logic [63:0] cnt_fills_o,
+  output logic [63:0] cnt_evictions_o,
+  output logic [63:0] cnt_invalidated_o
+);
+
+  localparam policy_e     Policy   = policy_e'(ReplPolicy[1:0]);
+  localparam int unsigned Sets     = Entries / Ways;
+  localparam int unsigned SetBits  = (Sets > 1) ? $clog2(Sets) : 1;
+  localparam int unsigned WayBits  = (Ways > 1) ? $clog2(Ways) : 1;
+  localparam int unsigned TreeBits = (Ways > 1) ? Ways : 2;  // nodes 1..Ways-1
+  localparam int unsigned IdxBits  = (Entries > 1) ? $clog2(Entries) : 1;
+
+  if (Entries % Ways != 0 || (Sets & (Sets - 1)) != 0) begin : g_bad_geometry
+    $error("mmu_tlb: Entries/Ways must be a power of two");
+  end
+  if (Policy == PolicyPlru && (Ways & (Ways - 1)) != 0) begin : g_bad_plru
+    $error("mmu_tlb: PLRU needs a power-of-two number of ways");
+  end
+
+  tlb_entry_t                entry_q [Entries];
+  logic       [Entries-1:0]  valid_q, valid_d;
+  logic       [WayBits-1:0]  rank_q  [Entries];  // LRU/FIFO: 0 newest .. Ways-1 oldest
+  logic       [WayBits-1:0]  rank_d  [Entries];
+  logic       [TreeBits-1:0] tree_q  [Sets];     // PLRU: bit n steers node n
+  logic       [TreeBits-1:0] tree_d  [Sets];
+  logic       [63:0]         rng_q, rng_d;
+
+  // ---- lookup: probe the set of each page size, 4 KiB first ----
+
+  function automatic logic [SetBits-1:0] set_of(input logic [51:0] vpn, input level_e l);
+    return (Sets > 1) ? SetBits'(vpn >> (9 * (3 - int'(l)))) : '0;
+  endfunction
+
+  function automatic logic [IdxBits-1:0] index(input logic [SetBits-1:0] set, input int w);
+    return IdxBits'(int'(set) * Ways + w);
+  endfunction
+
+  // Does entry i translate vpn for asid?
+  function automatic logic maps(input logic [IdxBits-1:0] i, input logic [51:0] vpn,
+                                input logic [15:0] asid);
+    int unsigned sh = 9 * (3 - int'(entry_q[i].level));
+    return ((vpn >> sh) == (entry_q[i].vpn >> sh)) &&
+           (entry_q[i].global || entry_q[i].asid == asid);
+  endfunction
+
+  logic               hit;
+  logic [IdxBits-1:0] hit_idx;
+
+  always_comb begin
+    hit     = 1'b0;
+    hit_idx = '0;
+    for (int l = 3; l >= 1; l--) begin
+      for (int w = 0; w < Ways; w++) begin
+        logic [IdxBits-1:0] i = index(set_of(lookup_vpn_i, level_e'(l)), w);
+        if (!hit && valid_q[i] && entry_q[i].level == level_e'(l) &&
+            maps(i, lookup_vpn_i, lookup_asid_i)) begin
+          hit     = 1'b1;
+          hit_idx = i;
+        end
+      end
+    end
+  end
+
+  // ---- fill: invalid ways first, then the policy's victim ----
+
+  logic [SetBits-1:0] fill_set;
+  logic [WayBits-1:0] victim;
+  logic               victim_was_valid;
+  logic               need_random;
+
+  always_comb begin
+    logic found;
+    fill_set         = set_of(fill_entry_i.vpn, fill_entry_i.level);
+    victim           = '0;
+    found            = 1'b0;
+    for (int w = 0; w < Ways; w++) begin
+      if (!found && !valid_q[index(fill_set, w)]) begin
+        victim = w[WayBits-1:0];
+        found  = 1'b1;
+      end
+    end
+    need_random = !found && Policy == PolicyRandom;
+    if (!found) begin
+      unique case (Policy)
+        PolicyPlru: begin
+          int unsigned n = 1;
+          while (n < Ways) n = 2 * n + int'(tree_q[fill_set][n]);
+          victim = WayBits'(n - Ways);
+        end
+        PolicyRandom: victim = WayBits'(rng_next(rng_q) % 64'(Ways));
+        default: begin  // LRU and FIFO: the oldest rank
+          for (int w = 0; w < Ways; w++) begin
+            if (rank_q[index(fill_set, w)] == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
+          end
+        end
+      endcase
+    end
+    victim_was_valid = valid_q[index(fill_set, int'(victim))];
+  end
+
+  function automatic logic [63:0] rng_next(input logic [63:0] x);
+    logic [63:0] y = x;
+    y = y ^ (y << 13);
+    y = y ^ (y >> 7);
+    y = y ^ (y << 17);
+    return y;
+  endfunction
+
+  // ---- TLBI: every entry compared at once ----
+
+  tlbi_target_t target;
+  logic         unused_last_level;  // a TLB holds leaves only: *L forms select the same
+  assign target            = tlbi_decode(tlbi_op_i, tlbi_operand_i);
+  assign unused_last_level = target.last_level;
+
+  // Does the TLBI select entry i? (Leaf-only forms select every entry here:
+  // a TLB holds leaves only.)
+  function automatic logic selected(input logic [IdxBits-1:0] i);
+    logic [63:0] start = {entry_q[i].vpn, 12'b0};
+    logic [63:0] fin   = start + (64'd1 << level_shift(entry_q[i].level));
+    if (target.all) return 1'b1;
+    if (target.asid_only) return !entry_q[i].global && entry_q[i].asid == target.asid;
+    if (!target.any_asid && !entry_q[i].global && entry_q[i].asid != target.asid) return 1'b0;
+    if (target.level != 2'd0 && target.level != entry_q[i].level) return 1'b0;
+    return start < target.va_end && fin > target.va_start;
+  endfunction
+
+  logic [Entries-1:0] kill;
+  always_comb begin
+    for (int i = 0; i < Entries; i++) begin
+      kill[i] = tlbi_valid_i && valid_q[i] && selected(IdxBits'(i));
+    end
+  end
+
+  // ---- replacement state ----
+
+  // The way at index i of set s is touched: ranks of newer ways age by one.
+  task automatic touch(input int unsigned s, input int unsigned w, input logic fill);
+    int unsigned base = s * Ways;
+    if (Policy == PolicyPlru) begin
+      int unsigned n = Ways + w;
+      while (n > 1) begin
+        tree_d[s][n >> 1] = !n[0];
+        n = n >> 1;
+      end
+    end else if (Policy == PolicyLru || (Policy == PolicyFifo && fill)) begin
+      for (int v = 0; v < Ways; v++) begin
+        if (rank_q[base + v] < rank_q[base + w]) rank_d[base + v] = rank_q[base + v] + 1'b1;
+      end
+      rank_d[base + w] = '0;
+    end
+  endtask
+
+  always_comb begin
+    valid_d = valid_q & ~kill;
+    rank_d  = rank_q;
+    tree_d  = tree_q;
+    rng_d   = rng_q;
+    if (lookup_valid_i && hit) begin
+      touch(int'(hit_idx) / Ways, int'(hit_idx) % Ways, 1'b0);
+    end
+    if (fill_valid_i) begin
+      valid_d[index(fill_set, int'(victim))] = 1'b1;
+      touch(int'(fill_set), int'(victim), 1'b1);
+      if (need_random) rng_d = rng_next(rng_q);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q <= '0;
+      rng_q   <= RandomState;
+    end else begin
+      valid_q <= valid_d;
+      rng_q   <= rng_d;
+    end
+  end
+
+  // Per entry and per set, so that large TLBs elaborate without huge loops.
+  for (genvar i = 0; i < Entries; i++) begin : g_entry
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) rank_q[i] <= WayBits'(i % Ways);  // distinct ranks in each set
+      else         rank_q[i] <= rank_d[i];
+    end
+    // the entries themselves are storage without a reset: valid_q guards them
+    always_ff @(posedge clk_i) begin
+      if (fill_valid_i && index(fill_set, int'(victim)) == IdxBits'(i)) entry_q[i] <= fill_entry_i;
+    end
+  end
+
+  for (genvar s = 0; s < Sets; s++) begin : g_set
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) tree_q[s] <= '0;
+      else         tree_q[s] <= tree_d[s];
+    end
+  end
+
+  // ---- response and counters ----
+
+  logic       resp_valid_q, resp_hit_q;
+  tlb_entry_t resp_entry_q;
+  logic [63:0] lookups_q, hits_q, fills_q, evictions_q, invalidated_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      resp_valid_q  <= 1'b0;
+      resp_hit_q    <= 1'b0;
+      resp_entry_q  <= '0;
+      lookups_q     <= '0;
+      hits_q        <= '0;
+      fills_q       <= '0;
+      evictions_q   <= '0;
+      invalidated_q <= '0;
+    end else begin
+      resp_valid_q <= lookup_valid_i;
+      resp_hit_q   <= lookup_valid_i && hit;
+      resp_entry_q <= entry_q[hit_idx];
+      if (lookup_valid_i) lookups_q <= lookups_q + 1;
+      if (lookup_valid_i && hit) hits_q <= hits_q + 1;
+      if (fill_valid_i) fills_q <= fills_q + 1;
+      if (fill_valid_i && victim_was_valid) evictions_q <= evictions_q + 1;
+      invalidated_q <= invalidated_q + 64'($countones(kill));
+    end
+  end
+
+  assign resp_valid_o      = resp_valid_q;
+  assign resp_hit_o        = resp_hit_q;
+  assign resp_entry_o      = resp_entry_q;
+  assign cnt_lookups_o     = lookups_q;
+  assign cnt_hits_o        = hits_q;
+  assign cnt_fills_o       = fills_q;
+  assign cnt_evictions_o   = evictions_q;
+  assign cnt_invalidated_o = invalidated_q;
+
+  `MMU_ASSERT_INIT
+  `MMU_ASSERT(OneRequestPerCycle, $onehot0({lookup_valid_i, fill_valid_i, tlbi_valid_i}))
+  `MMU_ASSERT(FillHasALevel, !fill_valid_i || fill_entry_i.level != level_e'(0))
+  `MMU_ASSERT(FillIsAligned, !fill_valid_i ||
+      (fill_entry_i.vpn & ((52'd1 << (9 * (3 - int'(fill_entry_i.level)))) - 52'd1)) == '0)
+
+endmodule
