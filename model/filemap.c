@@ -114,7 +114,7 @@ struct page *filemap_fault_page(struct os *os, struct address_space *mapping, ui
 	p->mapping = mapping;
 	p->index = index;
 	mapping->nrpages++;
-	*major = true; /* not in the page cache: read from the file */
+	*major = mapping->path != NULL; /* read from the file; a shmem hole is minor */
 	return p;
 }
 
@@ -166,6 +166,8 @@ struct address_space *shmem_file_setup(struct os *os)
 
 struct address_space *os_file(struct os *os, uint32_t id, const char *path)
 {
+	if (id == 0 || id > (1u << 24))
+		return NULL;
 	if (id >= os->nr_files) {
 		unsigned n = id + 16;
 		struct address_space **f = realloc(os->files, n * sizeof(*f));

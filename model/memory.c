@@ -48,12 +48,12 @@ static struct page *vm_normal_page(struct os *os, uint64_t pte)
 static void page_add_anon_rmap(struct os *os, struct page *p, struct vm_area_struct *vma,
 			       uint64_t addr)
 {
-	(void)os;
-	p->flags |= PG_anon | PG_lru;
+	p->flags |= PG_anon | PG_lru | PG_anon_exclusive;
 	p->mapping = vma->vm_mm;
 	p->index = addr >> PAGE_SHIFT;
 	p->mapcount = 1;
-	vma->anon_vma = true;
+	if (!vma->anon_vma) /* anon_vma_prepare */
+		vma->anon_vma = ++os->next_anon_vma;
 	vma->vm_mm->rss_anon++;
 }
 
@@ -199,12 +199,14 @@ static enum fault_result do_wp_page(struct os *os, struct vm_area_struct *vma, u
 		count_fault(os, FAULT_WP_SHARED);
 		return FAULT_OK;
 	}
-	/* private: reuse an anonymous page nobody else holds */
-	if (page && (page->flags & PG_anon) && page->refcount == 1) {
+	/* private: reuse an anonymous page this mm owns, or nobody else holds */
+	if (page && (page->flags & PG_anon) &&
+	    ((page->flags & PG_anon_exclusive) || page->refcount == 1)) {
 		uint64_t pte = pte_mkdirty(orig | PTE_AF);
 
 		if (vma->vm_flags & VM_WRITE)
 			pte = pte_mkwrite(pte);
+		page->flags |= PG_anon_exclusive;
 		page->mapping = vma->vm_mm;
 		set_access_flags(os, vma, addr, slot, pte, true);
 		count_fault(os, FAULT_WP_REUSE);
@@ -248,6 +250,48 @@ static bool huge_fault_possible(const struct os *os, const struct vm_area_struct
 	       start >= vma->vm_start && start + PMD_SIZE <= vma->vm_end;
 }
 
+/*
+ * A write to a read-only 2 MiB block (after fork): reuse it if this mm
+ * alone holds it, else copy it; the old block is cleared and flushed at
+ * 2 MiB stride, level 2, before the new one is set.
+ */
+static enum fault_result do_huge_pmd_wp_page(struct os *os, struct vm_area_struct *vma,
+					     uint64_t addr, uint64_t slot, uint64_t pmd)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *old = pfn_to_page(&os->pa, pte_pfn(pmd));
+	uint64_t start = addr & ~(PMD_SIZE - 1);
+
+	if (!(vma->vm_flags & VM_WRITE))
+		return FAULT_SIGSEGV_ACCERR;
+	if ((old->flags & PG_anon_exclusive) || old->refcount == 1) {
+		old->flags |= PG_anon_exclusive;
+		set_access_flags(os, vma, addr, slot, pte_mkwrite(pte_mkdirty(pmd | PTE_AF)), true);
+		count_fault(os, FAULT_WP_REUSE);
+		return FAULT_OK;
+	}
+	struct page *p = alloc_pages(&os->pa, GFP_HIGHUSER_MOVABLE, 9);
+
+	if (!p)
+		return FAULT_OUT_OF_MEMORY;
+	for (unsigned k = 0; k < 512; k++)
+		if (pmem_copy_frame(&os->pa.pmem, page_to_pfn(&os->pa, p) + k,
+				    page_to_pfn(&os->pa, old) + k)) {
+			__free_pages(&os->pa, p, 9);
+			return FAULT_OUT_OF_MEMORY;
+		}
+	pt_write(os, slot, 0);
+	__flush_tlb_range(os, mm, start, start + PMD_SIZE, PMD_SIZE, false, 2);
+	page_add_anon_rmap(os, p, vma, start);
+	mm->rss_anon += 511;
+	pt_write(os, slot, page_to_phys(&os->pa, p) | pte_mkwrite(pte_mkdirty(pmd & PTE_PROT_MASK)));
+	old->mapcount--;
+	mm->rss_anon -= 512;
+	__free_pages(&os->pa, old, 9);
+	count_fault(os, FAULT_WP_COPY);
+	return FAULT_OK;
+}
+
 static enum fault_result do_huge_pmd_fault(struct os *os, struct vm_area_struct *vma,
 					   uint64_t addr, uint64_t slot, bool write)
 {
@@ -255,8 +299,8 @@ static enum fault_result do_huge_pmd_fault(struct os *os, struct vm_area_struct 
 
 	if (pmd & PTE_VALID) { /* present block: write protection or young */
 		if (write && !pte_write(pmd))
-			return FAULT_SIGSEGV_ACCERR; /* huge COW is not modelled */
-		uint64_t entry = pte_mkdirty(pmd | PTE_AF);
+			return do_huge_pmd_wp_page(os, vma, addr, slot, pmd);
+		uint64_t entry = write ? pte_mkdirty(pmd | PTE_AF) : pmd | PTE_AF;
 
 		if (entry == pmd) {
 			count_fault(os, FAULT_SPURIOUS);
@@ -530,11 +574,27 @@ int copy_page_range(struct os *os, struct vm_area_struct *dst, struct vm_area_st
 		unsigned level;
 
 		pt_slot(os, src->vm_mm, addr, 3, false, &s, &level);
-		if (level != 3) {
-			if (level == 2 && (pt_read(os, s) & 3) == 1)
-				return -1; /* huge COW is not modelled */
+		if (level == 2 && (pt_read(os, s) & 3) == 1) {
+			/* a 2 MiB block: shared, write-protected in both (copy_huge_pmd) */
+			uint64_t pmd = pt_read(os, s);
+			struct page *p = pfn_to_page(&os->pa, pte_pfn(pmd));
+
+			if (pt_slot(os, dst->vm_mm, addr, 2, true, &d, &level))
+				return -1;
+			get_page(p);
+			p->mapcount++;
+			p->flags &= ~PG_anon_exclusive;
+			dst->vm_mm->rss_anon += 512;
+			if (is_cow_mapping(src->vm_flags) && pte_write(pmd)) {
+				pmd = pte_wrprotect(pmd);
+				pt_write(os, s, pmd);
+			}
+			pt_write(os, d, pmd & ~PTE_AF);
+			addr += PMD_SIZE - PAGE_SIZE;
 			continue;
 		}
+		if (level != 3)
+			continue;
 		uint64_t pte = pt_read(os, s);
 
 		if (pte_none(pte))
@@ -546,6 +606,7 @@ int copy_page_range(struct os *os, struct vm_area_struct *dst, struct vm_area_st
 		if (p) {
 			get_page(p);
 			p->mapcount++;
+			p->flags &= ~PG_anon_exclusive; /* shared with the child now */
 			if (p->flags & PG_anon)
 				dst->vm_mm->rss_anon++;
 			else
@@ -574,6 +635,22 @@ void change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint6
 		unsigned level;
 
 		pt_slot(os, vma->vm_mm, addr, 3, false, &slot, &level);
+		if (level == 2 && (pt_read(os, slot) & 3) == 1) {
+			/* change_huge_pmd: the whole block (never cut: see split_at) */
+			uint64_t old = pt_read(os, slot);
+			uint64_t pmd = pte_modify(old, vma->vm_page_prot) & ~PTE_TABLE_BIT;
+			const struct page *p = pfn_to_page(&os->pa, pte_pfn(old));
+
+			if ((vma->vm_flags & VM_WRITE) && !(vma->vm_flags & VM_SHARED) &&
+			    (p->flags & PG_anon_exclusive))
+				pmd = pte_mkwrite(pmd);
+			if (pmd != old) {
+				pt_write(os, slot, pmd);
+				tlb_remove_tlb_entry(tlb, addr & ~(PMD_SIZE - 1), 2);
+			}
+			addr = (addr | (PMD_SIZE - 1)) + 1 - PAGE_SIZE;
+			continue;
+		}
 		if (level != 3)
 			continue;
 		uint64_t old = pt_read(os, slot);
@@ -583,9 +660,11 @@ void change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint6
 		uint64_t pte = pte_modify(old, vma->vm_page_prot | (old & PTE_SPECIAL));
 		struct page *p = vm_normal_page(os, old);
 
-		/* an exclusive anonymous page may become writable at once */
-		if ((vma->vm_flags & VM_WRITE) && !(vma->vm_flags & VM_SHARED) && p &&
-		    (p->flags & PG_anon) && p->refcount == 1)
+		/* can_change_pte_writable: an exclusive anonymous page, or a dirty
+		 * page of a shared mapping, may become writable at once */
+		if ((vma->vm_flags & VM_WRITE) &&
+		    ((!(vma->vm_flags & VM_SHARED) && p && (p->flags & PG_anon_exclusive)) ||
+		     ((vma->vm_flags & VM_SHARED) && pte_dirty(old))))
 			pte = pte_mkwrite(pte);
 		if (pte == old)
 			continue;
@@ -596,30 +675,63 @@ void change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma, uint6
 
 /* ---- mremap ---- */
 
+/*
+ * move_page_tables: extent by extent, up to the next 2 MiB boundary of
+ * either range. Where both ends are 2 MiB-aligned a whole PTE table (or a
+ * block) moves and its 2 MiB is flushed; otherwise the PTEs move one by one
+ * and the extent is flushed if any was present (flush_tlb_range, non-leaf).
+ */
 int move_page_tables(struct os *os, struct vm_area_struct *vma, uint64_t old_addr,
 		     struct vm_area_struct *new_vma, uint64_t new_addr, uint64_t len)
 {
-	bool moved = false;
+	struct mm_struct *mm = vma->vm_mm;
 
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+	for (uint64_t off = 0; off < len;) {
+		uint64_t o = old_addr + off, n = new_addr + off;
+		uint64_t extent = PMD_SIZE - (o & (PMD_SIZE - 1));
 		uint64_t s, d;
-		unsigned level;
+		unsigned level, dlevel;
 
-		pt_slot(os, vma->vm_mm, old_addr + off, 3, false, &s, &level);
-		if (level != 3 || pte_none(pt_read(os, s)))
+		if (PMD_SIZE - (n & (PMD_SIZE - 1)) < extent)
+			extent = PMD_SIZE - (n & (PMD_SIZE - 1));
+		if (len - off < extent)
+			extent = len - off;
+		pt_slot(os, mm, o, 2, false, &s, &level);
+		uint64_t pmd = level == 2 ? pt_read(os, s) : 0;
+
+		if (pmd && extent == PMD_SIZE) {
+			/* move_normal_pmd / move_huge_pmd: the table or block itself */
+			if (pt_slot(os, new_vma->vm_mm, n, 2, true, &d, &dlevel) || dlevel != 2 ||
+			    pt_read(os, d))
+				return -1;
+			pt_write(os, s, 0);
+			pt_write(os, d, pmd);
+			flush_tlb_range(os, mm, o, o + PMD_SIZE);
+			off += extent;
 			continue;
-		if (pt_slot(os, new_vma->vm_mm, new_addr + off, 3, true, &d, &level))
-			return -1;
-		uint64_t pte = pt_read(os, s);
-		struct page *p = vm_normal_page(os, pte);
+		}
+		if ((pmd & 3) == 1)
+			return -1; /* a block cannot move to a misaligned place */
+		bool moved = false;
 
-		pt_write(os, s, 0);
-		pt_write(os, d, pte);
-		if (p && (p->flags & PG_anon))
-			p->index = (new_addr + off) >> PAGE_SHIFT;
-		moved = true;
+		for (uint64_t a = 0; pmd && a < extent; a += PAGE_SIZE) {
+			pt_slot(os, mm, o + a, 3, false, &s, &level);
+			if (level != 3 || pte_none(pt_read(os, s)))
+				continue;
+			if (pt_slot(os, new_vma->vm_mm, n + a, 3, true, &d, &dlevel) || dlevel != 3)
+				return -1;
+			uint64_t pte = pt_read(os, s);
+			struct page *p = vm_normal_page(os, pte);
+
+			pt_write(os, s, 0);
+			pt_write(os, d, pte);
+			if (p && (p->flags & PG_anon))
+				p->index = (n + a) >> PAGE_SHIFT;
+			moved |= !!(pte & PTE_VALID);
+		}
+		if (moved)
+			flush_tlb_range(os, mm, o, o + extent);
+		off += extent;
 	}
-	if (moved)
-		flush_tlb_range(os, vma->vm_mm, old_addr, old_addr + len);
 	return 0;
 }

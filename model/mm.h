@@ -73,6 +73,7 @@ struct address_space {
 	unsigned height;
 	uint64_t nrpages;
 	unsigned nr_nodes;
+	unsigned refs; /* shmem (no path): the VMAs mapping it */
 };
 
 struct mm_struct;
@@ -84,7 +85,7 @@ struct vm_area_struct {
 	uint64_t vm_pgoff;     /* offset in the file, in pages */
 	struct address_space *vm_file;
 	struct mm_struct *vm_mm;
-	bool anon_vma; /* anonymous pages have been faulted in */
+	uint64_t anon_vma; /* identity of its anon_vma; 0 until a first anon page */
 	uint64_t obj;  /* its vm_area_cachep object */
 };
 
@@ -195,6 +196,7 @@ struct os {
 	struct page *zero_page;
 	struct page *swapper_pg_dir;
 	struct asid_allocator asids;
+	uint64_t next_anon_vma;
 	struct cpu_state cpu[MAX_CPUS];
 	struct task_struct **tasks;
 	unsigned nr_tasks, task_cap;

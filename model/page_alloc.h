@@ -45,6 +45,7 @@ enum { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 #define PG_head 0x040u /* first page of a higher-order allocation */
 #define PG_lru 0x080u  /* in a page cache or mapped as user memory */
 #define PG_zero 0x100u /* the shared zero page */
+#define PG_anon_exclusive 0x200u /* PageAnonExclusive: one mm owns it */
 
 struct page {
 	uint32_t flags;

@@ -157,9 +157,18 @@ static void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 	tlb_reset_range(tlb);
 }
 
+/* A gathered page goes: a page-table page leaves the mm's count. */
+static void free_gathered(struct mmu_gather *tlb, struct page *p, unsigned order)
+{
+	if (p->flags & PG_table) {
+		p->flags &= ~PG_table;
+		tlb->mm->pgtables--;
+	}
+	__free_pages(&tlb->os->pa, p, order);
+}
+
 static void tlb_free_batches(struct mmu_gather *tlb, bool tables_only)
 {
-	struct page_alloc *pa = &tlb->os->pa;
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < tlb->npages; i++) {
@@ -170,11 +179,7 @@ static void tlb_free_batches(struct mmu_gather *tlb, bool tables_only)
 			tlb->orders[kept++] = tlb->orders[i];
 			continue;
 		}
-		if (p->flags & PG_table) {
-			p->flags &= ~PG_table;
-			tlb->mm->pgtables--;
-		}
-		__free_pages(pa, p, tlb->orders[i]);
+		free_gathered(tlb, p, tlb->orders[i]);
 	}
 	tlb->npages = kept;
 	tlb->ntables = 0;
@@ -201,7 +206,7 @@ static void tlb_queue(struct mmu_gather *tlb, struct page *p, unsigned order)
 		if (!orders) {
 			/* no memory for a batch: flush now and free at once */
 			tlb_flush_mmu_tlbonly(tlb);
-			__free_pages(&tlb->os->pa, p, order);
+			free_gathered(tlb, p, order);
 			return;
 		}
 		tlb->orders = orders;

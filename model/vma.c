@@ -78,8 +78,7 @@ static void vma_resize(struct mm_struct *mm, struct vm_area_struct *vma, uint64_
 		       uint64_t end)
 {
 	mm->total_vm -= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
-	if (vma->vm_file || start != vma->vm_start)
-		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
+	vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
 	vma->vm_start = start;
 	vma->vm_end = end;
 	mm->total_vm += (end - start) >> PAGE_SHIFT;
@@ -100,10 +99,38 @@ struct vm_area_struct *vm_area_alloc(struct os *os, struct mm_struct *mm)
 	return vma;
 }
 
+/* shmem files (no path) live as long as a VMA maps them */
+static void vma_get_file(struct vm_area_struct *vma)
+{
+	if (vma->vm_file && !vma->vm_file->path)
+		vma->vm_file->refs++;
+}
+
 void vm_area_free(struct os *os, struct vm_area_struct *vma)
 {
+	struct address_space *f = vma->vm_file;
+
+	if (f && !f->path && --f->refs == 0)
+		mapping_free(os, f);
 	kmem_cache_free(os->vm_area_cachep, os->cur_cpu, vma->obj);
 	free(vma);
+}
+
+/* vm_area_dup: a copy of src in its own object, for mm. */
+static struct vm_area_struct *vma_dup(struct os *os, struct mm_struct *mm,
+				      const struct vm_area_struct *src)
+{
+	struct vm_area_struct *n = vm_area_alloc(os, mm);
+
+	if (!n)
+		return NULL;
+	uint64_t obj = n->obj;
+
+	*n = *src;
+	n->obj = obj;
+	n->vm_mm = mm;
+	vma_get_file(n);
+	return n;
 }
 
 /* Shared writable file mappings track dirtying: their PTEs start read-only. */
@@ -127,12 +154,11 @@ bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_struct *
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
 		return false;
-	if (a->anon_vma && b->anon_vma)
-		return false; /* two anon_vmas never merge */
-	if (a->vm_file &&
-	    a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) != b->vm_pgoff)
+	/* is_mergeable_anon_vma: the same anon_vma, or one of them has none */
+	if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
 		return false;
-	return true;
+	/* offsets continue (an anonymous VMA's is its address, unless mremap moved it) */
+	return a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
 }
 
 /* Merges vmas[i] with its neighbours where Linux would. */
@@ -141,7 +167,8 @@ static void vma_merge_around(struct os *os, struct mm_struct *mm, unsigned i)
 	if (i + 1 < mm->map_count && vma_can_merge(mm->vmas[i], mm->vmas[i + 1])) {
 		struct vm_area_struct *a = mm->vmas[i], *b = mm->vmas[i + 1];
 
-		a->anon_vma |= b->anon_vma;
+		if (!a->anon_vma)
+			a->anon_vma = b->anon_vma;
 		vma_remove_at(mm, i + 1);
 		vma_resize(mm, a, a->vm_start, b->vm_end);
 		vm_area_free(os, b);
@@ -149,7 +176,8 @@ static void vma_merge_around(struct os *os, struct mm_struct *mm, unsigned i)
 	if (i > 0 && vma_can_merge(mm->vmas[i - 1], mm->vmas[i])) {
 		struct vm_area_struct *a = mm->vmas[i - 1], *b = mm->vmas[i];
 
-		a->anon_vma |= b->anon_vma;
+		if (!a->anon_vma)
+			a->anon_vma = b->anon_vma;
 		vma_remove_at(mm, i);
 		vma_resize(mm, a, a->vm_start, b->vm_end);
 		vm_area_free(os, b);
@@ -160,14 +188,10 @@ static void vma_merge_around(struct os *os, struct mm_struct *mm, unsigned i)
 static int split_vma(struct os *os, struct mm_struct *mm, unsigned i, uint64_t addr)
 {
 	struct vm_area_struct *vma = mm->vmas[i];
-	struct vm_area_struct *n = vm_area_alloc(os, mm);
+	struct vm_area_struct *n = vma_dup(os, mm, vma);
 
 	if (!n)
 		return -1;
-	uint64_t obj = n->obj; /* vm_area_dup: a copy in its own object */
-
-	*n = *vma;
-	n->obj = obj;
 	n->vm_start = addr;
 	n->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	vma->vm_end = addr;
@@ -177,13 +201,27 @@ static int split_vma(struct os *os, struct mm_struct *mm, unsigned i, uint64_t a
 	return 0;
 }
 
-/* Splits so that no VMA straddles addr. Returns -1 without memory. */
+/*
+ * Splits so that no VMA straddles addr. Returns -1 without memory, or where
+ * the split would cut a 2 MiB block: hugetlb refuses (EINVAL), and
+ * splitting a transparent huge page is not modelled.
+ */
 static int split_at(struct os *os, struct mm_struct *mm, uint64_t addr)
 {
 	unsigned i = vma_index(mm, addr);
 
 	if (i == mm->map_count || mm->vmas[i]->vm_start >= addr)
 		return 0;
+	if (addr & (PMD_SIZE - 1)) {
+		uint64_t slot;
+		unsigned level;
+
+		if (mm->vmas[i]->vm_flags & VM_HUGETLB)
+			return -1;
+		pt_slot(os, mm, addr, 2, false, &slot, &level);
+		if (level == 2 && (pt_read(os, slot) & 3) == 1)
+			return -1;
+	}
 	if (ensure_room(mm))
 		return -1;
 	return split_vma(os, mm, i, addr);
@@ -221,7 +259,7 @@ int os_munmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len)
 	if ((addr & ~PAGE_MASK) || addr >= task_size(os) || len > task_size(os) - addr)
 		return -1;
 	len = PAGE_ALIGN(len);
-	if (!len)
+	if (!len || len > task_size(os) - addr)
 		return -1;
 	end = addr + len;
 	if (split_at(os, mm, addr) || split_at(os, mm, end))
@@ -286,6 +324,7 @@ static int map_range(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_
 	vma->vm_flags = vm_flags;
 	vma->vm_file = file;
 	vma->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
+	vma_get_file(vma);
 	vma_set_page_prot(vma);
 	if (vma_insert(mm, vma)) {
 		vm_area_free(os, vma);
@@ -347,11 +386,15 @@ int os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len
 		*why = "address not page-aligned";
 		return -1;
 	}
+	if (!len)
+		return 0;
 	len = PAGE_ALIGN(len);
 	uint64_t end = addr + len;
 
-	if (!len)
-		return 0;
+	if (!len || end <= addr || end > task_size(os)) {
+		*why = "range wraps or leaves the user address space";
+		return -1;
+	}
 	/* every page of the range must be mapped (else ENOMEM) */
 	for (uint64_t a = addr; a < end;) {
 		struct vm_area_struct *v = find_vma(mm, a);
@@ -363,7 +406,7 @@ int os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len
 		a = v->vm_end;
 	}
 	if (split_at(os, mm, addr) || split_at(os, mm, end)) {
-		*why = "out of memory";
+		*why = "out of memory, or a 2 MiB block would be cut";
 		return -1;
 	}
 	struct mmu_gather tlb;
@@ -441,12 +484,18 @@ int os_brk(struct os *os, struct mm_struct *mm, uint64_t brk, const char **why)
 int os_mremap(struct os *os, struct mm_struct *mm, uint64_t old, uint64_t old_len,
 	      uint64_t new_addr, uint64_t new_len, const char **why)
 {
+	uint64_t top = task_size(os);
+
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
+	if ((old | new_addr) & ~PAGE_MASK || !new_len || old >= top || old_len > top - old ||
+	    new_addr >= top || new_len > top - new_addr) {
+		*why = "misaligned, empty or outside the user address space (EINVAL)";
+		return -1;
+	}
 	struct vm_area_struct *vma = find_vma(mm, old);
 
-	if ((old & ~PAGE_MASK) || !vma || vma->vm_start > old || old + old_len > vma->vm_end ||
-	    !new_len) {
+	if (!vma || vma->vm_start > old || old + old_len > vma->vm_end) {
 		*why = "old range is not inside one mapping";
 		return -1;
 	}
@@ -466,39 +515,37 @@ int os_mremap(struct os *os, struct mm_struct *mm, uint64_t old, uint64_t old_le
 		vma_merge_around(os, mm, vma_index(mm, old));
 		return 0;
 	}
-	/* move_vma: a copy of the VMA at new_addr, the PTEs moved, the old unmapped */
-	struct vm_area_struct *n = find_vma(mm, new_addr);
-
-	if (n && n->vm_start < new_addr + new_len && os_munmap(os, mm, new_addr, new_len)) {
-		*why = "out of memory";
+	if (new_addr < old + old_len && old < new_addr + new_len) {
+		*why = "new range overlaps the old one (EINVAL)";
 		return -1;
 	}
-	if (split_at(os, mm, old) || split_at(os, mm, old + old_len)) {
-		*why = "out of memory";
+	/* move_vma: a copy of the VMA at new_addr, the PTEs moved, the old unmapped */
+	if (os_munmap(os, mm, new_addr, new_len) || split_at(os, mm, old) ||
+	    split_at(os, mm, old + old_len)) {
+		*why = "out of memory, or a 2 MiB block would be cut";
 		return -1;
 	}
 	vma = find_vma(mm, old);
 	uint64_t move = old_len < new_len ? old_len : new_len;
-	struct vm_area_struct *nv = vm_area_alloc(os, mm);
+	struct vm_area_struct *nv = vma_dup(os, mm, vma);
 
 	if (!nv) {
 		*why = "out of memory";
 		return -1;
 	}
-	uint64_t obj = nv->obj;
-
-	*nv = *vma;
-	nv->obj = obj;
 	nv->vm_start = new_addr;
 	nv->vm_end = new_addr + new_len;
-	if (!nv->vm_file)
+	/* copy_vma: an anonymous VMA never faulted takes its new address as offset */
+	if (!nv->vm_file && !nv->anon_vma)
 		nv->vm_pgoff = new_addr >> PAGE_SHIFT;
-	if (vma_insert(mm, nv) || move_page_tables(os, vma, old, nv, new_addr, move)) {
+	if (vma_insert(mm, nv)) {
+		vm_area_free(os, nv);
 		*why = "out of memory";
 		return -1;
 	}
-	if (os_munmap(os, mm, old, old_len)) {
-		*why = "out of memory";
+	if (move_page_tables(os, vma, old, nv, new_addr, move) ||
+	    os_munmap(os, mm, old, old_len)) {
+		*why = "out of memory, or a 2 MiB block cannot move there";
 		return -1;
 	}
 	vma_merge_around(os, mm, vma_index(mm, new_addr));
@@ -554,8 +601,6 @@ void exit_mmap(struct os *os, struct mm_struct *mm)
 		struct vm_area_struct *v = mm->vmas[mm->map_count - 1];
 
 		vma_remove_at(mm, mm->map_count - 1);
-		if (v->vm_file && !v->vm_file->path)
-			mapping_free(os, v->vm_file); /* shmem of this mm only */
 		vm_area_free(os, v);
 	}
 }
@@ -573,22 +618,20 @@ int dup_mmap(struct os *os, struct mm_struct *mm, struct mm_struct *oldmm)
 
 		if (src->vm_flags & VM_DONTCOPY)
 			continue;
-		struct vm_area_struct *dst = vm_area_alloc(os, mm);
+		struct vm_area_struct *dst = vma_dup(os, mm, src);
 
-		if (!dst)
-			return -1;
-		uint64_t obj = dst->obj;
-
-		*dst = *src;
-		dst->obj = obj;
-		dst->vm_mm = mm;
-		if (vma_insert(mm, dst)) {
-			vm_area_free(os, dst);
-			return -1;
+		if (!dst || vma_insert(mm, dst)) {
+			if (dst)
+				vm_area_free(os, dst);
+			rc = -1;
+			break;
 		}
+		/* anon_vma_fork: the child's own anon_vma */
+		dst->anon_vma = src->anon_vma ? ++os->next_anon_vma : 0;
 		rc = copy_page_range(os, dst, src);
 	}
-	flush_tlb_mm(os, oldmm); /* the parent's PTEs were write-protected */
+	/* the parent's PTEs were write-protected, even if the copy stopped */
+	flush_tlb_mm(os, oldmm);
 	return rc;
 }
 

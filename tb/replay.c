@@ -117,8 +117,12 @@ static struct task_struct *task_of(struct replay *rp, uint32_t tid)
 	return tid < rp->nthreads ? rp->thread[tid] : NULL;
 }
 
+#define MAX_THREAD_ID (1u << 20)
+
 static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
 {
+	if (tid == 0 || tid > MAX_THREAD_ID)
+		return fail(rp, "thread id %u out of range 1..%u", tid, MAX_THREAD_ID);
 	if (tid >= rp->nthreads) {
 		uint32_t n = tid + 16;
 		struct task_struct **v = realloc(rp->thread, n * sizeof(*v));
@@ -357,6 +361,7 @@ int replay_finish(struct replay *rp)
 
 void replay_free(struct replay *rp)
 {
+	rp->os.tlbi = NULL; /* tearing down: no core is left to flush */
 	mmu_free(&rp->mmu);
 	if (rp->linux_os)
 		os_free(&rp->os);

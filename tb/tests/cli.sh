@@ -103,6 +103,8 @@ else
 	bad linux_signals "$(cat "$tmp/segv.err")"
 fi
 printf 'mmutrace-text 1\nI 0x400000 4\nswitch 7\nR 0x1000 4\n' > "$tmp/ghost.txt"
+printf 'mmutrace-text 1\nI 0x400000 4\nclone 4294967295 0x3d0f00\n' > "$tmp/bigtid.txt"
+fails_with huge_thread_id 1 "record 2: thread id 4294967295 out of range" "$sim" "$tmp/bigtid.txt"
 fails_with unknown_thread 1 "record 2: switch to thread 7, which was never created" "$sim" "$tmp/ghost.txt"
 
 # ---- a hand-counted trace ----

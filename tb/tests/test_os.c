@@ -474,6 +474,143 @@ static void test_mremap(void **s)
 	assert_int_equal(handle_page_fault(&os, mm, 0x500000, ACCESS_READ), FAULT_SIGSEGV_MAPERR);
 }
 
+/* Regression tests for bugs a review found; each failed before its fix. */
+static void test_shmem_lifetime(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct task_struct *p = spawn();
+	uint64_t free0 = nr_free_pages(&os.pa);
+	const char *why;
+
+	/* a split shared anonymous mapping, then a fork: one shmem file, three
+	 * VMAs in the parent and three in the child */
+	map(p->mm, 0x10000000, 3 * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS);
+	touch(p->mm, 0x10001000, ACCESS_WRITE);
+	assert_int_equal(os_mprotect(&os, p->mm, 0x10001000, PAGE_SIZE, PROT_READ, &why), 0);
+	struct task_struct *c = os_clone(&os, p, 0);
+
+	checked();
+	/* the child sees the same page (shared), through its own fault */
+	touch(c->mm, 0x10001000, ACCESS_READ);
+	os_exit(&os, c);
+	touch(p->mm, 0x10000000, ACCESS_WRITE); /* the file outlived the child */
+	checked();
+	assert_int_equal(os_munmap(&os, p->mm, 0x10000000, 3 * PAGE_SIZE), 0);
+	os_reap_caches(&os);
+	checked();
+	/* the shmem pages went with the last mapping; with the slab caches
+	 * reaped, every page is back */
+	assert_int_equal(nr_free_pages(&os.pa), free0);
+}
+
+static void test_bad_ranges(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const char *why;
+
+	map(mm, 0x400000, 2 * PAGE_SIZE, RW, ANON);
+	/* overlapping mremap: EINVAL, nothing changes */
+	assert_int_equal(os_mremap(&os, mm, 0x400000, 0x2000, 0x3ff000, 0x4000, &why), -1);
+	assert_int_equal(mm->map_count, 1);
+	/* growing past the top, moving to a misaligned place */
+	map(mm, 0xffffffe00000ULL, PAGE_SIZE, RW, ANON);
+	assert_int_equal(os_mremap(&os, mm, 0xffffffe00000ULL, PAGE_SIZE, 0xffffffe00000ULL,
+				   4 * MB, &why), -1);
+	assert_int_equal(os_mremap(&os, mm, 0x400000, PAGE_SIZE, 0x40100123, PAGE_SIZE, &why), -1);
+	/* mprotect ranges that wrap */
+	assert_int_equal(os_mprotect(&os, mm, 0xfffffffffffff000ULL, 0x2000, 0, &why), -1);
+	assert_int_equal(os_mprotect(&os, mm, 0x400000, (uint64_t)-1, 0, &why), -1);
+	/* half of a hugetlb mapping cannot go (EINVAL) */
+	map(mm, 0x40000000, 2 * MB, RW, ANON | MAP_HUGETLB);
+	assert_int_equal(os_munmap(&os, mm, 0x40000000, MB), -1);
+	checked();
+}
+
+/* A faulted VMA split by mprotect and put back is one VMA again. */
+static void test_anon_vma_merge(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const char *why;
+
+	map(mm, 0x40000000, 4 * PAGE_SIZE, RW, ANON);
+	touch(mm, 0x40000000, ACCESS_WRITE);
+	touch(mm, 0x40003000, ACCESS_WRITE);
+	assert_int_equal(os_mprotect(&os, mm, 0x40001000, PAGE_SIZE, PROT_READ, &why), 0);
+	assert_int_equal(mm->map_count, 3);
+	assert_int_equal(os_mprotect(&os, mm, 0x40001000, PAGE_SIZE, RW, &why), 0);
+	assert_int_equal(mm->map_count, 1);
+	checked();
+}
+
+/*
+ * mremap of 4 MiB between 2 MiB-aligned places moves whole PTE tables, each
+ * with a flush of its old 2 MiB; unmapping the old range then frees its PMD
+ * table: [1 GiB, +4K) at 1 GiB stride, SCALE 3 NUM 3.
+ */
+static void test_mremap_tables(void **s)
+{
+	(void)s;
+	boot(1, true, 16);
+	struct mm_struct *mm = spawn()->mm;
+	const char *why;
+	const uint64_t a = 0x40000000, b = 0x80000000;
+
+	map(mm, a, 4 * MB, RW, ANON);
+	for (uint64_t x = a; x < a + 4 * MB; x += 64 * PAGE_SIZE)
+		touch(mm, x, ACCESS_WRITE);
+	uint64_t tables = mm->pgtables;
+
+	nops = 0;
+	assert_int_equal(os_mremap(&os, mm, a, 4 * MB, b, 4 * MB, &why), 0);
+	checked();
+	uint16_t asid = mm_asid(&os, mm);
+
+	assert_int_equal(nops, 3);
+	expect_op(0, TLBI_RVAE1, tlbi_vaddr_range(a, asid, 1, 7, 0));
+	expect_op(1, TLBI_RVAE1, tlbi_vaddr_range(a + 2 * MB, asid, 1, 7, 0));
+	expect_op(2, TLBI_RVAE1, tlbi_vaddr_range(a, asid, 3, 3, 0));
+	/* the PTE tables moved; a PMD table came for b's 1 GiB, a's went */
+	assert_int_equal(mm->pgtables, tables);
+}
+
+/* THP: fork shares a block read-only; a write copies it, flushing 2 MiB. */
+static void test_thp_fork(void **s)
+{
+	(void)s;
+	struct os_config c;
+
+	os_default_config(&c);
+	c.mem.mem_bytes = 512 * MB;
+	c.mem.dma_limit = 64 * MB;
+	c.mem.dma32_limit = 128 * MB;
+	c.mem.reserved_bytes = 8 * MB;
+	c.thp = true;
+	assert_int_equal(os_init(&os, &c), 0);
+	os.tlbi = record;
+	struct task_struct *p = spawn();
+
+	map(p->mm, 0x40000000, 4 * MB, RW, ANON);
+	touch(p->mm, 0x40000000, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_HUGE], 1);
+	struct task_struct *ch = os_clone(&os, p, 0);
+
+	checked();
+	assert_int_equal(ch->mm->rss_anon, 512);
+	nops = 0;
+	touch(p->mm, 0x40000008, ACCESS_WRITE);
+	assert_int_equal(os.st.faults[FAULT_WP_COPY], 1);
+	expect_op(0, TLBI_RVAE1, tlbi_vaddr_range(0x40000000, mm_asid(&os, p->mm), 1, 7, 2));
+	checked();
+	touch(ch->mm, 0x40000008, ACCESS_WRITE); /* alone now: reused */
+	assert_int_equal(os.st.faults[FAULT_WP_REUSE], 1);
+	checked();
+}
+
 static void test_fork_cow(void **s)
 {
 	(void)s;
@@ -696,6 +833,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_munmap_8g, teardown),
 		cmocka_unit_test_teardown(test_huge_pages, teardown),
 		cmocka_unit_test_teardown(test_mremap, teardown),
+		cmocka_unit_test_teardown(test_shmem_lifetime, teardown),
+		cmocka_unit_test_teardown(test_bad_ranges, teardown),
+		cmocka_unit_test_teardown(test_anon_vma_merge, teardown),
+		cmocka_unit_test_teardown(test_mremap_tables, teardown),
+		cmocka_unit_test_teardown(test_thp_fork, teardown),
 		cmocka_unit_test_teardown(test_fork_cow, teardown),
 		cmocka_unit_test_teardown(test_exit_returns_everything, teardown),
 		cmocka_unit_test_teardown(test_stack_growth, teardown),
