@@ -21,12 +21,15 @@ DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zst
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
 VL_INC        := /usr/share/verilator/include
-RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv
+RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv
 RTL_HDR       := rtl/mmu_assert.svh
 RANDOM_STATE  := 9e3779b97f4a7c15
 RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:8:8:3 \
                  lru_20x5:20:5:0 random_16x4:16:4:3 plru_64x8:64:8:1 lru_1280x5:1280:5:0
-RTL_TESTS     := $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c))))
+# walker configurations: name:va_bits:walk-cache entries:memory latency
+RTL_PTW_CFGS  := w48_wc4:48:4:3 w39_wc1:39:1:1 w48_wc8:48:8:7
+RTL_TESTS     := $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c))))
 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
@@ -110,6 +113,27 @@ $(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/rtl/tlb_shim.cpp tb/rtl/tl
 endef
 $(foreach c,$(RTL_TLB_CFGS),$(eval $(call rtl_tlb_rules,$(word 1,$(subst :, ,$(c))),$(word 2,$(subst :, ,$(c))),$(word 3,$(subst :, ,$(c))),$(word 4,$(subst :, ,$(c))))))
 
+define rtl_ptw_rules
+$(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a: $(RTL_SRC) $(RTL_HDR)
+	@mkdir -p $$(@D)
+	$(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -Irtl -Mdir $$(@D) --top-module mmu_ptw \
+		-GVaBits=$(2) -GWcEntries=$(3) rtl/mmu_pkg.sv rtl/mmu_ptw.sv \
+		> $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
+
+$(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/rtl/ptw_shim.cpp tb/rtl/ptw_shim.h tb/walker.c \
+		tb/walker.h model/arm64.c $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_ptw_lockstep.c -o $$@.o \
+		-DCFG_NAME='"$(1)"' -DCFG_VA_BITS=$(2) -DCFG_WC=$(3) -DCFG_LATENCY=$(4)
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/ptw_$(1) -c tb/rtl/ptw_shim.cpp \
+		-o $$@.shim.o
+	$(CC) $(SAN) -std=gnu11 -c tb/walker.c -o $$@.walker.o
+	$(CC) $(SAN) -std=gnu11 -c model/arm64.c -o $$@.arm64.o
+	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $$@.walker.o $$@.arm64.o \
+		$(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
+endef
+$(foreach c,$(RTL_PTW_CFGS),$(eval $(call rtl_ptw_rules,$(word 1,$(subst :, ,$(c))),$(word 2,$(subst :, ,$(c))),$(word 3,$(subst :, ,$(c))),$(word 4,$(subst :, ,$(c))))))
+
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
@@ -118,8 +142,12 @@ lint:
 		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
-		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb $(RTL_SRC) \
-			-GEntries=$$2 -GWays=$$3 -GReplPolicy=$$4 || exit 1; done
+		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \
+			rtl/mmu_tlb.sv -GEntries=$$2 -GWays=$$3 -GReplPolicy=$$4 || exit 1; done
+	@for c in $(RTL_PTW_CFGS); do set -- $$(echo $$c | tr : ' '); \
+		echo "verilator --lint-only -Wall mmu_ptw ($$1)"; \
+		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \
+			rtl/mmu_ptw.sv -GVaBits=$$2 -GWcEntries=$$3 || exit 1; done
 
 bench: $(B)/bench_reader
 	bench/reader.sh

@@ -32,6 +32,20 @@ package mmu_pkg;
     PolicyRandom = 2'd3
   } policy_e;
 
+  typedef enum logic [1:0] {
+    AccessRead  = 2'd0,
+    AccessWrite = 2'd1,
+    AccessExec  = 2'd2
+  } access_e;
+
+  // Faults as the architecture classifies them (tb/walker.h's order).
+  typedef enum logic [1:0] {
+    FaultNone        = 2'd0,
+    FaultTranslation = 2'd1,
+    FaultAccessFlag  = 2'd2,
+    FaultPermission  = 2'd3
+  } fault_e;
+
   // A translation as a TLB entry holds it.
   typedef struct packed {
     logic [51:0] vpn;     // VA[63:12] of the first page (canonical VA >> 12)

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+// The page-table walker: VMSAv8-64 stage 1, 4 KiB granule, from TTBR0
+// (VaBits 48: levels 0..3; 39: 1..3), one descriptor read at a time over a
+// valid/ready memory port, with a fully associative LRU walk cache per
+// table level (the table descriptors read at L0, L1, L2, tagged by ASID).
+// Faults as the architecture classifies them: translation (with level),
+// access flag, permission (EL0). No hardware AF/dirty updates.
+//
+// One walk at a time: the walk caches and their LRU order must change in
+// the order the golden walker (tb/walker.c) defines, which is the order of
+// walks; a second walk in flight would reorder those updates. Overlapping
+// walks are left to the per-core MMU, which can hold a second request.
+//
+// A TLBI that arrives during a walk drops the walk caches it selects and
+// restarts the walk once its outstanding read returns, so no walk ever
+// completes with descriptors read before the invalidation.
+`include "mmu_assert.svh"
+
+module mmu_ptw
+  import mmu_pkg::*;
+#(
+  parameter int unsigned VaBits    = 48,
+  parameter int unsigned WcEntries = 4  // per level
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // walk requests
+  input  logic        req_valid_i,
+  output logic        req_ready_o,
+  input  logic [63:0] req_va_i,
+  input  logic [63:0] req_ttbr_i,    // table base [47:12], ASID [63:48]
+  input  access_e     req_access_i,
+  // results
+  output logic        resp_valid_o,
+  output fault_e      resp_fault_o,
+  output logic [1:0]  resp_level_o,  // where the walk ended
+  output tlb_entry_t  resp_entry_o,  // the leaf, also with a permission fault
+  // memory port: 64-bit descriptor reads
+  output logic        mem_req_valid_o,
+  input  logic        mem_req_ready_i,
+  output logic [47:0] mem_req_addr_o,
+  input  logic        mem_resp_valid_i,
+  input  logic [63:0] mem_resp_data_i,
+  // TLB maintenance (only the non-leaf forms touch walk caches)
+  input  logic        tlbi_valid_i,
+  input  tlbi_op_e    tlbi_op_i,
+  input  logic [63:0] tlbi_operand_i,
+  // performance counters
+  output logic [63:0] cnt_walks_o,
+  output logic [63:0] cnt_reads_o,
+  output logic [63:0] cnt_wc_lookups_o [3],
+  output logic [63:0] cnt_wc_hits_o [3]
+);
+
+  localparam logic [1:0]  StartLevel = (VaBits == 48) ? 2'd0 : 2'd1;
+  localparam int unsigned WcBits     = (WcEntries > 1) ? $clog2(WcEntries) : 1;
+
+  if (VaBits != 48 && VaBits != 39) begin : g_bad_va
+    $error("mmu_ptw: VaBits must be 48 or 39");
+  end
+  if (WcEntries < 1) begin : g_bad_wc
+    $error("mmu_ptw: at least one walk-cache entry per level");
+  end
+
+  typedef enum logic [2:0] {
+    Idle,     // waiting for a request
+    Probe,    // looking the walk caches up
+    Read,     // a descriptor read requested
+    Wait,     // its data awaited
+    Done      // the result on resp_*
+  } state_e;
+
+  typedef struct packed {
+    logic        valid;
+    logic [15:0] asid;
+    logic [35:0] tag;     // VA bits above the table the entry points to
+    logic [35:0] table_;  // PA[47:12] of the next-level table
+  } wc_entry_t;
+
+  state_e      state_q, state_d;
+  logic [63:0] va_q;
+  logic [63:12] ttbr_q;  // table base and ASID
+  access_e     access_q;
+  logic [1:0]  level_q, level_d;
+  logic [35:0] table_q, table_d;
+  logic        restart_q, restart_d;
+  fault_e      fault_q, fault_d;
+  tlb_entry_t  leaf_q, leaf_d;
+
+  wc_entry_t   wc_q   [3][WcEntries];
+  logic [WcBits-1:0] rank_q [3][WcEntries];  // 0 newest
+  wc_entry_t   wc_d   [3][WcEntries];
+  logic [WcBits-1:0] rank_d [3][WcEntries];
+
+  function automatic logic [35:0] tag_of(input logic [63:0] va, input int unsigned l);
+    return 36'(va >> (39 - 9 * l));
+  endfunction
+
+  // ---- walk caches: deepest hit first ----
+
+  logic       wc_hit;
+  logic [1:0] wc_level;
+  logic [WcBits-1:0] wc_way;
+  logic [2:0] wc_probed;  // levels looked up by this probe (counters)
+
+  always_comb begin
+    wc_hit    = 1'b0;
+    wc_level  = '0;
+    wc_way    = '0;
+    wc_probed = '0;
+    for (int l = 2; l >= 0; l--) begin
+      if (!wc_hit && l >= int'(StartLevel) && WcEntries > 0) begin
+        wc_probed[l] = 1'b1;
+        for (int w = 0; w < WcEntries; w++) begin
+          if (!wc_hit && wc_q[l][w].valid && wc_q[l][w].asid == ttbr_q[63:48] &&
+              wc_q[l][w].tag == tag_of(va_q, l)) begin
+            wc_hit   = 1'b1;
+            wc_level = 2'(l);
+            wc_way   = WcBits'(w);
+          end
+        end
+      end
+    end
+  end
+
+  // LRU: the touched way becomes newest, newer ones age by one
+  task automatic wc_touch(input logic [1:0] l, input logic [WcBits-1:0] w);
+    for (int v = 0; v < WcEntries; v++) begin
+      if (rank_q[l][v] < rank_q[l][w]) rank_d[l][v] = rank_q[l][v] + 1'b1;
+    end
+    rank_d[l][w] = '0;
+  endtask
+
+  task automatic wc_fill(input logic [1:0] l, input logic [35:0] tag, input logic [35:0] tbl);
+    logic [WcBits-1:0] victim = '0;
+    logic              found  = 1'b0;
+    for (int w = 0; w < WcEntries; w++) begin
+      if (!found && !wc_q[l][w].valid) begin
+        victim = WcBits'(w);
+        found  = 1'b1;
+      end
+    end
+    if (!found) begin
+      for (int w = 0; w < WcEntries; w++) begin
+        if (rank_q[l][w] == WcBits'(WcEntries - 1)) victim = WcBits'(w);
+      end
+    end
+    wc_d[l][victim] = '{valid: 1'b1, asid: ttbr_q[63:48], tag: tag, table_: tbl};
+    wc_touch(l, victim);
+  endtask
+
+  // ---- TLBI: non-leaf forms drop the entries they cover ----
+
+  tlbi_target_t target;
+  logic [1:0]   unused_ttl;  // a level hint names leaves: walk caches drop regardless
+  assign target     = tlbi_decode(tlbi_op_i, tlbi_operand_i);
+  assign unused_ttl = target.level;
+
+  function automatic logic wc_selected(input int unsigned l, input logic [15:0] asid,
+                                       input logic [35:0] tag);
+    logic [63:0] start = 64'(tag) << (39 - 9 * l);
+    logic [63:0] fin   = start + (64'd1 << (39 - 9 * l));
+    if (target.all) return 1'b1;
+    if (!target.any_asid && asid != target.asid) return 1'b0;
+    if (target.asid_only) return 1'b1;
+    return start < target.va_end && fin > target.va_start;
+  endfunction
+
+  // ---- the walk ----
+
+  logic [63:0] desc;
+  assign desc = mem_resp_data_i;
+
+  // EL0 access to a leaf with these UXN, AP[1] (user) and AP[2] (read-only) bits
+  function automatic logic el0_permits(input logic uxn, input logic user, input logic rdonly,
+                                       input access_e acc);
+    unique case (acc)
+      AccessExec:  return !uxn;
+      AccessWrite: return user && !rdonly;
+      default:     return user;
+    endcase
+  endfunction
+
+  logic [63:0] leaf_size;  // bytes mapped by a leaf at level_q
+  assign leaf_size = 64'd1 << (39 - 9 * int'(level_q));
+
+  always_comb begin
+    state_d   = state_q;
+    level_d   = level_q;
+    table_d   = table_q;
+    restart_d = restart_q;
+    fault_d   = fault_q;
+    leaf_d    = leaf_q;
+    wc_d      = wc_q;
+    rank_d    = rank_q;
+
+    if (tlbi_valid_i && !target.last_level) begin
+      for (int l = 0; l < 3; l++) begin
+        for (int w = 0; w < WcEntries; w++) begin
+          if (wc_q[l][w].valid && wc_selected(l, wc_q[l][w].asid, wc_q[l][w].tag)) begin
+            wc_d[l][w].valid = 1'b0;
+          end
+        end
+      end
+    end
+    if (tlbi_valid_i && state_q != Idle && state_q != Done) restart_d = 1'b1;
+
+    unique case (state_q)
+      Idle: ;
+      Probe: begin
+        if (restart_q || tlbi_valid_i) begin
+          restart_d = 1'b0;  // probe again next cycle, after the invalidation
+        end else if (wc_hit) begin
+          wc_touch(wc_level, wc_way);
+          level_d = wc_level + 2'd1;
+          table_d = wc_q[wc_level][wc_way].table_;
+          state_d = Read;
+        end else begin
+          level_d = StartLevel;
+          table_d = ttbr_q[47:12];
+          state_d = Read;
+        end
+      end
+      Read: if (mem_req_ready_i) state_d = Wait;
+      Wait: begin
+        if (mem_resp_valid_i) begin
+          if (restart_q || tlbi_valid_i) begin
+            restart_d = 1'b0;
+            state_d   = Probe;  // everything read so far may be stale
+          end else if (!desc[0] || (level_q == 2'd0 && !desc[1]) || (level_q == 2'd3 && !desc[1])) begin
+            fault_d = FaultTranslation;
+            state_d = Done;
+          end else if (level_q < 2'd3 && desc[1]) begin
+            wc_fill(level_q, tag_of(va_q, int'(level_q)), desc[47:12]);
+            table_d = desc[47:12];
+            level_d = level_q + 2'd1;
+            state_d = Read;
+          end else begin
+            leaf_d = '{vpn:    52'((va_q & ~(leaf_size - 64'd1)) >> 12),
+                       ppn:    36'((desc[47:0] & ~48'(leaf_size - 64'd1)) >> 12),
+                       level:  level_e'(level_q),
+                       global: !desc[11],
+                       asid:   ttbr_q[63:48],
+                       attrs:  desc & 64'hffff_0000_0000_0fff};
+            fault_d = !desc[10] ? FaultAccessFlag :
+                      !el0_permits(desc[54], desc[6], desc[7], access_q) ? FaultPermission :
+                      FaultNone;
+            state_d = Done;
+          end
+        end
+      end
+      Done: state_d = Idle;
+      default: state_d = Idle;
+    endcase
+  end
+
+  // a new request: TTBR0 range first
+  logic       out_of_range;
+  logic [11:0] unused_ttbr_low;  // CnP and reserved bits
+  assign unused_ttbr_low = req_ttbr_i[11:0];
+  assign out_of_range = (VaBits == 48) ? (req_va_i[63:48] != '0) : (req_va_i[63:39] != '0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q   <= Idle;
+      va_q      <= '0;
+      ttbr_q    <= '0;
+      access_q  <= AccessRead;
+      level_q   <= '0;
+      table_q   <= '0;
+      restart_q <= 1'b0;
+      fault_q   <= FaultNone;
+      leaf_q    <= '0;
+    end else if (state_q == Idle && req_valid_i) begin
+      va_q      <= req_va_i;
+      ttbr_q    <= req_ttbr_i[63:12];
+      access_q  <= req_access_i;
+      restart_q <= 1'b0;
+      leaf_q    <= '0;
+      if (out_of_range) begin
+        fault_q <= FaultTranslation;
+        level_q <= StartLevel;
+        state_q <= Done;
+      end else begin
+        fault_q <= FaultNone;
+        state_q <= Probe;
+      end
+    end else begin
+      state_q   <= state_d;
+      level_q   <= level_d;
+      table_q   <= table_d;
+      restart_q <= restart_d;
+      fault_q   <= fault_d;
+      leaf_q    <= leaf_d;
+    end
+  end
+
+  for (genvar l = 0; l < 3; l++) begin : g_wc_level
+    for (genvar w = 0; w < WcEntries; w++) begin : g_wc_way
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          wc_q[l][w]   <= '0;
+          rank_q[l][w] <= WcBits'(w);
+        end else begin
+          wc_q[l][w]   <= wc_d[l][w];
+          rank_q[l][w] <= rank_d[l][w];
+        end
+      end
+    end
+  end
+
+  // ---- ports and counters ----
+
+  assign req_ready_o     = state_q == Idle;
+  assign mem_req_valid_o = state_q == Read;
+  assign mem_req_addr_o  = {table_q, 9'(va_q >> (39 - 9 * int'(level_q))), 3'b0};
+  assign resp_valid_o    = state_q == Done;
+  assign resp_fault_o    = fault_q;
+  assign resp_level_o    = level_q;
+  assign resp_entry_o    = leaf_q;
+
+  logic [63:0] walks_q, reads_q;
+  logic [63:0] lookups_q [3];
+  logic [63:0] hits_q [3];
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      walks_q <= '0;
+      reads_q <= '0;
+      for (int l = 0; l < 3; l++) begin
+        lookups_q[l] <= '0;
+        hits_q[l]    <= '0;
+      end
+    end else begin
+      if (state_q == Idle && req_valid_i) walks_q <= walks_q + 1;
+      if (state_q == Wait && mem_resp_valid_i) reads_q <= reads_q + 1;
+      if (state_q == Probe && !restart_q && !tlbi_valid_i) begin
+        for (int l = 0; l < 3; l++) begin
+          if (wc_probed[l]) lookups_q[l] <= lookups_q[l] + 1;
+          if (wc_hit && int'(wc_level) == l) hits_q[l] <= hits_q[l] + 1;
+        end
+      end
+    end
+  end
+
+  assign cnt_walks_o = walks_q;
+  assign cnt_reads_o = reads_q;
+  for (genvar l = 0; l < 3; l++) begin : g_cnt
+    assign cnt_wc_lookups_o[l] = lookups_q[l];
+    assign cnt_wc_hits_o[l]    = hits_q[l];
+  end
+
+  `MMU_ASSERT_INIT
+  `MMU_ASSERT(MemAddrAligned, !mem_req_valid_o || mem_req_addr_o[2:0] == 3'b0)
+  `MMU_ASSERT(RespOnlyWhenWaiting, !mem_resp_valid_i || state_q == Wait)
+  `MMU_ASSERT(LevelInRange, state_q == Idle || state_q == Probe || level_q >= StartLevel)
+
+endmodule
