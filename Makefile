@@ -21,15 +21,18 @@ DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zst
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
 VL_INC        := /usr/share/verilator/include
-RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv
+RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv rtl/mmu_core.sv
 RTL_HDR       := rtl/mmu_assert.svh
 RANDOM_STATE  := 9e3779b97f4a7c15
 RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:8:8:3 \
                  lru_20x5:20:5:0 random_16x4:16:4:3 plru_64x8:64:8:1 lru_1280x5:1280:5:0
 # walker configurations: name:va_bits:walk-cache entries:memory latency
 RTL_PTW_CFGS  := w48_wc4:48:4:3 w39_wc1:39:1:1 w48_wc8:48:8:7
+# per-core MMU: name:L1 entries:L1 ways:L2 entries:L2 ways:walk-cache entries:latency
+RTL_CORE_CFGS := small:16:4:64:4:4:3 a76:48:48:1280:5:4:5
 RTL_TESTS     := $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
-                 $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c))))
+                 $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c))))
 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
@@ -134,6 +137,37 @@ $(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/rtl/ptw_shim.cpp tb/rtl/pt
 endef
 $(foreach c,$(RTL_PTW_CFGS),$(eval $(call rtl_ptw_rules,$(word 1,$(subst :, ,$(c))),$(word 2,$(subst :, ,$(c))),$(word 3,$(subst :, ,$(c))),$(word 4,$(subst :, ,$(c))))))
 
+w = $(word $(2),$(subst :, ,$(1)))
+# the golden hierarchy the per-core lockstep tests link
+CORE_GOLDEN := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c model/arm64.c
+
+define rtl_core_rules
+$(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a: $(RTL_SRC) $(RTL_HDR)
+	@mkdir -p $$(@D)
+	$(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -Irtl -Mdir $$(@D) --top-module mmu_core \
+		-GL1iEntries=$(call w,$(1),2) -GL1iWays=$(call w,$(1),3) \
+		-GL1dEntries=$(call w,$(1),2) -GL1dWays=$(call w,$(1),3) \
+		-GL2Entries=$(call w,$(1),4) -GL2Ways=$(call w,$(1),5) -GWcEntries=$(call w,$(1),6) \
+		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
+
+$(B)/rtl/rtl_core_$(call w,$(1),1): tb/tests/rtl_core_lockstep.c tb/tests/random_tables.h \
+		tb/rtl/core_shim.cpp tb/rtl/core_shim.h $(CORE_GOLDEN) $(HEADERS) \
+		$(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_core_lockstep.c -o $$@.o \
+		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_L1=$(call w,$(1),2) -DCFG_L1_WAYS=$(call w,$(1),3) \
+		-DCFG_L2=$(call w,$(1),4) -DCFG_L2_WAYS=$(call w,$(1),5) -DCFG_WC=$(call w,$(1),6) \
+		-DCFG_LATENCY=$(call w,$(1),7)
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/core_$(call w,$(1),1) \
+		-c tb/rtl/core_shim.cpp -o $$@.shim.o
+	for f in $(CORE_GOLDEN); do $(CC) $(SAN) -std=gnu11 -c $$$$f -o $$@.$$$$(basename $$$$f .c).o \
+		|| exit 1; done
+	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $(foreach f,$(CORE_GOLDEN),$$@.$(basename $(notdir $(f))).o) \
+		$(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o -pthread
+endef
+$(foreach c,$(RTL_CORE_CFGS),$(eval $(call rtl_core_rules,$(c))))
+
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
@@ -144,6 +178,11 @@ lint:
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \
 			rtl/mmu_tlb.sv -GEntries=$$2 -GWays=$$3 -GReplPolicy=$$4 || exit 1; done
+	@for c in $(RTL_CORE_CFGS); do set -- $$(echo $$c | tr : ' '); \
+		echo "verilator --lint-only -Wall mmu_core ($$1)"; \
+		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_core $(RTL_SRC) \
+			-GL1iEntries=$$2 -GL1iWays=$$3 -GL1dEntries=$$2 -GL1dWays=$$3 \
+			-GL2Entries=$$4 -GL2Ways=$$5 -GWcEntries=$$6 || exit 1; done
 	@for c in $(RTL_PTW_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_ptw ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \

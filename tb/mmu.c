@@ -64,7 +64,7 @@ static uint64_t covered_end(const struct translation *t)
  */
 static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
 			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
-			       struct mmu_fault *f)
+			       struct mmu_fault *f, struct translation *found)
 {
 	struct mmu_core *c = &m->core[core];
 	const struct tlb_entry *e = tlb_lookup(l1, va, asid);
@@ -83,6 +83,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 		}
 	}
 	if (e) {
+		*found = e->t;
 		if (el0_permits(e->t.attrs, acc))
 			return covered_end(&e->t);
 		*f = (struct mmu_fault){ MMU_FAULT_PERMISSION, e->t.level, va, acc };
@@ -99,6 +100,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 		return 0;
 	}
 	/* a permission fault still yields a valid translation to cache */
+	*found = w.t;
 	tlb_fill(&c->l2, &w.t);
 	tlb_fill(l1, &w.t);
 	if (w.fault) {
@@ -119,6 +121,7 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 	enum mmu_access acc = instr ? MMU_EXEC : type == TR_LOAD ? MMU_READ : MMU_WRITE;
 	bool l1_miss = false, l2_miss = false, ok = true;
 	uint64_t last = va + size - 1;
+	struct translation t;
 
 	if (count) {
 		if (instr)
@@ -126,12 +129,12 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 		else
 			c->st.data_accesses++;
 	}
-	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f);
+	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f, &t);
 
 	if (!end)
 		ok = false;
 	else if (last > end && last >= va) /* the bytes run into the next page */
-		ok = translate_page(m, core, l1, end + 1, asid, acc, &l1_miss, &l2_miss, f) != 0;
+		ok = translate_page(m, core, l1, end + 1, asid, acc, &l1_miss, &l2_miss, f, &t) != 0;
 	if (!count)
 		return ok;
 	ls->accesses++;
@@ -143,6 +146,26 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 		c->st.l2.misses += l2_miss;
 	}
 	return ok;
+}
+
+void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint16_t asid,
+		   struct mmu_result *r)
+{
+	struct mmu_core *c = &m->core[core];
+	enum mmu_access acc = type == TR_INSTR ? MMU_EXEC : type == TR_LOAD ? MMU_READ : MMU_WRITE;
+	struct tlb *l1 = type == TR_INSTR ? &c->l1i : &c->l1d;
+	bool l1_miss = false, l2_miss = false;
+	struct mmu_fault f = { MMU_OK, 0, va, acc };
+	struct translation t = { 0 };
+
+	translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t);
+	r->fault = f.kind;
+	r->source = !l1_miss ? 0 : !l2_miss ? 1 : 2;
+	r->level = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG ? f.level
+										      : t.level;
+	r->pa = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG
+			? 0
+			: t.pa_base | (va & ((1ULL << level_shift((enum page_level)t.level)) - 1));
 }
 
 static void tlbi_core(struct mmu_core *c, const struct tlbi_target *t, enum tlbi_op op)

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+// The MMU of one core: an L1 instruction TLB, an L1 data TLB, a unified L2
+// TLB and the page-table walker, translating one page at a time in the
+// golden model's order (tb/mmu.c): L1 lookup; on a miss the L2 lookup and
+// an L1 fill from it; on a miss there too a walk, then fills of L2 and L1.
+// The entry found is checked against the access (EL0 permissions). A TLBI
+// reaches all three TLBs and the walk caches; it takes its own cycle, in
+// which the translation stalls.
+`include "mmu_assert.svh"
+
+module mmu_core
+  import mmu_pkg::*;
+#(
+  parameter int unsigned L1iEntries  = 48,
+  parameter int unsigned L1iWays     = 48,
+  parameter int unsigned L1iPolicy   = 32'(PolicyLru),
+  parameter int unsigned L1dEntries  = 48,
+  parameter int unsigned L1dWays     = 48,
+  parameter int unsigned L1dPolicy   = 32'(PolicyLru),
+  parameter int unsigned L2Entries   = 1280,
+  parameter int unsigned L2Ways      = 5,
+  parameter int unsigned L2Policy    = 32'(PolicyLru),
+  parameter int unsigned VaBits      = 48,
+  parameter int unsigned WcEntries   = 4,
+  parameter logic [63:0] RandomState = 64'h1
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // one page of an access: its VA, kind, and the TTBR0 (table, ASID) in use
+  input  logic        req_valid_i,
+  output logic        req_ready_o,
+  input  logic [63:0] req_va_i,
+  input  access_e     req_access_i,
+  input  logic [63:0] req_ttbr_i,
+  output logic        resp_valid_o,
+  output fault_e      resp_fault_o,
+  output logic [1:0]  resp_level_o,   // the leaf's level, or where a walk faulted
+  output logic [47:0] resp_pa_o,
+  output logic [1:0]  resp_source_o,  // 0 L1 hit, 1 L2 hit, 2 walked
+  // the walker's memory port
+  output logic        mem_req_valid_o,
+  input  logic        mem_req_ready_i,
+  output logic [47:0] mem_req_addr_o,
+  input  logic        mem_resp_valid_i,
+  input  logic [63:0] mem_resp_data_i,
+  // TLB maintenance
+  input  logic        tlbi_valid_i,
+  input  tlbi_op_e    tlbi_op_i,
+  input  logic [63:0] tlbi_operand_i,
+  // performance counters: per TLB (L1 I, L1 D, L2) lookups, hits, fills,
+  // evictions, invalidated entries; the walker's walks, reads and walk-cache
+  // lookups and hits per level
+  output logic [63:0] cnt_tlb_o [3][5],
+  output logic [63:0] cnt_walks_o,
+  output logic [63:0] cnt_reads_o,
+  output logic [63:0] cnt_wc_lookups_o [3],
+  output logic [63:0] cnt_wc_hits_o [3]
+);
+
+  typedef enum logic [2:0] {
+    Idle,     // waiting for a page to translate
+    L1Look,   // L1 looked up, its answer this cycle
+    L2Look,   // L2 looked up, its answer this cycle
+    L1Fill,   // an L1 fill from L2 or the walk
+    Walk,     // the walker at work
+    L2Fill,   // the walk's leaf into L2
+    Respond
+  } state_e;
+
+  state_e      state_q, state_d;
+  logic [63:0] va_q;
+  access_e     access_q;
+  logic [63:0] ttbr_q;
+  tlb_entry_t  entry_q, entry_d;
+  fault_e      fault_q, fault_d;
+  logic [1:0]  level_q, level_d;
+  logic [1:0]  source_q, source_d;
+  logic        instr;
+
+  assign instr = access_q == AccessExec;
+
+  // ---- the TLBs ----
+
+  logic        l1i_lookup, l1d_lookup, l2_lookup, l1i_fill, l1d_fill, l2_fill;
+  logic        l1i_hit, l1d_hit, l2_hit;
+  logic [2:0]  unused_rvalid;  // answers are due a fixed cycle later
+  tlb_entry_t  l1i_entry, l1d_entry, l2_entry;
+  logic [51:0] l1_vpn;
+  logic [15:0] l1_asid;
+
+  // an L1 lookup goes out with the request itself
+  assign l1_vpn  = state_q == Idle ? req_va_i[63:12] : va_q[63:12];
+  assign l1_asid = state_q == Idle ? req_ttbr_i[63:48] : ttbr_q[63:48];
+
+  mmu_tlb #(.Entries(L1iEntries), .Ways(L1iWays), .ReplPolicy(L1iPolicy),
+            .RandomState(RandomState ^ 64'h1)) u_l1i (
+    .clk_i, .rst_ni,
+    .lookup_valid_i(l1i_lookup),
+    .lookup_vpn_i(l1_vpn), .lookup_asid_i(l1_asid),
+    .resp_valid_o(unused_rvalid[0]), .resp_hit_o(l1i_hit), .resp_entry_o(l1i_entry),
+    .fill_valid_i(l1i_fill), .fill_entry_i(entry_q),
+    .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
+    .cnt_lookups_o(cnt_tlb_o[0][0]), .cnt_hits_o(cnt_tlb_o[0][1]),
+    .cnt_fills_o(cnt_tlb_o[0][2]), .cnt_evictions_o(cnt_tlb_o[0][3]),
+    .cnt_invalidated_o(cnt_tlb_o[0][4]));
+
+  mmu_tlb #(.Entries(L1dEntries), .Ways(L1dWays), .ReplPolicy(L1dPolicy),
+            .RandomState(RandomState ^ 64'h2)) u_l1d (
+    .clk_i, .rst_ni,
+    .lookup_valid_i(l1d_lookup),
+    .lookup_vpn_i(l1_vpn), .lookup_asid_i(l1_asid),
+    .resp_valid_o(unused_rvalid[1]), .resp_hit_o(l1d_hit), .resp_entry_o(l1d_entry),
+    .fill_valid_i(l1d_fill), .fill_entry_i(entry_q),
+    .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
+    .cnt_lookups_o(cnt_tlb_o[1][0]), .cnt_hits_o(cnt_tlb_o[1][1]),
+    .cnt_fills_o(cnt_tlb_o[1][2]), .cnt_evictions_o(cnt_tlb_o[1][3]),
+    .cnt_invalidated_o(cnt_tlb_o[1][4]));
+
+  mmu_tlb #(.Entries(L2Entries), .Ways(L2Ways), .ReplPolicy(L2Policy),
+            .RandomState(RandomState ^ 64'h3)) u_l2 (
+    .clk_i, .rst_ni,
+    .lookup_valid_i(l2_lookup),
+    .lookup_vpn_i(va_q[63:12]), .lookup_asid_i(ttbr_q[63:48]),
+    .resp_valid_o(unused_rvalid[2]), .resp_hit_o(l2_hit), .resp_entry_o(l2_entry),
+    .fill_valid_i(l2_fill), .fill_entry_i(entry_q),
+    .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
+    .cnt_lookups_o(cnt_tlb_o[2][0]), .cnt_hits_o(cnt_tlb_o[2][1]),
+    .cnt_fills_o(cnt_tlb_o[2][2]), .cnt_evictions_o(cnt_tlb_o[2][3]),
+    .cnt_invalidated_o(cnt_tlb_o[2][4]));
+
+  // ---- the walker ----
+
+  logic        ptw_req, ptw_ready, ptw_rvalid;
+  fault_e      ptw_fault;
+  logic [1:0]  ptw_level;
+  tlb_entry_t  ptw_entry;
+
+  mmu_ptw #(.VaBits(VaBits), .WcEntries(WcEntries)) u_ptw (
+    .clk_i, .rst_ni,
+    .req_valid_i(ptw_req), .req_ready_o(ptw_ready), .req_va_i(va_q), .req_ttbr_i(ttbr_q),
+    .req_access_i(access_q),
+    .resp_valid_o(ptw_rvalid), .resp_fault_o(ptw_fault), .resp_level_o(ptw_level),
+    .resp_entry_o(ptw_entry),
+    .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_resp_valid_i, .mem_resp_data_i,
+    .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
+    .cnt_walks_o, .cnt_reads_o, .cnt_wc_lookups_o, .cnt_wc_hits_o);
+
+  // ---- the translation ----
+
+  // EL0 permission of a leaf with these UXN, AP[1] (user) and AP[2] (read-only) bits
+  function automatic logic permits(input logic uxn, input logic user, input logic rdonly,
+                                   input access_e acc);
+    unique case (acc)
+      AccessExec:  return !uxn;
+      AccessWrite: return user && !rdonly;
+      default:     return user;
+    endcase
+  endfunction
+
+  logic stall;  // a TLBI has this cycle: no TLB request
+  assign stall = tlbi_valid_i;
+
+  always_comb begin
+    state_d    = state_q;
+    entry_d    = entry_q;
+    fault_d    = fault_q;
+    level_d    = level_q;
+    source_d   = source_q;
+    l1i_lookup = 1'b0;
+    l1d_lookup = 1'b0;
+    l2_lookup  = 1'b0;
+    l1i_fill   = 1'b0;
+    l1d_fill   = 1'b0;
+    l2_fill    = 1'b0;
+    ptw_req    = 1'b0;
+    unique case (state_q)
+      Idle: ;
+      L1Look: begin
+        // the lookup was issued on entry (see below); its answer is here
+        if (instr ? l1i_hit : l1d_hit) begin
+          entry_d  = instr ? l1i_entry : l1d_entry;
+          source_d = 2'd0;
+          state_d  = Respond;
+        end else if (!stall) begin
+          l2_lookup = 1'b1;
+          state_d   = L2Look;
+        end else begin
+          state_d = L1Look;  // retry the L2 lookup after the TLBI
+        end
+      end
+      L2Look: if (l2_hit) begin
+          entry_d  = l2_entry;
+          source_d = 2'd1;
+          state_d  = L1Fill;
+        end else begin
+          source_d = 2'd2;
+          state_d  = Walk;
+        end
+      Walk: begin
+        ptw_req = ptw_ready;
+        if (ptw_rvalid) begin
+          entry_d = ptw_entry;
+          fault_d = ptw_fault;
+          level_d = ptw_level;
+          state_d = (ptw_fault == FaultTranslation || ptw_fault == FaultAccessFlag) ? Respond
+                                                                                    : L2Fill;
+        end
+      end
+      L2Fill: if (!stall) begin
+          l2_fill = 1'b1;
+          state_d = L1Fill;
+        end
+      L1Fill: if (!stall) begin
+          l1i_fill = instr;
+          l1d_fill = !instr;
+          state_d  = Respond;
+        end
+      Respond: state_d = Idle;
+      default: state_d = Idle;
+    endcase
+    if (state_q == Idle && req_valid_i && !stall) begin
+      l1i_lookup = req_access_i == AccessExec;
+      l1d_lookup = req_access_i != AccessExec;
+    end
+    if (state_d == Respond && state_q != Respond && fault_d == FaultNone &&
+        !permits(entry_d.attrs[54], entry_d.attrs[6], entry_d.attrs[7], access_q)) begin
+      fault_d = FaultPermission;
+    end
+    if (state_d == Respond && state_q != Respond && fault_d != FaultTranslation &&
+        fault_d != FaultAccessFlag) begin
+      level_d = entry_d.level;
+    end
+  end
+
+  // L1 lookup on entering L1Look; a walk request only while the walker is idle
+  logic start;
+  assign start = state_q == Idle && req_valid_i && !stall;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q  <= Idle;
+      va_q     <= '0;
+      access_q <= AccessRead;
+      ttbr_q   <= '0;
+      entry_q  <= '0;
+      fault_q  <= FaultNone;
+      level_q  <= '0;
+      source_q <= '0;
+    end else if (start) begin
+      va_q     <= req_va_i;
+      access_q <= req_access_i;
+      ttbr_q   <= req_ttbr_i;
+      fault_q  <= FaultNone;
+      state_q  <= L1Look;
+    end else begin
+      state_q  <= state_d;
+      entry_q  <= entry_d;
+      fault_q  <= fault_d;
+      level_q  <= level_d;
+      source_q <= source_d;
+    end
+  end
+
+  assign req_ready_o   = state_q == Idle && !stall;
+  assign resp_valid_o  = state_q == Respond;
+  assign resp_fault_o  = fault_q;
+  assign resp_level_o  = level_q;
+  assign resp_pa_o     = {entry_q.ppn, 12'b0} |
+                         (va_q[47:0] & ((48'd1 << level_shift(entry_q.level)) - 48'd1));
+  assign resp_source_o = source_q;
+
+  `MMU_ASSERT_INIT
+  `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == 2'd2)
+  `MMU_ASSERT(PermissionFaultHasEntry, !(resp_valid_o && resp_fault_o == FaultPermission) ||
+      entry_q.level != level_e'(0))
+
+endmodule

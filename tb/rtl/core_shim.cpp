@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// The C-ABI shim around the Verilated per-core MMU, with the memory it reads.
+#include "core_shim.h"
+
+#include <verilated.h>
+
+#include "Vmmu_core.h"
+
+struct rtl_core {
+	VerilatedContext ctx;
+	Vmmu_core *top;
+	uint64_t (*read64)(void *, uint64_t);
+	void *mem_ctx;
+	unsigned latency;
+	int pending; /* cycles until the outstanding read answers, -1: none */
+	uint64_t pending_pa;
+};
+
+static void tick(rtl_core *c)
+{
+	Vmmu_core *t = c->top;
+
+	t->mem_resp_valid_i = c->pending == 0;
+	t->mem_resp_data_i = c->pending == 0 ? c->read64(c->mem_ctx, c->pending_pa) : 0;
+	t->mem_req_ready_i = c->pending < 0;
+	t->clk_i = 0;
+	t->eval();
+	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
+	uint64_t pa = t->mem_req_addr_o;
+
+	c->ctx.timeInc(1);
+	t->clk_i = 1;
+	t->eval();
+	c->ctx.timeInc(1);
+	if (c->pending == 0)
+		c->pending = -1;
+	else if (c->pending > 0)
+		c->pending--;
+	if (take) {
+		c->pending = (int)c->latency - 1;
+		c->pending_pa = pa;
+	}
+	t->req_valid_i = 0;
+	t->tlbi_valid_i = 0;
+}
+
+extern "C" struct rtl_core *rtl_core_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
+					 unsigned mem_latency)
+{
+	rtl_core *c = new rtl_core;
+
+	c->ctx.assertOn(true);
+	c->ctx.fatalOnError(false);
+	c->top = new Vmmu_core(&c->ctx);
+	c->read64 = read64;
+	c->mem_ctx = ctx;
+	c->latency = mem_latency ? mem_latency : 1;
+	c->pending = -1;
+	c->top->req_valid_i = 0;
+	c->top->tlbi_valid_i = 0;
+	c->top->rst_ni = 0;
+	tick(c);
+	c->top->rst_ni = 1;
+	tick(c);
+	return c;
+}
+
+extern "C" void rtl_core_free(struct rtl_core *c)
+{
+	c->top->final();
+	delete c->top;
+	delete c;
+}
+
+extern "C" unsigned rtl_core_translate(struct rtl_core *c, uint64_t ttbr0, uint64_t va,
+				       enum mmu_access acc, struct mmu_result *out)
+{
+	Vmmu_core *t = c->top;
+	unsigned cycles = 0;
+
+	t->req_valid_i = 1;
+	t->req_va_i = va;
+	t->req_ttbr_i = ttbr0;
+	t->req_access_i = (uint8_t)acc;
+	do {
+		tick(c);
+		cycles++;
+	} while (!t->resp_valid_o && cycles < 100000);
+	out->fault = (enum mmu_fault_kind)t->resp_fault_o;
+	out->level = t->resp_level_o;
+	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
+			  ? 0
+			  : t->resp_pa_o;
+	out->source = t->resp_source_o;
+	tick(c); /* back to idle */
+	return cycles;
+}
+
+extern "C" void rtl_core_tlbi(struct rtl_core *c, enum tlbi_op op, uint64_t operand)
+{
+	c->top->tlbi_valid_i = 1;
+	c->top->tlbi_op_i = (uint8_t)op;
+	c->top->tlbi_operand_i = operand;
+	tick(c);
+}
+
+extern "C" void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *out)
+{
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 5; i++)
+			out->tlb[k][i] = c->top->cnt_tlb_o[k][i];
+	out->walks = c->top->cnt_walks_o;
+	out->reads = c->top->cnt_reads_o;
+	for (int l = 0; l < 3; l++) {
+		out->wc_lookups[l] = c->top->cnt_wc_lookups_o[l];
+		out->wc_hits[l] = c->top->cnt_wc_hits_o[l];
+	}
+}
+
+extern "C" int rtl_core_errors(struct rtl_core *c)
+{
+	return c->ctx.gotError() ? 1 : 0;
+}
