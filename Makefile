@@ -21,7 +21,7 @@ DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zst
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
 VL_INC        := /usr/share/verilator/include
-RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv rtl/mmu_core.sv
+RTL_SRC       := rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv rtl/mmu_core.sv rtl/mmu_top.sv
 RTL_HDR       := rtl/mmu_assert.svh
 RANDOM_STATE  := 9e3779b97f4a7c15
 RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:8:8:3 \
@@ -30,7 +30,10 @@ RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:
 RTL_PTW_CFGS  := w48_wc4:48:4:3 w39_wc1:39:1:1 w48_wc8:48:8:7
 # per-core MMU: name:L1 entries:L1 ways:L2 entries:L2 ways:walk-cache entries:latency
 RTL_CORE_CFGS := small:16:4:64:4:4:3 a76:48:48:1280:5:4:5
-RTL_TESTS     := $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
+# system tops: name:cores:hop latency (small TLBs: 16x4 L1s, 64x4 L2)
+RTL_TOP_CFGS  := n1:1:2 n2:2:2 n4:4:2 n8:8:2
+RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c))))
 
@@ -168,6 +171,30 @@ $(B)/rtl/rtl_core_$(call w,$(1),1): tb/tests/rtl_core_lockstep.c tb/tests/random
 endef
 $(foreach c,$(RTL_CORE_CFGS),$(eval $(call rtl_core_rules,$(c))))
 
+define rtl_top_rules
+$(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a: $(RTL_SRC) $(RTL_HDR)
+	@mkdir -p $$(@D)
+	$(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -Irtl -Mdir $$(@D) --top-module mmu_top \
+		-GNumCores=$(call w,$(1),2) -GHopLatency=$(call w,$(1),3) -GL1iEntries=16 -GL1iWays=4 \
+		-GL1dEntries=16 -GL1dWays=4 -GL2Entries=64 -GL2Ways=4 \
+		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
+
+$(B)/rtl/rtl_top_$(call w,$(1),1): tb/tests/rtl_top_lockstep.c tb/tests/random_tables.h \
+		tb/rtl/top_shim.cpp tb/rtl/top_shim.h $(CORE_GOLDEN) $(HEADERS) \
+		$(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_top_lockstep.c -o $$@.o \
+		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_CORES=$(call w,$(1),2) -DCFG_HOP=$(call w,$(1),3)
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/top_$(call w,$(1),1) \
+		-c tb/rtl/top_shim.cpp -o $$@.shim.o
+	for f in $(CORE_GOLDEN); do $(CC) $(SAN) -std=gnu11 -c $$$$f -o $$@.$$$$(basename $$$$f .c).o \
+		|| exit 1; done
+	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $(foreach f,$(CORE_GOLDEN),$$@.$(basename $(notdir $(f))).o) \
+		$(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o -pthread
+endef
+$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_rules,$(c))))
+
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
@@ -178,6 +205,11 @@ lint:
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \
 			rtl/mmu_tlb.sv -GEntries=$$2 -GWays=$$3 -GReplPolicy=$$4 || exit 1; done
+	@for c in $(RTL_TOP_CFGS); do set -- $$(echo $$c | tr : ' '); \
+		echo "verilator --lint-only -Wall mmu_top ($$1)"; \
+		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_top $(RTL_SRC) \
+			-GNumCores=$$2 -GHopLatency=$$3 -GL1iEntries=16 -GL1iWays=4 -GL1dEntries=16 \
+			-GL1dWays=4 -GL2Entries=64 -GL2Ways=4 || exit 1; done
 	@for c in $(RTL_CORE_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_core ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_core $(RTL_SRC) \

@@ -157,8 +157,10 @@ module mmu_core
     endcase
   endfunction
 
-  logic stall;  // a TLBI has this cycle: no TLB request
-  assign stall = tlbi_valid_i;
+  logic stall;   // a TLBI has this cycle: no TLB request
+  logic accept;  // a new page: its L1 lookup goes out at once
+  assign stall  = tlbi_valid_i;
+  assign accept = state_q == Idle && req_valid_i && !stall;
 
   always_comb begin
     state_d    = state_q;
@@ -218,7 +220,7 @@ module mmu_core
       Respond: state_d = Idle;
       default: state_d = Idle;
     endcase
-    if (state_q == Idle && req_valid_i && !stall) begin
+    if (accept) begin
       l1i_lookup = req_access_i == AccessExec;
       l1d_lookup = req_access_i != AccessExec;
     end
@@ -232,9 +234,6 @@ module mmu_core
     end
   end
 
-  // L1 lookup on entering L1Look; a walk request only while the walker is idle
-  logic start;
-  assign start = state_q == Idle && req_valid_i && !stall;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -246,7 +245,7 @@ module mmu_core
       fault_q  <= FaultNone;
       level_q  <= '0;
       source_q <= '0;
-    end else if (start) begin
+    end else if (accept) begin
       va_q     <= req_va_i;
       access_q <= req_access_i;
       ttbr_q   <= req_ttbr_i;

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+// The system: NumCores per-core MMUs, the broadcast fabric that carries
+// Inner-Shareable TLBIs to every core (a ring: HopLatency cycles a hop from
+// the issuing core), DSB ISH syncs that complete once every core has
+// applied every earlier operation, and an arbiter giving the walkers one
+// memory port (round robin, one read outstanding).
+`include "mmu_assert.svh"
+
+module mmu_top
+  import mmu_pkg::*;
+#(
+  parameter int unsigned NumCores    = 2,
+  parameter int unsigned HopLatency  = 2,
+  parameter int unsigned L1iEntries  = 48,
+  parameter int unsigned L1iWays     = 48,
+  parameter int unsigned L1dEntries  = 48,
+  parameter int unsigned L1dWays     = 48,
+  parameter int unsigned L2Entries   = 1280,
+  parameter int unsigned L2Ways      = 5,
+  parameter int unsigned VaBits      = 48,
+  parameter int unsigned WcEntries   = 4
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // per core: one page to translate
+  input  logic        req_valid_i  [NumCores],
+  output logic        req_ready_o  [NumCores],
+  input  logic [63:0] req_va_i     [NumCores],
+  input  access_e     req_access_i [NumCores],
+  input  logic [63:0] req_ttbr_i   [NumCores],
+  output logic        resp_valid_o [NumCores],
+  output fault_e      resp_fault_o [NumCores],
+  output logic [1:0]  resp_level_o [NumCores],
+  output logic [47:0] resp_pa_o    [NumCores],
+  output logic [1:0]  resp_source_o[NumCores],
+  // TLB maintenance from a core: local, or Inner Shareable (broadcast)
+  input  logic        tlbi_valid_i,
+  input  logic [7:0]  tlbi_core_i,
+  input  logic        tlbi_shareable_i,
+  input  tlbi_op_e    tlbi_op_i,
+  input  logic [63:0] tlbi_operand_i,
+  // DSB ISH: done once every earlier operation reached every core
+  input  logic        sync_valid_i,
+  output logic        sync_done_o,
+  // the one memory port of all walkers
+  output logic        mem_req_valid_o,
+  input  logic        mem_req_ready_i,
+  output logic [47:0] mem_req_addr_o,
+  input  logic        mem_resp_valid_i,
+  input  logic [63:0] mem_resp_data_i,
+  // per core counters (as mmu_core), and the fabric's
+  output logic [63:0] cnt_tlb_o        [NumCores][3][5],
+  output logic [63:0] cnt_walks_o      [NumCores],
+  output logic [63:0] cnt_reads_o      [NumCores],
+  output logic [63:0] cnt_wc_lookups_o [NumCores][3],
+  output logic [63:0] cnt_wc_hits_o    [NumCores][3],
+  output logic [63:0] cnt_dvm_ops_o,       // operations delivered to cores
+  output logic [63:0] cnt_sync_cycles_o    // cycles syncs waited, summed
+);
+
+  localparam int unsigned Depth     = 8;   // per-core queue of operations
+  localparam int unsigned PtrBits   = $clog2(Depth);
+  localparam int unsigned CoreBits  = (NumCores > 1) ? $clog2(NumCores) : 1;
+
+  typedef struct packed {
+    tlbi_op_e    op;
+    logic [63:0] operand;
+    logic [31:0] due;  // the cycle it reaches the core
+  } dvm_t;
+
+  logic [31:0] cycle_q;
+
+  // ---- the fabric: a queue per core, in issue order ----
+
+  dvm_t               queue_q [NumCores][Depth];
+  logic [PtrBits:0]   count_q [NumCores];
+  logic [PtrBits-1:0] head_q  [NumCores];
+  logic               deliver [NumCores];
+  logic               core_tlbi [NumCores];
+  dvm_t               head [NumCores];  // the oldest operation of each queue
+  logic [NumCores-1:0] overflow;
+
+  function automatic logic [31:0] hops(input int unsigned src, input int unsigned dst);
+    return 32'((dst + NumCores - src) % NumCores);
+  endfunction
+
+  for (genvar c = 0; c < NumCores; c++) begin : g_fabric
+    logic targeted;
+    assign targeted = tlbi_valid_i && (tlbi_shareable_i || int'(tlbi_core_i) == c);
+    assign head[c]    = queue_q[c][head_q[c]];
+    assign deliver[c] = count_q[c] != '0 && cycle_q >= head[c].due;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        count_q[c] <= '0;
+        head_q[c]  <= '0;
+      end else begin
+        if (targeted) begin
+          queue_q[c][PtrBits'(int'(head_q[c]) + int'(count_q[c]))] <=
+              '{op: tlbi_op_i, operand: tlbi_operand_i,
+                due: cycle_q + 32'd1 + hops(int'(tlbi_core_i), c) * HopLatency};
+        end
+        if (deliver[c]) head_q[c] <= head_q[c] + 1'b1;
+        count_q[c] <= count_q[c] + (PtrBits+1)'(targeted) - (PtrBits+1)'(deliver[c]);
+      end
+    end
+    assign core_tlbi[c] = deliver[c];
+    assign overflow[c]  = targeted && !deliver[c] && count_q[c] == (PtrBits+1)'(Depth);
+  end
+
+  // ---- the sync: every queue drained ----
+
+  logic waiting_q;
+  logic drained;
+
+  always_comb begin
+    drained = 1'b1;
+    for (int c = 0; c < NumCores; c++) drained &= count_q[c] == '0;
+  end
+
+  logic [63:0] dvm_q, sync_cycles_q, delivered;
+
+  always_comb begin
+    delivered = '0;
+    for (int c = 0; c < NumCores; c++) delivered += 64'(deliver[c]);
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cycle_q       <= '0;
+      waiting_q     <= 1'b0;
+      dvm_q         <= '0;
+      sync_cycles_q <= '0;
+    end else begin
+      cycle_q <= cycle_q + 1;
+      if (sync_valid_i && !drained) waiting_q <= 1'b1;
+      else if (drained) waiting_q <= 1'b0;
+      if (waiting_q || (sync_valid_i && !drained)) sync_cycles_q <= sync_cycles_q + 1;
+      dvm_q <= dvm_q + delivered;
+    end
+  end
+
+  assign sync_done_o       = (sync_valid_i || waiting_q) && drained;
+  assign cnt_dvm_ops_o     = dvm_q;
+  assign cnt_sync_cycles_o = sync_cycles_q;
+
+  // ---- the cores ----
+
+  logic        core_mem_valid [NumCores];
+  logic        core_mem_ready [NumCores];
+  logic [47:0] core_mem_addr  [NumCores];
+  logic        core_mem_rvalid[NumCores];
+
+  for (genvar c = 0; c < NumCores; c++) begin : g_core
+    mmu_core #(
+      .L1iEntries(L1iEntries), .L1iWays(L1iWays), .L1dEntries(L1dEntries), .L1dWays(L1dWays),
+      .L2Entries(L2Entries), .L2Ways(L2Ways), .VaBits(VaBits), .WcEntries(WcEntries)
+    ) u_core (
+      .clk_i, .rst_ni,
+      .req_valid_i(req_valid_i[c]), .req_ready_o(req_ready_o[c]), .req_va_i(req_va_i[c]),
+      .req_access_i(req_access_i[c]), .req_ttbr_i(req_ttbr_i[c]),
+      .resp_valid_o(resp_valid_o[c]), .resp_fault_o(resp_fault_o[c]),
+      .resp_level_o(resp_level_o[c]), .resp_pa_o(resp_pa_o[c]),
+      .resp_source_o(resp_source_o[c]),
+      .mem_req_valid_o(core_mem_valid[c]), .mem_req_ready_i(core_mem_ready[c]),
+      .mem_req_addr_o(core_mem_addr[c]), .mem_resp_valid_i(core_mem_rvalid[c]),
+      .mem_resp_data_i,
+      .tlbi_valid_i(core_tlbi[c]), .tlbi_op_i(head[c].op), .tlbi_operand_i(head[c].operand),
+      .cnt_tlb_o(cnt_tlb_o[c]), .cnt_walks_o(cnt_walks_o[c]), .cnt_reads_o(cnt_reads_o[c]),
+      .cnt_wc_lookups_o(cnt_wc_lookups_o[c]), .cnt_wc_hits_o(cnt_wc_hits_o[c]));
+  end
+
+  // ---- the memory arbiter: round robin, one read outstanding ----
+
+  logic [CoreBits-1:0] grant_q, grant_d, last_q;
+  logic                busy_q;
+  logic                found;
+
+  always_comb begin
+    grant_d = grant_q;
+    found   = 1'b0;
+    for (int k = 1; k <= NumCores; k++) begin
+      logic [CoreBits-1:0] c = CoreBits'((int'(last_q) + k) % NumCores);
+      if (!found && core_mem_valid[c]) begin
+        grant_d = c;
+        found   = 1'b1;
+      end
+    end
+  end
+
+  logic [CoreBits-1:0] sel;
+  assign sel             = busy_q ? grant_q : grant_d;
+  assign mem_req_valid_o = !busy_q && found;
+  assign mem_req_addr_o  = core_mem_addr[sel];
+
+  for (genvar c = 0; c < NumCores; c++) begin : g_route
+    assign core_mem_ready[c]  = !busy_q && found && grant_d == CoreBits'(c) && mem_req_ready_i;
+    assign core_mem_rvalid[c] = busy_q && grant_q == CoreBits'(c) && mem_resp_valid_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q  <= 1'b0;
+      grant_q <= '0;
+      last_q  <= CoreBits'(NumCores - 1);
+    end else if (!busy_q && found && mem_req_ready_i) begin
+      busy_q  <= 1'b1;
+      grant_q <= grant_d;
+      last_q  <= grant_d;
+    end else if (busy_q && mem_resp_valid_i) begin
+      busy_q <= 1'b0;
+    end
+  end
+
+  `MMU_ASSERT_INIT
+  `MMU_ASSERT(ResponseOnlyWhenBusy, !mem_resp_valid_i || busy_q)
+  `MMU_ASSERT(TlbiFromACore, !tlbi_valid_i || int'(tlbi_core_i) < NumCores)
+  `MMU_ASSERT(QueueNotFull, overflow == '0)
+
+endmodule

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// The C-ABI shim around the Verilated system top, with the memory it reads.
+#include "top_shim.h"
+
+#include <verilated.h>
+
+#include "Vmmu_top.h"
+
+struct rtl_top {
+	VerilatedContext ctx;
+	Vmmu_top *top;
+	unsigned cores;
+	uint64_t (*read64)(void *, uint64_t);
+	void *mem_ctx;
+	unsigned latency;
+	int pending;
+	uint64_t pending_pa;
+};
+
+static void tick(rtl_top *s)
+{
+	Vmmu_top *t = s->top;
+
+	t->mem_resp_valid_i = s->pending == 0;
+	t->mem_resp_data_i = s->pending == 0 ? s->read64(s->mem_ctx, s->pending_pa) : 0;
+	t->mem_req_ready_i = s->pending < 0;
+	t->clk_i = 0;
+	t->eval();
+	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
+	uint64_t pa = t->mem_req_addr_o;
+
+	s->ctx.timeInc(1);
+	t->clk_i = 1;
+	t->eval();
+	s->ctx.timeInc(1);
+	if (s->pending == 0)
+		s->pending = -1;
+	else if (s->pending > 0)
+		s->pending--;
+	if (take) {
+		s->pending = (int)s->latency - 1;
+		s->pending_pa = pa;
+	}
+	for (unsigned c = 0; c < s->cores; c++)
+		t->req_valid_i[c] = 0;
+	t->tlbi_valid_i = 0;
+}
+
+extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
+				       unsigned mem_latency)
+{
+	rtl_top *s = new rtl_top;
+
+	s->ctx.assertOn(true);
+	s->ctx.fatalOnError(false);
+	s->top = new Vmmu_top(&s->ctx);
+	s->cores = sizeof(s->top->req_valid_i) / sizeof(s->top->req_valid_i[0]);
+	s->read64 = read64;
+	s->mem_ctx = ctx;
+	s->latency = mem_latency ? mem_latency : 1;
+	s->pending = -1;
+	s->top->tlbi_valid_i = 0;
+	s->top->sync_valid_i = 0;
+	s->top->rst_ni = 0;
+	tick(s);
+	s->top->rst_ni = 1;
+	tick(s);
+	return s;
+}
+
+extern "C" void rtl_top_free(struct rtl_top *s)
+{
+	s->top->final();
+	delete s->top;
+	delete s;
+}
+
+extern "C" unsigned rtl_top_cores(struct rtl_top *s)
+{
+	return s->cores;
+}
+
+extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t ttbr0,
+				      uint64_t va, enum mmu_access acc, struct mmu_result *out)
+{
+	Vmmu_top *t = s->top;
+	unsigned cycles = 0;
+
+	t->req_valid_i[core] = 1;
+	t->req_va_i[core] = va;
+	t->req_ttbr_i[core] = ttbr0;
+	t->req_access_i[core] = (uint8_t)acc;
+	do {
+		tick(s);
+		cycles++;
+	} while (!t->resp_valid_o[core] && cycles < 100000);
+	out->fault = (enum mmu_fault_kind)t->resp_fault_o[core];
+	out->level = t->resp_level_o[core];
+	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
+			  ? 0
+			  : t->resp_pa_o[core];
+	out->source = t->resp_source_o[core];
+	tick(s);
+	return cycles;
+}
+
+extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const struct tlbi *op)
+{
+	Vmmu_top *t = s->top;
+	unsigned cycles = 0;
+
+	t->tlbi_valid_i = 1;
+	t->tlbi_core_i = (uint8_t)core;
+	t->tlbi_shareable_i = op->shareable;
+	t->tlbi_op_i = (uint8_t)op->op;
+	t->tlbi_operand_i = op->operand;
+	tick(s);
+	cycles++;
+	t->sync_valid_i = 1;
+	for (;;) {
+		t->clk_i = 0;
+		t->eval();
+		if (t->sync_done_o || cycles > 100000)
+			break;
+		tick(s);
+		cycles++;
+	}
+	t->sync_valid_i = 0;
+	tick(s);
+	return cycles;
+}
+
+extern "C" uint64_t rtl_top_walks(struct rtl_top *s, unsigned core)
+{
+	return s->top->cnt_walks_o[core];
+}
+
+extern "C" uint64_t rtl_top_dvm_ops(struct rtl_top *s)
+{
+	return s->top->cnt_dvm_ops_o;
+}
+
+extern "C" int rtl_top_errors(struct rtl_top *s)
+{
+	return s->ctx.gotError() ? 1 : 0;
+}

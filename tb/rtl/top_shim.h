@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * C interface to the Verilated rtl/mmu_top.sv (NumCores is a build
+ * parameter): per-core page translations, TLBIs from a core (local or
+ * broadcast) and DSB ISH syncs, the walkers' reads served from a callback.
+ */
+#ifndef MMUSIM_TOP_SHIM_H
+#define MMUSIM_TOP_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../mmu.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rtl_top;
+
+struct rtl_top *rtl_top_new(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
+			    unsigned mem_latency);
+void rtl_top_free(struct rtl_top *t);
+unsigned rtl_top_cores(struct rtl_top *t);
+unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
+			   enum mmu_access acc, struct mmu_result *out);
+/* Issues a TLBI from core, then a sync; returns the cycles until the sync completed. */
+unsigned rtl_top_tlbi_sync(struct rtl_top *t, unsigned core, const struct tlbi *op);
+uint64_t rtl_top_walks(struct rtl_top *t, unsigned core);
+uint64_t rtl_top_dvm_ops(struct rtl_top *t);
+int rtl_top_errors(struct rtl_top *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
