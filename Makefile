@@ -2,13 +2,13 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-LIBS    := -lzstd -lz -lm
+LIBS    := -lzstd -lz -lm -ldl
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B       := build
 
 TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
-TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c
+TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
 HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
@@ -85,7 +85,7 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS)) $(B)/mmutrace $(addprefix $(B)/asan/,$(RTL_TESTS))
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS)) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
 	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----

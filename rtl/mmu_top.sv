@@ -17,8 +17,14 @@ module mmu_top
   parameter int unsigned L1dWays     = 48,
   parameter int unsigned L2Entries   = 1280,
   parameter int unsigned L2Ways      = 5,
+  parameter int unsigned L1iPolicy   = 32'(PolicyLru),
+  parameter int unsigned L1dPolicy   = 32'(PolicyLru),
+  parameter int unsigned L2Policy    = 32'(PolicyLru),
   parameter int unsigned VaBits      = 48,
-  parameter int unsigned WcEntries   = 4
+  parameter int unsigned WcEntries   = 4,
+  // the xorshift64 state of the random policy; core c's TLBs derive theirs
+  // (RandomState ^ c << 8 ^ 1, 2, 3 for L1 I, L1 D, L2)
+  parameter logic [63:0] RandomState = 64'h1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -153,8 +159,10 @@ module mmu_top
 
   for (genvar c = 0; c < NumCores; c++) begin : g_core
     mmu_core #(
-      .L1iEntries(L1iEntries), .L1iWays(L1iWays), .L1dEntries(L1dEntries), .L1dWays(L1dWays),
-      .L2Entries(L2Entries), .L2Ways(L2Ways), .VaBits(VaBits), .WcEntries(WcEntries)
+      .L1iEntries(L1iEntries), .L1iWays(L1iWays), .L1iPolicy(L1iPolicy),
+      .L1dEntries(L1dEntries), .L1dWays(L1dWays), .L1dPolicy(L1dPolicy),
+      .L2Entries(L2Entries), .L2Ways(L2Ways), .L2Policy(L2Policy),
+      .VaBits(VaBits), .WcEntries(WcEntries), .RandomState(RandomState ^ (64'(c) << 8))
     ) u_core (
       .clk_i, .rst_ni,
       .req_valid_i(req_valid_i[c]), .req_ready_o(req_ready_o[c]), .req_va_i(req_va_i[c]),

@@ -18,7 +18,7 @@ const char config_help[] =
 	"  walk.latency   cycles of a page walk (--os none)\n"
 	"  page_size      4k, 2m or 1g: pages of the identity map (--os none)\n"
 	"  os             linux (the Linux memory manager, the default) or none\n"
-	"  backend        model\n"
+	"  backend        model, or rtl (the Verilog MMU, golden model in lockstep)\n"
 	"  mem            physical memory, e.g. 8g or 512m (--os linux)\n"
 	"  va_bits        48 (4-level tables) or 39 (3-level)\n"
 	"  asid_bits      16 or 8\n"
@@ -26,7 +26,8 @@ const char config_help[] =
 	"  ttl            on/off: FEAT_TTL level hints\n"
 	"  thp            on/off: 2 MiB anonymous pages where they fit\n"
 	"  walk.mem_latency  cycles of one descriptor read (--os linux)\n"
-	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n";
+	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n"
+	"  fabric.hop_latency  cycles of a broadcast-fabric hop (--backend rtl)\n";
 
 /*
  * Defaults after Arm's Cortex-A76: 48-entry fully associative L1 TLBs and a
@@ -51,7 +52,8 @@ void config_defaults(struct sim_config *c)
 		.ttl = true,
 		.thp = false,
 		.mem_latency = 20,
-		.walk_cache = { 4, 8, 32 },
+		.walk_cache = { 16, 16, 16 },
+		.hop_latency = 2,
 	};
 }
 
@@ -193,6 +195,7 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 			: !strcmp(key, "walk.l0_entries")  ? &c->walk_cache[0]
 			: !strcmp(key, "walk.l1_entries")  ? &c->walk_cache[1]
 			: !strcmp(key, "walk.l2_entries")  ? &c->walk_cache[2]
+			: !strcmp(key, "fabric.hop_latency") ? &c->hop_latency
 							   : NULL;
 
 	if (num) {
@@ -210,13 +213,14 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 		return 0;
 	}
 	if (!strcmp(key, "backend")) {
-		if (strcmp(value, "model")) {
-			snprintf(err, errlen,
-				 "backend: '%s' is not available; this build has --backend model",
-				 value);
+		if (!strcmp(value, "model"))
+			c->backend = BACKEND_MODEL;
+		else if (!strcmp(value, "rtl"))
+			c->backend = BACKEND_RTL;
+		else {
+			snprintf(err, errlen, "backend: '%s' is not model or rtl", value);
 			return -1;
 		}
-		c->backend = BACKEND_MODEL;
 		return 0;
 	}
 	snprintf(err, errlen, "unknown key '%s'", key);
@@ -281,6 +285,18 @@ int config_load(struct sim_config *c, const char *path, char *err, size_t errlen
 
 int config_check(const struct sim_config *c, char *err, size_t errlen)
 {
+	if (c->backend == BACKEND_RTL) {
+		if (c->os != OS_LINUX || !c->l2.entries) {
+			snprintf(err, errlen, "--backend rtl needs --os linux and an L2 TLB");
+			return -1;
+		}
+		if (c->walk_cache[0] != c->walk_cache[1] || c->walk_cache[1] != c->walk_cache[2] ||
+		    !c->walk_cache[0]) {
+			snprintf(err, errlen, "--backend rtl: the RTL walker has the same nonzero "
+					      "number of walk-cache entries at every level");
+			return -1;
+		}
+	}
 	const struct {
 		const char *name;
 		const struct tlb_geometry *g;

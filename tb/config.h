@@ -12,7 +12,7 @@
 #define MAX_CORES 64
 
 enum os_mode { OS_NONE, OS_LINUX };
-enum backend { BACKEND_MODEL };
+enum backend { BACKEND_MODEL, BACKEND_RTL };
 
 struct sim_config {
 	unsigned cores;
@@ -28,6 +28,7 @@ struct sim_config {
 	bool tlbi_range, ttl, thp;
 	unsigned mem_latency;	  /* cycles of one descriptor read */
 	unsigned walk_cache[3];	  /* entries caching L0, L1, L2 table descriptors */
+	unsigned hop_latency;	  /* --backend rtl: cycles a fabric hop takes */
 };
 
 void config_defaults(struct sim_config *c);

@@ -62,9 +62,9 @@ static uint64_t covered_end(const struct translation *t)
  * the access against the entry found. Returns the last VA the translation
  * covers, or 0 with *f set at a fault; sets *l1_miss / *l2_miss.
  */
-static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
-			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
-			       struct mmu_fault *f, struct translation *found)
+static uint64_t lookup_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
+			    uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
+			    struct mmu_fault *f, struct translation *found)
 {
 	struct mmu_core *c = &m->core[core];
 	const struct tlb_entry *e = tlb_lookup(l1, va, asid);
@@ -109,6 +109,34 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 		return 0;
 	}
 	return covered_end(&w.t);
+}
+
+/* One page: its answer, and the same as an mmu_result for the checker. */
+static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
+			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
+			       struct mmu_fault *f, struct translation *found)
+{
+	bool miss1 = false, miss2 = false;
+	uint64_t end;
+
+	f->kind = MMU_OK;
+	end = lookup_page(m, core, l1, va, asid, acc, &miss1, &miss2, f, found);
+	*l1_miss |= miss1;
+	*l2_miss |= miss2;
+	if (m->check) {
+		bool walk_fault = f->kind == MMU_FAULT_TRANSLATION || f->kind == MMU_FAULT_ACCESS_FLAG;
+		struct mmu_result r = {
+			.fault = f->kind,
+			.level = walk_fault ? f->level : found->level,
+			.pa = walk_fault ? 0
+					 : found->pa_base |
+						   (va & ((1ULL << level_shift((enum page_level)found->level)) - 1)),
+			.source = !miss1 ? 0 : !miss2 ? 1 : 2,
+		};
+
+		m->check(m->check_ctx, core, va, acc, asid, &r);
+	}
+	return end;
 }
 
 bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
@@ -158,7 +186,7 @@ void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint
 	struct mmu_fault f = { MMU_OK, 0, va, acc };
 	struct translation t = { 0 };
 
-	translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t);
+	lookup_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t);
 	r->fault = f.kind;
 	r->source = !l1_miss ? 0 : !l2_miss ? 1 : 2;
 	r->level = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG ? f.level

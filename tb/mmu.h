@@ -50,11 +50,19 @@ struct mmu_fault {
 	enum mmu_access access;
 };
 
+struct mmu_result;
+
+/* Called with every page's answer: the RTL back end checks its own against it. */
+typedef void (*check_fn)(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+			 uint16_t asid, const struct mmu_result *golden);
+
 struct mmu {
 	struct sim_config cfg;
 	struct mmu_core core[MAX_CORES];
 	walk_fn walk;
 	void *walk_ctx;
+	check_fn check;
+	void *check_ctx;
 };
 
 int mmu_init(struct mmu *m, const struct sim_config *cfg, walk_fn walk, void *ctx);

@@ -28,12 +28,27 @@ static void linux_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access ac
 	walker_walk(&rp->mmu.core[core].ptw, rp->os.cpu[core].ttbr0, va, acc, out);
 }
 
-/* The OS model's TLB maintenance reaches the golden TLBs. */
+/* The OS model's TLB maintenance reaches the golden TLBs (and the RTL's). */
 static void os_tlbi(void *ctx, unsigned cpu, const struct tlbi *op)
 {
 	struct replay *rp = ctx;
 
 	mmu_tlbi(&rp->mmu, cpu, op);
+	if (rp->use_rtl)
+		rtl_backend_tlbi(&rp->rtl, cpu, op);
+}
+
+/* --backend rtl: every page the golden model answers, the RTL answers too. */
+static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc, uint16_t asid,
+		      const struct mmu_result *golden)
+{
+	struct replay *rp = ctx;
+
+	(void)asid;
+	rtl_backend_check(&rp->rtl, core, rp->os.cpu[core].ttbr0, va, acc, golden);
+	if (rp->rtl.mismatch[0] && !rp->err[0])
+		snprintf(rp->err, sizeof(rp->err), "record %llu: %.440s",
+			 (unsigned long long)rp->record, rp->rtl.mismatch);
 }
 
 static int fail(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -98,6 +113,21 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 		if (walker_init(&rp->mmu.core[c].ptw, cfg->va_bits, cfg->mem_latency,
 				cfg->walk_cache, read_pmem, rp))
 			return -1;
+	if (cfg->backend == BACKEND_RTL) {
+		if (rtl_backend_open(&rp->rtl, cfg, read_pmem, rp, rp->err, sizeof(rp->err)))
+			return -1;
+		rp->use_rtl = true;
+		rp->mmu.check = rtl_check;
+		rp->mmu.check_ctx = rp;
+		/* the golden TLBs' random streams start where the RTL's do */
+		uint64_t rs = rtl_random_state(cfg->seed);
+
+		for (unsigned c = 0; c < cfg->cores; c++) {
+			rp->mmu.core[c].l1i.rng = rs ^ ((uint64_t)c << 8) ^ 1;
+			rp->mmu.core[c].l1d.rng = rs ^ ((uint64_t)c << 8) ^ 2;
+			rp->mmu.core[c].l2.rng = rs ^ ((uint64_t)c << 8) ^ 3;
+		}
+	}
 	/* thread 1 is the traced process */
 	struct task_struct *t = os_create_process(&rp->os);
 
@@ -362,6 +392,8 @@ int replay_finish(struct replay *rp)
 void replay_free(struct replay *rp)
 {
 	rp->os.tlbi = NULL; /* tearing down: no core is left to flush */
+	if (rp->use_rtl)
+		rtl_backend_close(&rp->rtl);
 	mmu_free(&rp->mmu);
 	if (rp->linux_os)
 		os_free(&rp->os);

@@ -13,6 +13,7 @@
 #include "../model/mm.h"
 #include "../traces/trace.h"
 #include "mmu.h"
+#include "rtl_backend.h"
 
 #define REPLAY_MAX_WARNINGS 5
 
@@ -20,7 +21,8 @@ struct replay {
 	struct sim_config cfg;
 	struct mmu mmu;
 	struct os os;
-	bool linux_os, check;
+	struct rtl_backend rtl;
+	bool linux_os, check, use_rtl;
 	struct task_struct **thread; /* by trace thread id */
 	uint32_t nthreads;
 	uint8_t *exiting; /* EXIT_THREAD or EXIT_GROUP seen, the teardown deferred */

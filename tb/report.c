@@ -92,6 +92,13 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 	fprintf(f, "context switches %llu, ASID rollovers %llu, signals %llu\n",
 		(unsigned long long)st->context_switches, (unsigned long long)rp->os.asids.rollovers,
 		(unsigned long long)rp->signals);
+	if (rp->use_rtl)
+		fprintf(f, "RTL: %llu pages translated in %llu cycles, every answer equal to the golden "
+			   "model's; %llu TLBI+sync, %.1f cycles on average, %llu at most\n",
+			(unsigned long long)rp->rtl.pages, (unsigned long long)rp->rtl.cycles,
+			(unsigned long long)rp->rtl.shootdowns,
+			ratio(rp->rtl.shootdown_cycles, rp->rtl.shootdowns),
+			(unsigned long long)rp->rtl.shootdown_max);
 }
 
 void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
@@ -102,10 +109,10 @@ void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 	mmu_totals(m, &t);
 	fprintf(f, "mmusim: %s (%s trace)\n", run->trace, run->format);
 	if (cfg->os == OS_LINUX)
-		fprintf(f, "        %u core%s, --os linux (%llu MiB, %u-bit VA, %u-bit ASIDs, range TLBI %s), --backend model\n",
+		fprintf(f, "        %u core%s, --os linux (%llu MiB, %u-bit VA, %u-bit ASIDs, range TLBI %s), --backend %s\n",
 			cfg->cores, cfg->cores > 1 ? "s" : "",
 			(unsigned long long)(cfg->mem_bytes >> 20), cfg->va_bits, cfg->asid_bits,
-			cfg->tlbi_range ? "on" : "off");
+			cfg->tlbi_range ? "on" : "off", cfg->backend == BACKEND_RTL ? "rtl" : "model");
 	else
 		fprintf(f, "        %u core%s, --os none (identity map, %s pages), --backend model\n",
 			cfg->cores, cfg->cores > 1 ? "s" : "", page_names[cfg->page_level]);
@@ -169,9 +176,10 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		run->format, (unsigned long long)run->records,
 		(unsigned long long)run->events);
 	fprintf(f,
-		"  \"config\": {\"cores\": %u, \"os\": \"%s\", \"backend\": \"model\", "
+		"  \"config\": {\"cores\": %u, \"os\": \"%s\", \"backend\": \"%s\", "
 		"\"page_size\": \"%s\", \"walk_latency\": %u, \"seed\": %llu},\n",
-		cfg->cores, cfg->os == OS_LINUX ? "linux" : "none", page_names[cfg->page_level],
+		cfg->cores, cfg->os == OS_LINUX ? "linux" : "none",
+		cfg->backend == BACKEND_RTL ? "rtl" : "model", page_names[cfg->page_level],
 		cfg->walk_latency,
 		(unsigned long long)cfg->seed);
 	fprintf(f, "  \"instructions\": %llu,\n  \"data_accesses\": %llu,\n",
@@ -232,6 +240,14 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 			(unsigned long long)st->tlbi_shootdowns,
 			(unsigned long long)run->rp->os.asids.rollovers,
 			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
+		if (run->rp->use_rtl)
+			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbi_syncs\": %llu, "
+				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu}",
+				(unsigned long long)run->rp->rtl.pages,
+				(unsigned long long)run->rp->rtl.cycles,
+				(unsigned long long)run->rp->rtl.shootdowns,
+				(unsigned long long)run->rp->rtl.shootdown_cycles,
+				(unsigned long long)run->rp->rtl.shootdown_max);
 	}
 	fprintf(f, "\n}\n");
 }

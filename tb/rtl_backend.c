@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+#include "rtl_backend.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+uint64_t rtl_random_state(uint64_t seed)
+{
+	return (seed * 0x9e3779b97f4a7c15ULL) | 1;
+}
+
+/* The repository: up from the program until tb/rtl/build_top.sh is found. */
+static int find_root(char *root, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (len <= 0)
+		return -1;
+	exe[len] = 0;
+	for (char *slash = strrchr(exe, '/'); slash; slash = strrchr(exe, '/')) {
+		char probe[PATH_MAX + 32];
+		struct stat st;
+
+		*slash = 0;
+		snprintf(probe, sizeof(probe), "%s/tb/rtl/build_top.sh", exe);
+		if (!stat(probe, &st)) {
+			if (strlen(exe) >= n)
+				return -1;
+			memcpy(root, exe, strlen(exe) + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
+		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
+{
+	char root[2048], params[1024], key[256], dir[2400], lib[2500];
+	char cmd[6000];
+	struct stat st;
+
+	memset(b, 0, sizeof(*b));
+	if (find_root(root, sizeof(root))) {
+		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above mmusim");
+		return -1;
+	}
+	snprintf(params, sizeof(params),
+		 "-GNumCores=%u -GHopLatency=%u -GL1iEntries=%u -GL1iWays=%u -GL1iPolicy=%u "
+		 "-GL1dEntries=%u -GL1dWays=%u -GL1dPolicy=%u -GL2Entries=%u -GL2Ways=%u "
+		 "-GL2Policy=%u -GVaBits=%u -GWcEntries=%u -GRandomState=64\\'h%llx",
+		 c->cores, c->hop_latency, c->l1i.entries, c->l1i.ways, c->l1i.policy,
+		 c->l1d.entries, c->l1d.ways, c->l1d.policy, c->l2.entries, c->l2.ways,
+		 c->l2.policy, c->va_bits, c->walk_cache[0],
+		 (unsigned long long)rtl_random_state(c->seed));
+	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx", c->cores,
+		 c->hop_latency, c->l1i.entries, c->l1i.ways, c->l1i.policy, c->l1d.entries,
+		 c->l1d.ways, c->l1d.policy, c->l2.entries, c->l2.ways, c->l2.policy, c->va_bits,
+		 c->walk_cache[0], (unsigned long long)rtl_random_state(c->seed));
+	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
+	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
+	if (stat(lib, &st)) {
+		fprintf(stderr, "mmusim: building the RTL model of this configuration once (%s)\n", key);
+		snprintf(cmd, sizeof(cmd),
+			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %.900s",
+			 root, root, dir, params);
+		if (system(cmd) != 0 || stat(lib, &st)) {
+			snprintf(err, errlen, "--backend rtl: building the RTL model failed (needs verilator: make deps)");
+			return -1;
+		}
+	}
+	b->lib = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!b->lib) {
+		snprintf(err, errlen, "--backend rtl: %s", dlerror());
+		return -1;
+	}
+	*(void **)&b->new_top = dlsym(b->lib, "rtl_top_new");
+	*(void **)&b->free_top = dlsym(b->lib, "rtl_top_free");
+	*(void **)&b->translate = dlsym(b->lib, "rtl_top_translate");
+	*(void **)&b->tlbi_sync = dlsym(b->lib, "rtl_top_tlbi_sync");
+	*(void **)&b->errors = dlsym(b->lib, "rtl_top_errors");
+	if (!b->new_top || !b->free_top || !b->translate || !b->tlbi_sync || !b->errors) {
+		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
+		dlclose(b->lib);
+		b->lib = NULL;
+		return -1;
+	}
+	b->top = b->new_top(read64, ctx, c->mem_latency);
+	return 0;
+}
+
+void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
+		       enum mmu_access acc, const struct mmu_result *g)
+{
+	struct mmu_result r;
+
+	if (b->mismatch[0])
+		return;
+	b->cycles += b->translate(b->top, core, ttbr0, va, acc, &r);
+	b->pages++;
+	if (g->fault != r.fault || g->level != r.level || g->pa != r.pa || g->source != r.source)
+		snprintf(b->mismatch, sizeof(b->mismatch),
+			 "RTL and golden model differ at page %llu (RTL cycle %llu), core %u, VA %#llx "
+			 "(%s): golden %s level %u PA %#llx from %s, RTL %s level %u PA %#llx from %s",
+			 (unsigned long long)b->pages, (unsigned long long)b->cycles, core,
+			 (unsigned long long)va, acc == MMU_EXEC ? "fetch" : acc == MMU_WRITE ? "write" : "read",
+			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
+			 (const char *[]){ "L1", "L2", "walk" }[g->source % 3], mmu_fault_names[r.fault],
+			 r.level, (unsigned long long)r.pa, (const char *[]){ "L1", "L2", "walk" }[r.source % 3]);
+	else if (b->errors(b->top))
+		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at page %llu",
+			 (unsigned long long)b->pages);
+}
+
+void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op)
+{
+	unsigned cycles = b->tlbi_sync(b->top, core, op);
+
+	b->shootdowns++;
+	b->shootdown_cycles += cycles;
+	if (cycles > b->shootdown_max)
+		b->shootdown_max = cycles;
+}
+
+void rtl_backend_close(struct rtl_backend *b)
+{
+	if (b->top)
+		b->free_top(b->top);
+	if (b->lib)
+		dlclose(b->lib);
+	memset(b, 0, sizeof(*b));
+}

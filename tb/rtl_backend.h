@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * --backend rtl: the Verilated system top for this configuration, built
+ * once into build/rtl/cache/ (tb/rtl/build_top.sh) and loaded with dlopen.
+ * It translates every page the golden model translates, in lockstep, and
+ * the first answer that differs stops the run.
+ */
+#ifndef MMUSIM_RTL_BACKEND_H
+#define MMUSIM_RTL_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu.h"
+
+struct rtl_top;
+
+struct rtl_backend {
+	void *lib;
+	struct rtl_top *top;
+	struct rtl_top *(*new_top)(uint64_t (*)(void *, uint64_t), void *, unsigned);
+	void (*free_top)(struct rtl_top *);
+	unsigned (*translate)(struct rtl_top *, unsigned, uint64_t, uint64_t, enum mmu_access,
+			      struct mmu_result *);
+	unsigned (*tlbi_sync)(struct rtl_top *, unsigned, const struct tlbi *);
+	int (*errors)(struct rtl_top *);
+	uint64_t pages, cycles;
+	uint64_t shootdowns, shootdown_cycles, shootdown_max;
+	char mismatch[512]; /* the first difference, or empty */
+};
+
+/* The random policy's state both back ends start from (seed-derived). */
+uint64_t rtl_random_state(uint64_t seed);
+
+int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
+		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen);
+/* Translates on the RTL and compares with the golden answer. */
+void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
+		       enum mmu_access acc, const struct mmu_result *golden);
+void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op);
+void rtl_backend_close(struct rtl_backend *b);
+
+#endif
