@@ -56,14 +56,15 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		 "-GNumCores=%u -GHopLatency=%u -GL1iEntries=%u -GL1iWays=%u -GL1iPolicy=%u "
 		 "-GL1dEntries=%u -GL1dWays=%u -GL1dPolicy=%u -GL2Entries=%u -GL2Ways=%u "
 		 "-GL2Policy=%u -GVaBits=%u -GWcEntries=%u -GRandomState=64\\'h%llx",
-		 c->cores, c->hop_latency, c->l1i.entries, c->l1i.ways, c->l1i.policy,
-		 c->l1d.entries, c->l1d.ways, c->l1d.policy, c->l2.entries, c->l2.ways,
-		 c->l2.policy, c->va_bits, c->walk_cache[0],
+		 c->cores, c->hop_latency, c->l1i.entries, c->l1i.ways, (unsigned)c->l1i.policy,
+		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
+		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed));
 	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx", c->cores,
-		 c->hop_latency, c->l1i.entries, c->l1i.ways, c->l1i.policy, c->l1d.entries,
-		 c->l1d.ways, c->l1d.policy, c->l2.entries, c->l2.ways, c->l2.policy, c->va_bits,
-		 c->walk_cache[0], (unsigned long long)rtl_random_state(c->seed));
+		 c->hop_latency, c->l1i.entries, c->l1i.ways, (unsigned)c->l1i.policy,
+		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
+		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
+		 (unsigned long long)rtl_random_state(c->seed));
 	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {
