@@ -10,7 +10,7 @@ TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/la
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
-HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h)
+HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
 TOOLS     := mmusim mmutrace
 

@@ -166,8 +166,9 @@ module mmu_tlb
 
   logic [Entries-1:0] kill;
   always_comb begin
-    for (int i = 0; i < Entries; i++) begin
-      kill[i] = tlbi_valid_i && valid_q[i] && selected(IdxBits'(i));
+    kill = '0;
+    if (tlbi_valid_i) begin  // (the compares cost simulation time: only when needed)
+      for (int i = 0; i < Entries; i++) kill[i] = valid_q[i] && selected(IdxBits'(i));
     end
   end
 

@@ -40,6 +40,32 @@ static int find_root(char *root, size_t n)
 	return -1;
 }
 
+/* FNV-1a over the sources a built model came from: a change rebuilds it. */
+static uint64_t sources_hash(const char *root)
+{
+	static const char *const files[] = {
+		"rtl/mmu_pkg.sv",    "rtl/mmu_tlb.sv",	   "rtl/mmu_ptw.sv",	"rtl/mmu_core.sv",
+		"rtl/mmu_top.sv",    "rtl/mmu_assert.svh", "tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h",
+		"tb/rtl/mem_port.h", "tb/rtl/build_top.sh",
+	};
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[2200];
+		FILE *f;
+		int ch;
+
+		snprintf(path, sizeof(path), "%.2000s/%s", root, files[i]);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		while ((ch = getc(f)) != EOF)
+			h = (h ^ (uint64_t)ch) * 0x100000001b3ULL;
+		fclose(f);
+	}
+	return h;
+}
+
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
 {
@@ -60,11 +86,13 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed));
-	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx", c->cores,
+	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx_%016llx",
+		 c->cores,
 		 c->hop_latency, c->l1i.entries, c->l1i.ways, (unsigned)c->l1i.policy,
 		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
-		 (unsigned long long)rtl_random_state(c->seed));
+		 (unsigned long long)rtl_random_state(c->seed),
+		 (unsigned long long)sources_hash(root));
 	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {

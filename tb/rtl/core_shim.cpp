@@ -5,43 +5,19 @@
 #include <verilated.h>
 
 #include "Vmmu_core.h"
+#include "mem_port.h"
 
 struct rtl_core {
 	VerilatedContext ctx;
 	Vmmu_core *top;
-	uint64_t (*read64)(void *, uint64_t);
-	void *mem_ctx;
-	unsigned latency;
-	int pending; /* cycles until the outstanding read answers, -1: none */
-	uint64_t pending_pa;
+	mem_port mem;
 };
 
 static void tick(rtl_core *c)
 {
-	Vmmu_core *t = c->top;
-
-	t->mem_resp_valid_i = c->pending == 0;
-	t->mem_resp_data_i = c->pending == 0 ? c->read64(c->mem_ctx, c->pending_pa) : 0;
-	t->mem_req_ready_i = c->pending < 0;
-	t->clk_i = 0;
-	t->eval();
-	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
-	uint64_t pa = t->mem_req_addr_o;
-
-	c->ctx.timeInc(1);
-	t->clk_i = 1;
-	t->eval();
-	c->ctx.timeInc(1);
-	if (c->pending == 0)
-		c->pending = -1;
-	else if (c->pending > 0)
-		c->pending--;
-	if (take) {
-		c->pending = (int)c->latency - 1;
-		c->pending_pa = pa;
-	}
-	t->req_valid_i = 0;
-	t->tlbi_valid_i = 0;
+	clock_cycle(c->ctx, c->top, c->mem);
+	c->top->req_valid_i = 0;
+	c->top->tlbi_valid_i = 0;
 }
 
 extern "C" struct rtl_core *rtl_core_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
@@ -52,10 +28,7 @@ extern "C" struct rtl_core *rtl_core_new(uint64_t (*read64)(void *, uint64_t), v
 	c->ctx.assertOn(true);
 	c->ctx.fatalOnError(false);
 	c->top = new Vmmu_core(&c->ctx);
-	c->read64 = read64;
-	c->mem_ctx = ctx;
-	c->latency = mem_latency ? mem_latency : 1;
-	c->pending = -1;
+	mem_port_init(c->mem, read64, ctx, mem_latency);
 	c->top->req_valid_i = 0;
 	c->top->tlbi_valid_i = 0;
 	c->top->rst_ni = 0;

@@ -5,15 +5,12 @@
 #include <verilated.h>
 
 #include "Vmmu_ptw.h"
+#include "mem_port.h"
 
 struct rtl_ptw {
 	VerilatedContext ctx;
 	Vmmu_ptw *top;
-	uint64_t (*read64)(void *, uint64_t);
-	void *mem_ctx;
-	unsigned latency;
-	int pending;	  /* cycles until the outstanding read answers, -1: none */
-	uint64_t pending_pa;
+	mem_port mem;
 	bool tlbi_now;
 	uint8_t tlbi_op;
 	uint64_t tlbi_operand;
@@ -21,34 +18,13 @@ struct rtl_ptw {
 
 static void tick(rtl_ptw *w)
 {
-	Vmmu_ptw *t = w->top;
-
-	/* inputs for this cycle: the memory's answer and a TLBI, if due */
-	t->mem_resp_valid_i = w->pending == 0;
-	t->mem_resp_data_i = w->pending == 0 ? w->read64(w->mem_ctx, w->pending_pa) : 0;
-	t->tlbi_valid_i = w->tlbi_now;
-	t->tlbi_op_i = w->tlbi_op;
-	t->tlbi_operand_i = w->tlbi_operand;
-	t->mem_req_ready_i = w->pending < 0;
-	t->clk_i = 0;
-	t->eval();
-	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
-	uint64_t pa = t->mem_req_addr_o;
-
-	w->ctx.timeInc(1);
-	t->clk_i = 1;
-	t->eval();
-	w->ctx.timeInc(1);
-	if (w->pending == 0)
-		w->pending = -1;
-	else if (w->pending > 0)
-		w->pending--;
-	if (take) {
-		w->pending = (int)w->latency - 1;
-		w->pending_pa = pa;
-	}
+	/* a TLBI, if one is due this cycle */
+	w->top->tlbi_valid_i = w->tlbi_now;
+	w->top->tlbi_op_i = w->tlbi_op;
+	w->top->tlbi_operand_i = w->tlbi_operand;
+	clock_cycle(w->ctx, w->top, w->mem);
 	w->tlbi_now = false;
-	t->req_valid_i = 0;
+	w->top->req_valid_i = 0;
 }
 
 extern "C" struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
@@ -59,10 +35,7 @@ extern "C" struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *, uint64_t), voi
 	w->ctx.assertOn(true);
 	w->ctx.fatalOnError(false);
 	w->top = new Vmmu_ptw(&w->ctx);
-	w->read64 = read64;
-	w->mem_ctx = ctx;
-	w->latency = mem_latency ? mem_latency : 1;
-	w->pending = -1;
+	mem_port_init(w->mem, read64, ctx, mem_latency);
 	w->tlbi_now = false;
 	w->top->req_valid_i = 0;
 	w->top->rst_ni = 0;

@@ -5,45 +5,21 @@
 #include <verilated.h>
 
 #include "Vmmu_top.h"
+#include "mem_port.h"
 
 struct rtl_top {
 	VerilatedContext ctx;
 	Vmmu_top *top;
 	unsigned cores;
-	uint64_t (*read64)(void *, uint64_t);
-	void *mem_ctx;
-	unsigned latency;
-	int pending;
-	uint64_t pending_pa;
+	mem_port mem;
 };
 
 static void tick(rtl_top *s)
 {
-	Vmmu_top *t = s->top;
-
-	t->mem_resp_valid_i = s->pending == 0;
-	t->mem_resp_data_i = s->pending == 0 ? s->read64(s->mem_ctx, s->pending_pa) : 0;
-	t->mem_req_ready_i = s->pending < 0;
-	t->clk_i = 0;
-	t->eval();
-	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
-	uint64_t pa = t->mem_req_addr_o;
-
-	s->ctx.timeInc(1);
-	t->clk_i = 1;
-	t->eval();
-	s->ctx.timeInc(1);
-	if (s->pending == 0)
-		s->pending = -1;
-	else if (s->pending > 0)
-		s->pending--;
-	if (take) {
-		s->pending = (int)s->latency - 1;
-		s->pending_pa = pa;
-	}
+	clock_cycle(s->ctx, s->top, s->mem);
 	for (unsigned c = 0; c < s->cores; c++)
-		t->req_valid_i[c] = 0;
-	t->tlbi_valid_i = 0;
+		s->top->req_valid_i[c] = 0;
+	s->top->tlbi_valid_i = 0;
 }
 
 extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
@@ -55,10 +31,7 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	s->ctx.fatalOnError(false);
 	s->top = new Vmmu_top(&s->ctx);
 	s->cores = sizeof(s->top->req_valid_i) / sizeof(s->top->req_valid_i[0]);
-	s->read64 = read64;
-	s->mem_ctx = ctx;
-	s->latency = mem_latency ? mem_latency : 1;
-	s->pending = -1;
+	mem_port_init(s->mem, read64, ctx, mem_latency);
 	s->top->tlbi_valid_i = 0;
 	s->top->sync_valid_i = 0;
 	s->top->rst_ni = 0;

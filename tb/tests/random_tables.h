@@ -7,6 +7,7 @@
 #ifndef MMUSIM_RANDOM_TABLES_H
 #define MMUSIM_RANDOM_TABLES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../model/arm64.h"
@@ -95,6 +96,23 @@ static uint64_t pick_va(uint64_t root, unsigned start)
 	if (next() % 50 == 0)
 		va |= 1ULL << (start ? 40 : 50); /* outside TTBR0's range */
 	return va | (next() & 0xfff);
+}
+
+/* A random TLBI for one of the three ASIDs whose tables start at roots. */
+static inline struct tlbi random_tlbi(const uint64_t roots[3], bool shareable)
+{
+	enum tlbi_op op = (enum tlbi_op)(next() % TLBI_NR_OPS);
+	uint16_t asid = (uint16_t)(1 + next() % 3);
+	uint64_t va = pick_va(roots[asid - 1], 0);
+	struct tlbi t = { op, shareable, 0 };
+
+	t.operand = op == TLBI_VMALLE1 ? 0
+		    : op == TLBI_ASIDE1 ? tlbi_asid(asid)
+		    : tlbi_is_range(op)
+			    ? tlbi_vaddr_range(va, asid, (unsigned)(next() % 4), (unsigned)(next() % 32),
+					       (unsigned)(next() % 4))
+			    : tlbi_vaddr(va, asid, (unsigned)(next() % 16));
+	return t;
 }
 
 #endif

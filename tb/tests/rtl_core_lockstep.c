@@ -57,19 +57,10 @@ int main(int argc, char **argv)
 	}
 	for (uint64_t i = 0; i < n && !bad; i++) {
 		if (next() % 16 == 0) {
-			enum tlbi_op op = (enum tlbi_op)(next() % TLBI_NR_OPS);
-			uint16_t asid = (uint16_t)(1 + next() % 3);
-			uint64_t va = pick_va(roots[asid - 1], 0);
-			uint64_t x = op == TLBI_VMALLE1 ? 0
-				     : op == TLBI_ASIDE1 ? tlbi_asid(asid)
-				     : tlbi_is_range(op)
-					     ? tlbi_vaddr_range(va, asid, (unsigned)(next() % 4),
-								(unsigned)(next() % 32), (unsigned)(next() % 4))
-					     : tlbi_vaddr(va, asid, (unsigned)(next() % 16));
-			struct tlbi t = { op, true, x };
+			struct tlbi t = random_tlbi(roots, true);
 
 			mmu_tlbi(&m, 0, &t);
-			rtl_core_tlbi(rtl, op, x);
+			rtl_core_tlbi(rtl, t.op, t.operand);
 		}
 		/* a recent page again most of the time, so that the TLBs hit */
 		static uint64_t recent[3][32];

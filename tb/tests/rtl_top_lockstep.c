@@ -79,17 +79,8 @@ int main(int argc, char **argv)
 		unsigned core = (unsigned)(next() % cores);
 
 		if (next() % 16 == 0) {
-			enum tlbi_op op = (enum tlbi_op)(next() % TLBI_NR_OPS);
-			uint16_t asid = (uint16_t)(1 + next() % 3);
-			uint64_t va = pick_va(roots[asid - 1], 0);
-			struct tlbi t = { op, next() % 2, 0 };
+			struct tlbi t = random_tlbi(roots, next() % 2);
 
-			t.operand = op == TLBI_VMALLE1 ? 0
-				    : op == TLBI_ASIDE1 ? tlbi_asid(asid)
-				    : tlbi_is_range(op)
-					    ? tlbi_vaddr_range(va, asid, (unsigned)(next() % 4),
-							       (unsigned)(next() % 32), 0)
-					    : tlbi_vaddr(va, asid, 0);
 			mmu_tlbi(&m, core, &t);
 			rtl_top_tlbi_sync(rtl, core, &t);
 			sent += t.shareable ? cores : 1;

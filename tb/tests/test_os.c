@@ -35,21 +35,32 @@ static void record(void *ctx, unsigned cpu, const struct tlbi *op)
 	nops++;
 }
 
+/* A 512 MiB machine: DMA < 64 MiB, DMA32 < 128 MiB, 8 MiB reserved. */
+static void small_config(struct os_config *c)
+{
+	os_default_config(c);
+	c->mem.mem_bytes = 512 * MB;
+	c->mem.dma_limit = 64 * MB;
+	c->mem.dma32_limit = 128 * MB;
+	c->mem.reserved_bytes = 8 * MB;
+}
+
+static void boot_config(const struct os_config *c)
+{
+	assert_int_equal(os_init(&os, c), 0);
+	os.tlbi = record;
+	nops = 0;
+}
+
 static void boot(unsigned cpus, bool range, unsigned asid_bits)
 {
 	struct os_config c;
 
-	os_default_config(&c);
-	c.mem.mem_bytes = 512 * MB;
-	c.mem.dma_limit = 64 * MB;
-	c.mem.dma32_limit = 128 * MB;
-	c.mem.reserved_bytes = 8 * MB;
+	small_config(&c);
 	c.nr_cpus = cpus;
 	c.tlb_range = range;
 	c.asid_bits = asid_bits;
-	assert_int_equal(os_init(&os, &c), 0);
-	os.tlbi = record;
-	nops = 0;
+	boot_config(&c);
 }
 
 static void checked(void)
@@ -367,8 +378,7 @@ static void munmap_8g(bool range)
 	os_default_config(&c);
 	c.mem.mem_bytes = 10 * GB;
 	c.tlb_range = range;
-	assert_int_equal(os_init(&os, &c), 0);
-	os.tlbi = record;
+	boot_config(&c);
 	struct mm_struct *mm = spawn()->mm;
 
 	map(mm, S - 4 * MB, 8 * GB + 16 * MB, RW, ANON);
@@ -584,14 +594,9 @@ static void test_thp_fork(void **s)
 	(void)s;
 	struct os_config c;
 
-	os_default_config(&c);
-	c.mem.mem_bytes = 512 * MB;
-	c.mem.dma_limit = 64 * MB;
-	c.mem.dma32_limit = 128 * MB;
-	c.mem.reserved_bytes = 8 * MB;
+	small_config(&c);
 	c.thp = true;
-	assert_int_equal(os_init(&os, &c), 0);
-	os.tlbi = record;
+	boot_config(&c);
 	struct task_struct *p = spawn();
 
 	map(p->mm, 0x40000000, 4 * MB, RW, ANON);

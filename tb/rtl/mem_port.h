@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+// The memory behind a Verilated walker port: reads answered from a callback
+// a fixed number of cycles after the request was taken, one at a time; and
+// the clock edge of the shims, which drives it.
+#ifndef MMUSIM_MEM_PORT_H
+#define MMUSIM_MEM_PORT_H
+
+#include <stdint.h>
+
+#include <verilated.h>
+
+struct mem_port {
+	uint64_t (*read64)(void *, uint64_t);
+	void *ctx;
+	unsigned latency;
+	int pending; /* cycles until the outstanding read answers, -1: none */
+	uint64_t pending_pa;
+};
+
+static inline void mem_port_init(mem_port &m, uint64_t (*read64)(void *, uint64_t), void *ctx,
+				 unsigned latency)
+{
+	m.read64 = read64;
+	m.ctx = ctx;
+	m.latency = latency ? latency : 1;
+	m.pending = -1;
+	m.pending_pa = 0;
+}
+
+/* One clock cycle of a model with a mem_req/mem_resp port. */
+template <class V> static void clock_cycle(VerilatedContext &ctx, V *t, mem_port &m)
+{
+	t->mem_resp_valid_i = m.pending == 0;
+	t->mem_resp_data_i = m.pending == 0 ? m.read64(m.ctx, m.pending_pa) : 0;
+	t->mem_req_ready_i = m.pending < 0;
+	t->clk_i = 0;
+	t->eval();
+	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
+	uint64_t pa = t->mem_req_addr_o;
+
+	ctx.timeInc(1);
+	t->clk_i = 1;
+	t->eval();
+	ctx.timeInc(1);
+	if (m.pending >= 0)
+		m.pending--;
+	if (take) {
+		m.pending = (int)m.latency - 1;
+		m.pending_pa = pa;
+	}
+}
+
+#endif
