@@ -8,7 +8,7 @@ B       := build
 
 TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
-TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c
+TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
 HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
@@ -40,7 +40,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace clean help
+.PHONY: all build deps run test lint bench trace wave clean help
 all build: $(addprefix $(B)/,$(TOOLS))
 
 help:
@@ -51,6 +51,7 @@ help:
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and trace size"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
+	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
 	@echo "make clean    remove build/"
 
 deps:
@@ -230,6 +231,14 @@ $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 trace: $(B)/mmutrace
 	@[ -n "$(CMD)" ] && [ -n "$(OUT)" ] || { echo "usage: make trace CMD='prog args' OUT=file.mmut.zst"; exit 2; }
 	$(B)/mmutrace capture -o $(OUT) -- $(CMD)
+
+# cycles 2000..6000 of the first 200,000 records of sort on two cores
+wave: $(B)/mmusim $(B)/mmutrace
+	$(B)/mmutrace cat traces/bundled/sort.mmut.zst 2>/dev/null | head -n 200000 > $(B)/wave.txt
+	$(B)/mmusim $(B)/wave.txt --backend rtl -s cores=2 --wave $(B)/wave.fst \
+		--wave-from 2000 --wave-to 6000
+	@if [ -n "$${DISPLAY:-}" ]; then gtkwave $(B)/wave.gtkw; \
+	else echo "no display: open it with  gtkwave $(B)/wave.gtkw"; fi
 
 clean:
 	rm -rf $(B)

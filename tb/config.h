@@ -29,6 +29,8 @@ struct sim_config {
 	unsigned mem_latency;	  /* cycles of one descriptor read */
 	unsigned walk_cache[3];	  /* entries caching L0, L1, L2 table descriptors */
 	unsigned hop_latency;	  /* --backend rtl: cycles a fabric hop takes */
+	const char *wave;	  /* --backend rtl: an FST file to write, or NULL */
+	uint64_t wave_from, wave_to; /* the cycles it covers */
 };
 
 void config_defaults(struct sim_config *c);

@@ -8,6 +8,7 @@
 #include "../traces/trace.h"
 #include "../traces/xio.h"
 #include "config.h"
+#include "gtkw.h"
 #include "replay.h"
 #include "report.h"
 
@@ -31,6 +32,9 @@ static void usage(FILE *f)
 		"  --backend model|rtl  the C golden model, or the Verilog MMU (built once\n"
 		"                     per configuration with Verilator) with the golden\n"
 		"                     model in lockstep: the first difference stops the run\n"
+		"  --wave FILE.fst    --backend rtl: waveforms of the cycles chosen by\n"
+		"  --wave-from N      --wave-from and --wave-to (default: all), with a\n"
+		"  --wave-to N        GTKWave save file FILE.gtkw grouping the signals\n"
 		"  --check            check every invariant after every event and fault\n"
 		"  --dump VIEW        at the end: maps, buddyinfo, slabinfo or zoneinfo\n"
 		"                     (repeatable; --os linux)\n"
@@ -43,7 +47,8 @@ static void usage(FILE *f)
 }
 
 struct options {
-	const char *trace, *json;
+	const char *trace, *json, *wave;
+	uint64_t wave_from, wave_to;
 	const char *configs[16], *sets[MAX_SETS], *dumps[8];
 	int nconfigs, nsets, ndumps;
 	bool quiet, check;
@@ -64,6 +69,35 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->quiet = true;
 		} else if (!strcmp(a, "--check")) {
 			o->check = true;
+		} else if (!strcmp(a, "--wave") || !strcmp(a, "--wave-from") ||
+			   !strcmp(a, "--wave-to")) {
+			char *end = NULL;
+
+			if (!val) {
+				fprintf(stderr, "mmusim: %s needs a value\n", a);
+				return -1;
+			}
+			i++;
+			if (!strcmp(a, "--wave")) {
+				size_t n = strlen(val);
+
+				if (n < 5 || strcmp(val + n - 4, ".fst")) {
+					fprintf(stderr, "mmusim: --wave writes FST: name the file *.fst\n");
+					return -1;
+				}
+				o->wave = val;
+				continue;
+			}
+			uint64_t v = strtoull(val, &end, 0);
+
+			if (*val == '-' || !end || *end) {
+				fprintf(stderr, "mmusim: %s wants a cycle number, not '%s'\n", a, val);
+				return -1;
+			}
+			if (a[7] == 'f')
+				o->wave_from = v;
+			else
+				o->wave_to = v;
 		} else if (!strcmp(a, "--dump")) {
 			bool known = false;
 
@@ -213,6 +247,13 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) || build_config(&o, &cfg))
 		return 2;
+	cfg.wave = o.wave;
+	cfg.wave_from = o.wave_from;
+	cfg.wave_to = o.wave_to ? o.wave_to : UINT64_MAX;
+	if (o.wave && (cfg.backend != BACKEND_RTL || cfg.wave_to < cfg.wave_from)) {
+		fprintf(stderr, "mmusim: --wave needs --backend rtl and --wave-from <= --wave-to\n");
+		return 2;
+	}
 	if (o.ndumps && cfg.os != OS_LINUX) {
 		fprintf(stderr, "mmusim: --dump needs --os linux\n");
 		return 2;
@@ -270,6 +311,10 @@ int main(int argc, char **argv)
 			report_table(stdout, &rp.mmu, &run);
 	}
 	trace_close(r);
-	replay_free(&rp);
+	replay_free(&rp); /* closes the waveform file */
+	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores)) {
+		fprintf(stderr, "mmusim: cannot write the GTKWave save file next to %s\n", o.wave);
+		rc = 1;
+	}
 	return rc;
 }

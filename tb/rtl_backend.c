@@ -86,20 +86,20 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed));
-	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx_%016llx",
+	snprintf(key, sizeof(key), "c%u_h%u_i%ux%u_%u_d%ux%u_%u_l%ux%u_%u_va%u_wc%u_s%llx_%016llx%s",
 		 c->cores,
 		 c->hop_latency, c->l1i.entries, c->l1i.ways, (unsigned)c->l1i.policy,
 		 c->l1d.entries, c->l1d.ways, (unsigned)c->l1d.policy, c->l2.entries, c->l2.ways,
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed),
-		 (unsigned long long)sources_hash(root));
+		 (unsigned long long)sources_hash(root), c->wave ? "_fst" : "");
 	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {
 		fprintf(stderr, "mmusim: building the RTL model of this configuration once (%s)\n", key);
 		snprintf(cmd, sizeof(cmd),
-			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %.900s",
-			 root, root, dir, params);
+			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
+			 root, root, dir, c->wave ? "--trace-fst" : "", params);
 		if (system(cmd) != 0 || stat(lib, &st)) {
 			snprintf(err, errlen, "--backend rtl: building the RTL model failed (needs verilator: make deps)");
 			return -1;
@@ -115,6 +115,7 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	*(void **)&b->translate = dlsym(b->lib, "rtl_top_translate");
 	*(void **)&b->tlbi_sync = dlsym(b->lib, "rtl_top_tlbi_sync");
 	*(void **)&b->errors = dlsym(b->lib, "rtl_top_errors");
+	*(void **)&b->wave_open = dlsym(b->lib, "rtl_top_wave_open");
 	if (!b->new_top || !b->free_top || !b->translate || !b->tlbi_sync || !b->errors) {
 		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
 		dlclose(b->lib);
@@ -122,6 +123,10 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		return -1;
 	}
 	b->top = b->new_top(read64, ctx, c->mem_latency);
+	if (c->wave && (!b->wave_open || b->wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
+		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
+		return -1;
+	}
 	return 0;
 }
 

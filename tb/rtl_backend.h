@@ -24,6 +24,7 @@ struct rtl_backend {
 			      struct mmu_result *);
 	unsigned (*tlbi_sync)(struct rtl_top *, unsigned, const struct tlbi *);
 	int (*errors)(struct rtl_top *);
+	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
 	uint64_t pages, cycles;
 	uint64_t shootdowns, shootdown_cycles, shootdown_max;
 	char mismatch[512]; /* the first difference, or empty */

@@ -27,20 +27,24 @@ static inline void mem_port_init(mem_port &m, uint64_t (*read64)(void *, uint64_
 	m.pending_pa = 0;
 }
 
-/* One clock cycle of a model with a mem_req/mem_resp port. */
-template <class V> static void clock_cycle(VerilatedContext &ctx, V *t, mem_port &m)
+/* One clock cycle: low phase at even times, high phase at odd ones.  dump(time)
+ * runs after each phase's eval so a waveform gets each edge exactly once. */
+template <class V, class Dump>
+static void clock_cycle(VerilatedContext &ctx, V *t, mem_port &m, Dump dump)
 {
 	t->mem_resp_valid_i = m.pending == 0;
 	t->mem_resp_data_i = m.pending == 0 ? m.read64(m.ctx, m.pending_pa) : 0;
 	t->mem_req_ready_i = m.pending < 0;
 	t->clk_i = 0;
 	t->eval();
+	dump(ctx.time());
 	bool take = t->mem_req_valid_o && t->mem_req_ready_i;
 	uint64_t pa = t->mem_req_addr_o;
 
 	ctx.timeInc(1);
 	t->clk_i = 1;
 	t->eval();
+	dump(ctx.time());
 	ctx.timeInc(1);
 	if (m.pending >= 0)
 		m.pending--;
@@ -48,6 +52,11 @@ template <class V> static void clock_cycle(VerilatedContext &ctx, V *t, mem_port
 		m.pending = (int)m.latency - 1;
 		m.pending_pa = pa;
 	}
+}
+
+template <class V> static void clock_cycle(VerilatedContext &ctx, V *t, mem_port &m)
+{
+	clock_cycle(ctx, t, m, [](uint64_t) {});
 }
 
 #endif

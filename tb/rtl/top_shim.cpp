@@ -7,16 +7,37 @@
 #include "Vmmu_top.h"
 #include "mem_port.h"
 
+#if VM_TRACE_FST
+#include <verilated_fst_c.h>
+#endif
+
 struct rtl_top {
 	VerilatedContext ctx;
 	Vmmu_top *top;
 	unsigned cores;
 	mem_port mem;
+	uint64_t cycle;
+#if VM_TRACE_FST
+	VerilatedFstC *fst;
+	uint64_t wave_from, wave_to;
+#endif
 };
+
+/* Dumps the cycle's two phases while it lies in the chosen window. */
+static void wave(rtl_top *s, uint64_t time)
+{
+#if VM_TRACE_FST
+	if (s->fst && s->cycle >= s->wave_from && s->cycle <= s->wave_to)
+		s->fst->dump(time);
+#else
+	(void)s, (void)time;
+#endif
+}
 
 static void tick(rtl_top *s)
 {
-	clock_cycle(s->ctx, s->top, s->mem);
+	clock_cycle(s->ctx, s->top, s->mem, [s](uint64_t time) { wave(s, time); });
+	s->cycle++;
 	for (unsigned c = 0; c < s->cores; c++)
 		s->top->req_valid_i[c] = 0;
 	s->top->tlbi_valid_i = 0;
@@ -32,6 +53,11 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	s->top = new Vmmu_top(&s->ctx);
 	s->cores = sizeof(s->top->req_valid_i) / sizeof(s->top->req_valid_i[0]);
 	mem_port_init(s->mem, read64, ctx, mem_latency);
+	s->cycle = 0;
+#if VM_TRACE_FST
+	s->fst = nullptr;
+	s->ctx.traceEverOn(true);
+#endif
 	s->top->tlbi_valid_i = 0;
 	s->top->sync_valid_i = 0;
 	s->top->rst_ni = 0;
@@ -41,8 +67,30 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	return s;
 }
 
+extern "C" int rtl_top_wave_open(struct rtl_top *s, const char *path, uint64_t from,
+				 uint64_t to)
+{
+#if VM_TRACE_FST
+	s->fst = new VerilatedFstC;
+	s->top->trace(s->fst, 99);
+	s->fst->open(path);
+	s->wave_from = from;
+	s->wave_to = to;
+	return s->fst->isOpen() ? 0 : -1;
+#else
+	(void)s, (void)path, (void)from, (void)to;
+	return -1;
+#endif
+}
+
 extern "C" void rtl_top_free(struct rtl_top *s)
 {
+#if VM_TRACE_FST
+	if (s->fst) {
+		s->fst->close();
+		delete s->fst;
+	}
+#endif
 	s->top->final();
 	delete s->top;
 	delete s;

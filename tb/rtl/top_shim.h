@@ -21,6 +21,8 @@ struct rtl_top;
 struct rtl_top *rtl_top_new(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
 			    unsigned mem_latency);
 void rtl_top_free(struct rtl_top *t);
+/* Only in a build with --trace-fst: dump cycles [from, to] to an FST file. */
+int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64_t to);
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);

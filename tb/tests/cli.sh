@@ -189,6 +189,26 @@ for t in "sort 1 0" "xz 2 1500000"; do
 	fi
 done
 
+# ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----
+"$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 20000 > "$tmp/short.txt"
+if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wave "$tmp/w.fst" \
+	--wave-from 1000 --wave-to 1999 2> "$tmp/wave.err"; then
+	first=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | head -1)
+	last=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | tail -1)
+	# two phases a cycle, one time unit each: cycles 1000..1999 are times 2000..3999
+	if [ "$first" = "#2000" ] && [ "$last" = "#3999" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
+		grep -q 'TOP.mmu_top.g_core\[1\].u_core.u_ptw.state_q' "$tmp/w.gtkw" &&
+		grep -q '^-core 0 L2 TLB' "$tmp/w.gtkw" && grep -q '^6 rvae1' "$tmp/w.tlbi.filter"; then
+		ok waveform_window
+	else
+		bad waveform_window "times $first..$last, or the save file lacks its groups"
+	fi
+else
+	bad waveform_window "$(tail -3 "$tmp/wave.err")"
+fi
+fails_with wave_needs_rtl 2 "--wave needs --backend rtl" "$sim" x --wave "$tmp/x.fst"
+fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$tmp/x.vcd"
+
 # ---- the same trace through the text form and gzip gives the same figures ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 300000 | gzip > "$tmp/part.txt.gz"
 "$tr" convert "$tmp/part.txt.gz" "$tmp/part.mmut" 2> /dev/null
