@@ -105,7 +105,7 @@ $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GEntries=$(2) -GWays=$(3) -GReplPolicy=$(4) -GRandomState=64\'h$(RANDOM_STATE) \
 		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/rtl/tlb_shim.cpp tb/rtl/tlb_shim.h tb/tlb.c \
+$(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/tests/xorshift.h tb/rtl/tlb_shim.cpp tb/rtl/tlb_shim.h tb/tlb.c \
 		model/arm64.c $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
 	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_tlb_lockstep.c -o $$@.o \
@@ -127,7 +127,7 @@ $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GVaBits=$(2) -GWcEntries=$(3) rtl/mmu_pkg.sv rtl/mmu_ptw.sv \
 		> $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/rtl/ptw_shim.cpp tb/rtl/ptw_shim.h tb/walker.c \
+$(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h tb/rtl/ptw_shim.cpp tb/rtl/ptw_shim.h tb/walker.c \
 		tb/walker.h model/arm64.c $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
 	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_ptw_lockstep.c -o $$@.o \
@@ -154,7 +154,7 @@ $(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GL2Entries=$(call w,$(1),4) -GL2Ways=$(call w,$(1),5) -GWcEntries=$(call w,$(1),6) \
 		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_core_$(call w,$(1),1): tb/tests/rtl_core_lockstep.c tb/tests/random_tables.h \
+$(B)/rtl/rtl_core_$(call w,$(1),1): tb/tests/rtl_core_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h \
 		tb/rtl/core_shim.cpp tb/rtl/core_shim.h $(CORE_GOLDEN) $(HEADERS) \
 		$(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
@@ -180,7 +180,7 @@ $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GL1dEntries=16 -GL1dWays=4 -GL2Entries=64 -GL2Ways=4 \
 		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_top_$(call w,$(1),1): tb/tests/rtl_top_lockstep.c tb/tests/random_tables.h \
+$(B)/rtl/rtl_top_$(call w,$(1),1): tb/tests/rtl_top_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h \
 		tb/rtl/top_shim.cpp tb/rtl/top_shim.h $(CORE_GOLDEN) $(HEADERS) \
 		$(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o

@@ -11,19 +11,11 @@
 #include <stdint.h>
 
 #include "../../model/arm64.h"
+#include "xorshift.h"
 
 #define MEM_PAGES 96
 static uint64_t mem[MEM_PAGES * 512];
 static unsigned next_table;
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 static uint64_t rd(void *ctx, uint64_t pa)
 {

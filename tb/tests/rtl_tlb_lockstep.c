@@ -13,16 +13,7 @@
 #include <time.h>
 
 #include "../rtl/tlb_shim.h"
-
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "xorshift.h"
 
 /* Addresses that share sets, cross 2 MiB and 1 GiB lines, and the top half. */
 static uint64_t pick_va(void)
