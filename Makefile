@@ -81,7 +81,7 @@ $(B)/asan/%: traces/%.c $(LIB_SRC) $(HEADERS)
 
 $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
+	$(CC) $(SAN) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
 
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
@@ -108,7 +108,7 @@ $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a: $(RTL_SRC) $(RTL_HDR)
 $(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/tests/xorshift.h tb/rtl/tlb_shim.cpp tb/rtl/tlb_shim.h tb/tlb.c \
 		model/arm64.c $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
-	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_tlb_lockstep.c -o $$@.o \
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_tlb_lockstep.c -o $$@.o \
 		-DCFG_NAME='"$(1)"' -DCFG_ENTRIES=$(2) -DCFG_WAYS=$(3) -DCFG_POLICY=$(4) \
 		-DCFG_RANDOM_STATE=0x$(RANDOM_STATE)ULL
 	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/tlb_$(1) -c tb/rtl/tlb_shim.cpp \
@@ -130,7 +130,7 @@ $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a: $(RTL_SRC) $(RTL_HDR)
 $(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h tb/rtl/ptw_shim.cpp tb/rtl/ptw_shim.h tb/walker.c \
 		tb/walker.h model/arm64.c $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
-	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_ptw_lockstep.c -o $$@.o \
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_ptw_lockstep.c -o $$@.o \
 		-DCFG_NAME='"$(1)"' -DCFG_VA_BITS=$(2) -DCFG_WC=$(3) -DCFG_LATENCY=$(4)
 	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/ptw_$(1) -c tb/rtl/ptw_shim.cpp \
 		-o $$@.shim.o
@@ -158,7 +158,7 @@ $(B)/rtl/rtl_core_$(call w,$(1),1): tb/tests/rtl_core_lockstep.c tb/tests/random
 		tb/rtl/core_shim.cpp tb/rtl/core_shim.h $(CORE_GOLDEN) $(HEADERS) \
 		$(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
-	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_core_lockstep.c -o $$@.o \
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_core_lockstep.c -o $$@.o \
 		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_L1=$(call w,$(1),2) -DCFG_L1_WAYS=$(call w,$(1),3) \
 		-DCFG_L2=$(call w,$(1),4) -DCFG_L2_WAYS=$(call w,$(1),5) -DCFG_WC=$(call w,$(1),6) \
 		-DCFG_LATENCY=$(call w,$(1),7)
@@ -184,7 +184,7 @@ $(B)/rtl/rtl_top_$(call w,$(1),1): tb/tests/rtl_top_lockstep.c tb/tests/random_t
 		tb/rtl/top_shim.cpp tb/rtl/top_shim.h $(CORE_GOLDEN) $(HEADERS) \
 		$(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
-	$(CC) $(SAN) $(WARN) -Wno-missing-prototypes -c tb/tests/rtl_top_lockstep.c -o $$@.o \
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_top_lockstep.c -o $$@.o \
 		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_CORES=$(call w,$(1),2) -DCFG_HOP=$(call w,$(1),3)
 	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/top_$(call w,$(1),1) \
 		-c tb/rtl/top_shim.cpp -o $$@.shim.o
