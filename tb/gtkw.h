@@ -3,6 +3,9 @@
 #ifndef MMUSIM_GTKW_H
 #define MMUSIM_GTKW_H
 
-int write_gtkw(const char *fst, unsigned cores);
+#include <stdint.h>
+
+/* Opens at cycle from, some 20 cycles across a 1600-pixel window. */
+int write_gtkw(const char *fst, unsigned cores, uint64_t from);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "../traces/trace.h"
 #include "config.h"
+#include "latency.h"
 #include "tlb.h"
 #include "walker.h"
 
@@ -63,6 +64,7 @@ struct mmu {
 	void *walk_ctx;
 	check_fn check;
 	void *check_ctx;
+	struct latency_stats latency; /* every page of every core, by outcome */
 };
 
 int mmu_init(struct mmu *m, const struct sim_config *cfg, walk_fn walk, void *ctx);

@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 	}
 	trace_close(r);
 	replay_free(&rp); /* closes the waveform file */
-	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores)) {
+	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
 		fprintf(stderr, "mmusim: cannot write the GTKWave save file next to %s\n", o.wave);
 		rc = 1;
 	}

@@ -129,6 +129,11 @@ void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 		ratio(t.translation_cycles, t.instructions + t.data_accesses));
 	if (cfg->os == OS_LINUX)
 		os_table(f, m, run->rp, &t);
+	fprintf(f, "\n");
+	if (cfg->os == OS_LINUX && run->rp->use_rtl)
+		latency_table(f, &run->rp->rtl.latency, "latency (RTL cycles)");
+	else
+		latency_table(f, &m->latency, "latency (model cycles)");
 	if (cfg->cores > 1) {
 		for (unsigned c = 0; c < cfg->cores; c++) {
 			const struct core_stats *s = &m->core[c].st;
@@ -213,7 +218,8 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		(unsigned long long)t.translation_cycles);
 	for (int k = 0; k < TLBI_NR_OPS; k++)
 		fprintf(f, "\"%s\": %llu, ", tlbi_op_names[k], (unsigned long long)t.tlbi[k]);
-	fprintf(f, "\"entries_invalidated\": %llu}", (unsigned long long)t.tlbi_entries);
+	fprintf(f, "\"entries_invalidated\": %llu},\n  \"latency\": ", (unsigned long long)t.tlbi_entries);
+	latency_json(f, &m->latency);
 	if (cfg->os == OS_LINUX) {
 		const struct os_stats *st = &run->rp->os.st;
 		uint64_t lookups[3], hits[3];
@@ -240,14 +246,17 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 			(unsigned long long)st->tlbi_shootdowns,
 			(unsigned long long)run->rp->os.asids.rollovers,
 			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
-		if (run->rp->use_rtl)
+		if (run->rp->use_rtl) {
 			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbi_syncs\": %llu, "
-				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu}",
+				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu, \"latency\": ",
 				(unsigned long long)run->rp->rtl.pages,
 				(unsigned long long)run->rp->rtl.cycles,
 				(unsigned long long)run->rp->rtl.shootdowns,
 				(unsigned long long)run->rp->rtl.shootdown_cycles,
 				(unsigned long long)run->rp->rtl.shootdown_max);
+			latency_json(f, &run->rp->rtl.latency);
+			fprintf(f, "}");
+		}
 	}
 	fprintf(f, "\n}\n");
 }

@@ -134,11 +134,15 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 		       enum mmu_access acc, const struct mmu_result *g)
 {
 	struct mmu_result r;
+	unsigned cycles;
 
 	if (b->mismatch[0])
 		return;
-	b->cycles += b->translate(b->top, core, ttbr0, va, acc, &r);
+	cycles = b->translate(b->top, core, ttbr0, va, acc, &r);
+	b->cycles += cycles;
 	b->pages++;
+	latency_add(&b->latency, r.fault || r.source > LAT_WALK ? LAT_FAULT : (enum latency_outcome)r.source,
+		    cycles);
 	if (g->fault != r.fault || g->level != r.level || g->pa != r.pa || g->source != r.source)
 		snprintf(b->mismatch, sizeof(b->mismatch),
 			 "RTL and golden model differ at page %llu (RTL cycle %llu), core %u, VA %#llx "

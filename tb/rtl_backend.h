@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "latency.h"
 #include "mmu.h"
 
 struct rtl_top;
@@ -27,6 +28,7 @@ struct rtl_backend {
 	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
 	uint64_t pages, cycles;
 	uint64_t shootdowns, shootdown_cycles, shootdown_max;
+	struct latency_stats latency; /* RTL cycles per page, by outcome */
 	char mismatch[512]; /* the first difference, or empty */
 };
 

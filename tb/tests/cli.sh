@@ -198,7 +198,11 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 	# two phases a cycle, one time unit each: cycles 1000..1999 are times 2000..3999
 	if [ "$first" = "#2000" ] && [ "$last" = "#3999" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
 		grep -q 'TOP.mmu_top.g_core\[1\].u_core.u_ptw.state_q' "$tmp/w.gtkw" &&
-		grep -q '^-core 0 L2 TLB' "$tmp/w.gtkw" && grep -q '^6 rvae1' "$tmp/w.tlbi.filter"; then
+		grep -q '^-core 0 L2 TLB' "$tmp/w.gtkw" && grep -q '^2 walk' "$tmp/w.source.filter" &&
+		# GTKWave names enum values from the FST's own tables when no number format is set
+		grep -A1 '^@20$' "$tmp/w.gtkw" | grep -q 'u_ptw.state_q' &&
+		fst2vcd -e "$tmp/w.fst" 2> /dev/null | grep -q 'mmu_ptw.state_e 5 Idle Probe Read Wait Done' &&
+		fst2vcd -e "$tmp/w.fst" 2> /dev/null | grep -q 'tlbi_op_e 10 TlbiVmalle1 .* TlbiRvaale1 0000 .* 1001 '; then
 		ok waveform_window
 	else
 		bad waveform_window "times $first..$last, or the save file lacks its groups"

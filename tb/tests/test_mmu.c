@@ -56,6 +56,44 @@ static void test_straddle(void **s)
 	mmu_free(&m);
 }
 
+/* Per-page latency by outcome: L1 1 cycle, L2 1 + 6, a walk 1 + 6 + 40. */
+static void test_latency(void **s)
+{
+	(void)s;
+	build(4, 8, 1);
+	const struct latency_hist *h = m.latency.h;
+
+	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault); /* walk */
+	mmu_access(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault); /* L1 hit */
+	for (uint64_t p = 2; p <= 5; p++)			 /* evicts 0x1000 from L1 */
+		mmu_access(&m, 0, TR_LOAD, p << 12, 8, 1, true, &fault);
+	mmu_access(&m, 0, TR_LOAD, 0x1010, 8, 1, true, &fault); /* L2 hit */
+	assert_int_equal(h[LAT_WALK].count, 5);
+	assert_int_equal(h[LAT_WALK].bins[47], 5);
+	assert_int_equal(h[LAT_L1_HIT].count, 1);
+	assert_int_equal(h[LAT_L1_HIT].bins[1], 1);
+	assert_int_equal(h[LAT_L2_HIT].count, 1);
+	assert_int_equal(h[LAT_L2_HIT].bins[7], 1);
+	assert_int_equal(h[LAT_FAULT].count, 0);
+	mmu_free(&m);
+
+	/* 1..100 cycles once each, and one page past the last bin */
+	struct latency_stats st;
+
+	memset(&st, 0, sizeof(st));
+	for (uint64_t c = 1; c <= 100; c++)
+		latency_add(&st, LAT_WALK, c);
+	assert_int_equal(latency_percentile(&st.h[LAT_WALK], 50), 50);
+	assert_int_equal(latency_percentile(&st.h[LAT_WALK], 90), 90);
+	assert_int_equal(latency_percentile(&st.h[LAT_WALK], 99), 99);
+	assert_int_equal(st.h[LAT_WALK].sum, 5050);
+	latency_add(&st, LAT_WALK, 100000);
+	assert_int_equal(st.h[LAT_WALK].max, 100000);
+	assert_int_equal(st.h[LAT_WALK].bins[LATENCY_BINS - 1], 1);
+	assert_int_equal(latency_percentile(&st.h[LAT_WALK], 100), 100000);
+	assert_int_equal(st.h[LAT_WALK].min, 1);
+}
+
 static void test_l2_once_per_record(void **s)
 {
 	(void)s;
@@ -220,7 +258,7 @@ int main(void)
 		cmocka_unit_test(test_straddle),      cmocka_unit_test(test_l2_once_per_record),
 		cmocka_unit_test(test_kinds),	      cmocka_unit_test(test_huge_identity),
 		cmocka_unit_test(test_tlbi_reach),    cmocka_unit_test(test_config_file),
-		cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_values), cmocka_unit_test(test_latency),
 	};
 
 	return cmocka_run_group_tests_name("mmu", tests, NULL, NULL);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Translation latency histograms, one per outcome: how many cycles each page
+ * took from request to answer. Bins are exact up to LATENCY_BINS - 1 cycles;
+ * longer latencies share the last bin (min, max and the mean stay exact).
+ */
+#ifndef MMUSIM_LATENCY_H
+#define MMUSIM_LATENCY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum latency_outcome { LAT_L1_HIT, LAT_L2_HIT, LAT_WALK, LAT_FAULT, LAT_NR_OUTCOMES };
+
+extern const char *const latency_outcome_names[LAT_NR_OUTCOMES];
+
+#define LATENCY_BINS 4096
+
+struct latency_hist {
+	uint64_t count, sum, min, max;
+	uint64_t bins[LATENCY_BINS];
+};
+
+struct latency_stats {
+	struct latency_hist h[LAT_NR_OUTCOMES];
+};
+
+void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles);
+/* The smallest latency at or below which pct percent of the pages answered. */
+uint64_t latency_percentile(const struct latency_hist *h, double pct);
+/* A table, one row an outcome: count, mean, min, p50, p90, p99, max. */
+void latency_table(FILE *f, const struct latency_stats *s, const char *title);
+/* {"l1_hit": {"count": .., "mean": .., ..., "histogram": [[cycles, pages], ...]}, ...} */
+void latency_json(FILE *f, const struct latency_stats *s);
+
+#endif
