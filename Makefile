@@ -8,7 +8,7 @@ B       := build
 
 TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
-TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c
+TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
 HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
@@ -35,7 +35,9 @@ RTL_TOP_CFGS  := n1:1:2 n2:2:2 n4:4:2 n8:8:2
 RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c)))) \
-                 $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c))))
+                 $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c)))) \
+                 ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
+                 $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c))))
 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
@@ -49,7 +51,7 @@ help:
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
-	@echo "make bench    trace reader speed and trace size"
+	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
 	@echo "make clean    remove build/"
@@ -86,7 +88,7 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS)) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
 	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----
@@ -143,7 +145,7 @@ $(foreach c,$(RTL_PTW_CFGS),$(eval $(call rtl_ptw_rules,$(word 1,$(subst :, ,$(c
 
 w = $(word $(2),$(subst :, ,$(1)))
 # the golden hierarchy the per-core lockstep tests link
-CORE_GOLDEN := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c model/arm64.c
+CORE_GOLDEN := tb/tlb.c tb/walker.c tb/mmu.c tb/latency.c tb/config.c model/arm64.c
 
 define rtl_core_rules
 $(B)/rtl/core_$(call w,$(1),1)/Vmmu_core__ALL.a: $(RTL_SRC) $(RTL_HDR)
@@ -196,6 +198,40 @@ $(B)/rtl/rtl_top_$(call w,$(1),1): tb/tests/rtl_top_lockstep.c tb/tests/random_t
 endef
 $(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_rules,$(c))))
 
+# ---- directed RTL tests: expectations written by hand from the architecture ----
+# They reuse Verilated models built above: no configuration of their own.
+# The TLB: fully associative 16 ways, so the cases' <= 16 entries never evict.
+$(B)/rtl/rtl_tlb_directed: tb/tests/rtl_tlb_directed.c tb/rtl/tlb_shim.cpp $(HEADERS) \
+		$(B)/rtl/tlb_plru_16x16/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_tlb_directed.c -o $@.o
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/tlb_plru_16x16 -c tb/rtl/tlb_shim.cpp \
+		-o $@.shim.o
+	$(CXX) $(SAN) -o $@ $@.o $@.shim.o $(B)/rtl/tlb_plru_16x16/Vmmu_tlb__ALL.a \
+		$(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
+
+# The walker: 48-bit VAs, 4 walk-cache entries a level; memory latency is set at run time.
+$(B)/rtl/rtl_ptw_directed: tb/tests/rtl_ptw_directed.c tb/rtl/ptw_shim.cpp $(HEADERS) \
+		$(B)/rtl/ptw_w48_wc4/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_ptw_directed.c -o $@.o
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/ptw_w48_wc4 -c tb/rtl/ptw_shim.cpp \
+		-o $@.shim.o
+	$(CXX) $(SAN) -o $@ $@.o $@.shim.o $(B)/rtl/ptw_w48_wc4/Vmmu_ptw__ALL.a \
+		$(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
+
+# The system tops of RTL_TOP_CFGS: broadcast and local TLBIs on 1, 2, 4, 8 cores.
+define rtl_top_directed_rules
+$(B)/rtl/rtl_top_directed_$(call w,$(1),1): tb/tests/rtl_top_directed.c tb/rtl/top_shim.cpp \
+		$(HEADERS) $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
+		$(B)/rtl/verilated_threads.o
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_top_directed.c -o $$@.o \
+		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_CORES=$(call w,$(1),2)
+	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/top_$(call w,$(1),1) \
+		-c tb/rtl/top_shim.cpp -o $$@.shim.o
+	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a \
+		$(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
+endef
+$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_directed_rules,$(c))))
+
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
@@ -221,8 +257,9 @@ lint:
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \
 			rtl/mmu_ptw.sv -GVaBits=$$2 -GWcEntries=$$3 || exit 1; done
 
-bench: $(B)/bench_reader
+bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace
 	bench/reader.sh
+	bench/rtl.sh
 
 $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)

@@ -23,7 +23,7 @@ static void decode_va(uint64_t x, struct tlbi_target *t)
 	unsigned ttl = (x >> 44) & 0xf;
 
 	t->va_start = sext_va((x & ((1ULL << 44) - 1)) << 12, 55);
-	t->va_end = t->va_start + PAGE_SIZE;
+	t->va_last = t->va_start + PAGE_SIZE - 1;
 	/* A hint for another granule, or level 0, says nothing about 4 KiB. */
 	t->level = (ttl >> 2) == TLBI_TG_4K ? (ttl & 3) : 0;
 }
@@ -36,12 +36,12 @@ static void decode_range(uint64_t x, struct tlbi_target *t)
 	if (tg != TLBI_TG_4K) {
 		/* Reserved or foreign granule: invalidating more is legal. */
 		t->va_start = 0;
-		t->va_end = UINT64_MAX;
+		t->va_last = UINT64_MAX;
 		t->level = 0;
 		return;
 	}
 	t->va_start = sext_va((x & ((1ULL << 37) - 1)) << 12, 48);
-	t->va_end = t->va_start + len < t->va_start ? UINT64_MAX : t->va_start + len;
+	t->va_last = len - 1 > UINT64_MAX - t->va_start ? UINT64_MAX : t->va_start + len - 1;
 	t->level = (x >> 37) & 3;
 }
 

@@ -129,8 +129,8 @@ struct tlbi_target {
 	bool asid_only;	    /* ASIDE1: non-global entries of asid */
 	bool last_level;    /* leaf entries only */
 	uint16_t asid;
-	uint64_t va_start;  /* [va_start, va_end) in bytes, canonical VAs */
-	uint64_t va_end;
+	uint64_t va_start;  /* [va_start, va_last] in bytes, canonical VAs: */
+	uint64_t va_last;   /* inclusive, so a range may end at 2^64 */
 	unsigned level;	    /* TTL level hint 1..3, or 0 for any */
 };
 

@@ -63,8 +63,8 @@ package mmu_pkg;
     logic        asid_only;  // ASIDE1
     logic        last_level; // *L forms: leaf entries only
     logic [15:0] asid;
-    logic [63:0] va_start;   // [va_start, va_end), canonical VAs
-    logic [63:0] va_end;
+    logic [63:0] va_start;   // [va_start, va_last], canonical VAs: inclusive,
+    logic [63:0] va_last;    // so a range may end at 2^64
     logic [1:0]  level;      // TTL level hint, 0: none
   } tlbi_target_t;
 
@@ -85,7 +85,9 @@ package mmu_pkg;
     logic [3:0]  ttl;
     logic [1:0]  tg, scale;
     logic [4:0]  num;
-    logic [63:0] pages, start, fin;
+    logic [51:0] pages;  // at most 32 << 16
+    logic [63:0] start;
+    logic [64:0] fin;
     t            = '0;
     t.asid       = x[63:48];
     t.last_level = (op == TlbiVale1) || (op == TlbiVaale1) ||
@@ -98,7 +100,7 @@ package mmu_pkg;
       TlbiVae1, TlbiVale1, TlbiVaae1, TlbiVaale1: begin
         ttl        = x[47:44];
         t.va_start = sext_from({8'b0, x[43:0], 12'b0}, 55);
-        t.va_end   = t.va_start + 64'h1000;
+        t.va_last  = t.va_start + 64'hfff;
         // a hint for another granule, or level 0, says nothing
         t.level    = (ttl[3:2] == 2'b01) ? ttl[1:0] : 2'd0;
       end
@@ -106,17 +108,17 @@ package mmu_pkg;
         tg    = x[47:46];
         scale = x[45:44];
         num   = x[43:39];
-        pages = (64'(num) + 64'd1) << (5 * scale + 1);
+        pages = (52'(num) + 52'd1) << (5 * scale + 1);
         if (tg != 2'b01) begin
           // reserved or foreign granule: invalidating more is legal
           t.va_start = '0;
-          t.va_end   = '1;
+          t.va_last  = '1;
           t.level    = 2'd0;
         end else begin
           start      = sext_from({15'b0, x[36:0], 12'b0}, 48);
-          fin        = start + (pages << 12);
+          fin        = {1'b0, start} + {1'b0, pages, 12'b0} - 65'd1;
           t.va_start = start;
-          t.va_end   = (fin < start) ? '1 : fin;
+          t.va_last  = fin[64] ? '1 : fin[63:0];
           t.level    = x[38:37];
         end
       end

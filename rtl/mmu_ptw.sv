@@ -159,11 +159,11 @@ module mmu_ptw
   function automatic logic wc_selected(input int unsigned l, input logic [15:0] asid,
                                        input logic [35:0] tag);
     logic [63:0] start = 64'(tag) << (39 - 9 * l);
-    logic [63:0] fin   = start + (64'd1 << (39 - 9 * l));
+    logic [63:0] last  = start + (64'd1 << (39 - 9 * l)) - 64'd1;
     if (target.all) return 1'b1;
     if (!target.any_asid && asid != target.asid) return 1'b0;
     if (target.asid_only) return 1'b1;
-    return start < target.va_end && fin > target.va_start;
+    return start <= target.va_last && last >= target.va_start;
   endfunction
 
   // ---- the walk ----

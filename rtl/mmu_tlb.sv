@@ -156,12 +156,12 @@ module mmu_tlb
   // a TLB holds leaves only.)
   function automatic logic selected(input logic [IdxBits-1:0] i);
     logic [63:0] start = {entry_q[i].vpn, 12'b0};
-    logic [63:0] fin   = start + (64'd1 << level_shift(entry_q[i].level));
+    logic [63:0] last  = start + (64'd1 << level_shift(entry_q[i].level)) - 64'd1;
     if (target.all) return 1'b1;
     if (target.asid_only) return !entry_q[i].global && entry_q[i].asid == target.asid;
     if (!target.any_asid && !entry_q[i].global && entry_q[i].asid != target.asid) return 1'b0;
     if (target.level != 2'd0 && target.level != entry_q[i].level) return 1'b0;
-    return start < target.va_end && fin > target.va_start;
+    return start <= target.va_last && last >= target.va_start;
   endfunction
 
   logic [Entries-1:0] kill;

@@ -208,9 +208,9 @@ static bool selected(const struct tlb_entry *e, const struct tlbi_target *x)
 		return false;
 	if (x->level && x->level != e->t.level)
 		return false;
-	uint64_t end = e->t.va_base + (1ULL << level_shift((enum page_level)e->t.level));
+	uint64_t last = e->t.va_base + (1ULL << level_shift((enum page_level)e->t.level)) - 1;
 
-	return e->t.va_base < x->va_end && end > x->va_start;
+	return e->t.va_base <= x->va_last && last >= x->va_start;
 }
 
 unsigned tlb_invalidate(struct tlb *t, const struct tlbi_target *target)

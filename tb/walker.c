@@ -161,7 +161,7 @@ void walker_invalidate(struct walker *w, const struct tlbi_target *t)
 			if (!e->valid)
 				continue;
 			if (t->all || ((t->any_asid || e->asid == t->asid) &&
-				       (t->asid_only || (start < t->va_end && start + span > t->va_start))))
+				       (t->asid_only || (start <= t->va_last && start + span - 1 >= t->va_start))))
 				e->valid = false;
 		}
 	}

@@ -168,26 +168,58 @@ done
 
 # ---- --backend rtl: the Verilog MMU in lockstep gives the same figures ----
 small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
-for t in "sort 1 0" "xz 2 1500000"; do
-	set -- $t
-	name="rtl_backend_$1_$2cores"
-	src="$bundled/$1.mmut.zst"
-	if [ "$3" != 0 ]; then # a prefix of the trace, to keep the test short
-		"$tr" cat "$src" 2> /dev/null | head -n "$3" > "$tmp/$1.part.txt"
-		src="$tmp/$1.part.txt"
-	fi
-	# the optimised build: the RTL runs some 200,000 translations a second
-	if "$top/build/mmusim" "$src" --backend rtl -s cores=$2 $small -q --json "$tmp/rtl.json" \
-		2> "$tmp/rtl.err" &&
-		"$top/build/mmusim" "$src" -s cores=$2 $small -q --json "$tmp/model.json" 2>> "$tmp/rtl.err"; then
-		a=$(jq -c 'del(.rtl) | del(.config.backend)' "$tmp/rtl.json")
-		b=$(jq -c 'del(.config.backend)' "$tmp/model.json")
-		if [ "$a" = "$b" ] && [ "$(fig "$tmp/rtl.json" .rtl.pages)" -gt 0 ]; then ok "$name"; else
-			bad "$name" "the back ends' figures differ"; fi
+
+# same_figures NAME HINT TRACE ARGS...: every RTL answer equals the golden
+# model's (mmusim stops at the first that differs), and both back ends
+# report the same figures (all of the JSON but the RTL's own section)
+same_figures() {
+	name=$1 hint=$2 src=$3
+	shift 3
+	if "$top/build/mmusim" "$src" --backend rtl "$@" -q --json "$tmp/$name.rtl.json" \
+		2> "$tmp/$name.err" &&
+		"$top/build/mmusim" "$src" "$@" -q --json "$tmp/$name.model.json" 2>> "$tmp/$name.err"; then
+		a=$(jq -c 'del(.rtl) | del(.config.backend)' "$tmp/$name.rtl.json")
+		b=$(jq -c 'del(.config.backend)' "$tmp/$name.model.json")
+		if [ "$a" = "$b" ] && [ "$(fig "$tmp/$name.rtl.json" .rtl.pages)" -gt 0 ]; then ok "$name"; else
+			bad "$name" "the back ends' figures differ$hint"; fi
 	else
-		bad "$name" "$(tail -3 "$tmp/rtl.err")"
+		bad "$name" "$(grep -v ': warning: ' "$tmp/$name.err" | tail -3)$hint"
 	fi
-done
+}
+
+# Every bundled trace, whole. The 2-core xz (23.5 M records, some three
+# minutes) runs in the background while the tests below run.
+same_figures rtl_backend_xz_2cores "" "$bundled/xz.mmut.zst" -s cores=2 $small \
+	> "$tmp/xz.result" &
+xz_job=$!
+same_figures rtl_backend_sort_1core "" "$bundled/sort.mmut.zst" -s cores=1 $small
+
+# Seeded random stress: a new seed each run (STRESS_SEED=N repeats one).
+# Random mmaps, munmaps and mprotects of pieces of mappings, three threads
+# on two cores; then with THP, whole mappings only. Range TLBIs and TTL
+# hints on or off by the seed.
+seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+hint=" (seed $seed: STRESS_SEED=$seed make test repeats it)"
+range=$(( seed % 2 ? 1 : 0 )) ttl=$(( seed / 2 % 2 ? 1 : 0 ))
+onoff() { if [ "$1" = 1 ]; then echo on; else echo off; fi; }
+"$dir/stress_trace" "$seed" 600000 > "$tmp/stress.txt"
+same_figures rtl_stress_pieces "$hint" "$tmp/stress.txt" -s cores=2 $small \
+	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)"
+"$dir/stress_trace" "$((seed + 1))" 500000 whole > "$tmp/stress_thp.txt"
+same_figures rtl_stress_thp "$hint" "$tmp/stress_thp.txt" -s cores=2 $small -s thp=on
+pages=$(( $(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.pages 2> /dev/null || echo 0) +
+	$(fig "$tmp/rtl_stress_thp.rtl.json" .rtl.pages 2> /dev/null || echo 0) ))
+# the stress did what it is for: over a million translations, TLBIs by
+# page and (with range TLBIs) by range, huge pages, signals
+j=$tmp/rtl_stress_pieces.rtl.json
+if [ "$pages" -gt 1000000 ] && [ "$(fig "$j" .os.tlbi_issued.vale1)" -gt 1000 ] &&
+	{ [ "$range" = 0 ] || [ "$(fig "$j" '.os.tlbi_issued | .rvae1 + .rvale1')" -gt 20 ]; } &&
+	[ "$(fig "$tmp/rtl_stress_thp.rtl.json" .os.faults.huge_pmd)" -gt 10 ] &&
+	[ "$(fig "$j" .os.signals)" -gt 0 ]; then
+	ok rtl_stress_coverage
+else
+	bad rtl_stress_coverage "$pages pages, or too few TLBIs, huge pages or signals$hint"
+fi
 
 # ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 20000 > "$tmp/short.txt"
@@ -264,3 +296,6 @@ if command -v valgrind > /dev/null; then
 else
 	bad live_capture "valgrind is not installed (make deps)"
 fi
+
+wait "$xz_job"
+cat "$tmp/xz.result"

@@ -415,6 +415,43 @@ static void test_tlbi_range_asids(void **s)
 	check(TLBI_RVAE1, tlbi_vaddr_range(0, 1, 3, 31, 0), BIT(E_A2));
 }
 
+/*
+ * Entries that end at 2^64: the last 4 KiB page, the last 2 MiB and the
+ * last 1 GiB block. Their ends wrapped to 0 once and no TLBI removed them.
+ */
+static void test_tlbi_top_of_address_space(void **s)
+{
+	static const struct {
+		enum tlbi_op op;
+		uint64_t operand; /* written out by hand */
+		unsigned left;	  /* entries that stay */
+	} cases[] = {
+		/* VAE1, ASID 1, VA[55:12] = 0xfffffffffff: the top page lies in all three */
+		{ TLBI_VAE1, 0x00010fffffffffffULL, 0 },
+		/* VAAE1 of the first page of the 1 GiB block: only that block */
+		{ TLBI_VAAE1, 0x00000ffffffc0000ULL, 2 },
+		/* RVAAE1, SCALE 0 NUM 0 (2 pages), BaseADDR VA[48:12] = 0x1ffffffffe: the
+		 * last two pages, up to 2^64 */
+		{ TLBI_RVAAE1, 0x0000401ffffffffeULL, 0 },
+	};
+	struct tlb t;
+	struct tlbi_target x;
+
+	(void)s;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tlbi op = { cases[i].op, false, cases[i].operand };
+
+		make(&t, 4, 4, POLICY_LRU);
+		fill(&t, 0xfffffffffffff000ULL, 1, true, LEVEL_4K);
+		fill(&t, 0xffffffffffe00000ULL, 1, false, LEVEL_2M);
+		fill(&t, 0xffffffffc0000000ULL, 1, true, LEVEL_1G);
+		tlbi_decode(&op, &x);
+		tlb_invalidate(&t, &x);
+		assert_int_equal(tlb_valid_entries(&t), cases[i].left);
+		tlb_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_tlbi_operand_encoding),
 		cmocka_unit_test(test_tlbi_range_edges),
 		cmocka_unit_test(test_tlbi_range_asids),
+		cmocka_unit_test(test_tlbi_top_of_address_space),
 	};
 
 	return cmocka_run_group_tests_name("tlb", tests, NULL, NULL);

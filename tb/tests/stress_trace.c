@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A random trace for the RTL stress test: three threads of one process that
+ * mmap, munmap and mprotect anonymous and file memory (whole mappings and
+ * pieces of them), switch often and touch their pages with fetches, loads,
+ * stores and modifies; a few accesses go where nothing is mapped or the
+ * rights forbid them. Replayed by mmusim, the OS model turns this into page
+ * faults, VMA splits and TLBIs (per page, by range, by ASID) that the RTL
+ * must follow in lockstep with the golden model.
+ *
+ *   stress_trace SEED ACCESSES [whole]   > trace.txt
+ * whole: munmap and mprotect whole mappings only, never merged with their
+ * neighbours (for runs with THP, whose 2 MiB pages the replay does not split).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xorshift.h"
+
+#define ARENA	   0x10000000ULL /* mappings live in [ARENA, ARENA + 4 GiB) */
+#define ARENA_PAGES (1ULL << 20)
+#define MAX_REGIONS 200
+#define THREADS	   3
+
+/* A mapped run of pages with one protection (one VMA or a piece of one). */
+struct region {
+	uint64_t page, pages; /* first page number in the arena, count */
+	unsigned prot;	      /* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+};
+
+static struct region reg[MAX_REGIONS];
+static unsigned nreg;
+static uint64_t gap; /* pages kept free around each mmap: 1 stops VMA merges */
+
+static const char *prot_str(unsigned p)
+{
+	static char s[4];
+
+	s[0] = p & 1 ? 'r' : '-';
+	s[1] = p & 2 ? 'w' : '-';
+	s[2] = p & 4 ? 'x' : '-';
+	s[3] = 0;
+	return s;
+}
+
+static uint64_t va_of(uint64_t page)
+{
+	return ARENA + (page << 12);
+}
+
+static bool overlaps(uint64_t page, uint64_t pages)
+{
+	for (unsigned i = 0; i < nreg; i++)
+		if (page < reg[i].page + reg[i].pages + gap && reg[i].page < page + pages + gap)
+			return true;
+	return false;
+}
+
+static void do_mmap(void)
+{
+	static const unsigned prots[] = { 1, 3, 3, 3, 5, 7 };
+	uint64_t pages = next() % 8 ? 1 + next() % 64 : 512 + next() % 1024;
+	uint64_t page = 0;
+	unsigned prot = prots[next() % 6];
+	bool file = next() % 4 == 0;
+	int tries;
+
+	if (nreg >= MAX_REGIONS)
+		return;
+	for (tries = 0; tries < 20; tries++) {
+		page = next() % (ARENA_PAGES - pages);
+		if (pages >= 512)
+			page &= ~511ULL; /* 2 MiB aligned, where THP can use huge pages */
+		if (!overlaps(page, pages))
+			break;
+	}
+	if (tries == 20)
+		return;
+	reg[nreg++] = (struct region){ page, pages, prot };
+	if (file)
+		printf("mmap %#llx %#llx %s private file=1 off=%#llx\n",
+		       (unsigned long long)va_of(page), (unsigned long long)pages << 12,
+		       prot_str(prot), (unsigned long long)(next() % 16) << 12);
+	else
+		printf("mmap %#llx %#llx %s private|anonymous\n", (unsigned long long)va_of(page),
+		       (unsigned long long)pages << 12, prot_str(prot));
+}
+
+/* Cuts [page, page + pages) out of every region; the rest stays. */
+static void cut(uint64_t page, uint64_t pages)
+{
+	uint64_t end = page + pages;
+
+	for (unsigned i = 0; i < nreg; i++) {
+		struct region r = reg[i];
+		uint64_t r_end = r.page + r.pages;
+
+		if (end <= r.page || r_end <= page)
+			continue;
+		reg[i] = reg[--nreg]; /* remove it, then add back what lies outside */
+		if (r.page < page)
+			reg[nreg++] = (struct region){ r.page, page - r.page, r.prot };
+		if (end < r_end)
+			reg[nreg++] = (struct region){ end, r_end - end, r.prot };
+		i = (unsigned)-1; /* the array changed: start over */
+	}
+}
+
+/* A whole region, or a random piece of it. */
+static void pick_range(bool whole, uint64_t *page, uint64_t *pages, unsigned *prot)
+{
+	const struct region *r = &reg[next() % nreg];
+
+	*prot = r->prot;
+	*page = r->page;
+	*pages = r->pages;
+	if (whole || next() % 3 == 0)
+		return;
+	*page = r->page + next() % r->pages;
+	*pages = 1 + next() % (r->page + r->pages - *page);
+}
+
+static void do_munmap(bool whole)
+{
+	uint64_t page, pages;
+	unsigned prot;
+
+	if (!nreg || nreg >= MAX_REGIONS) /* a hole in a region adds one */
+		return;
+	pick_range(whole, &page, &pages, &prot);
+	printf("munmap %#llx %#llx\n", (unsigned long long)va_of(page),
+	       (unsigned long long)pages << 12);
+	cut(page, pages);
+}
+
+static void do_mprotect(bool whole)
+{
+	static const unsigned prots[] = { 1, 3, 5, 7 };
+	uint64_t page, pages;
+	unsigned prot, to = prots[next() % 4];
+
+	if (!nreg || nreg + 2 > MAX_REGIONS) /* a piece from the middle adds two */
+		return;
+	pick_range(whole, &page, &pages, &prot);
+	printf("mprotect %#llx %#llx %s\n", (unsigned long long)va_of(page),
+	       (unsigned long long)pages << 12, prot_str(to));
+	cut(page, pages);
+	reg[nreg++] = (struct region){ page, pages, to };
+}
+
+/* A burst of accesses around one page; returns how many. */
+static unsigned burst(void)
+{
+	uint64_t base, span;
+	unsigned prot, n = 1 + (unsigned)(next() % 64);
+
+	if (next() % 200 == 0) { /* anywhere: mostly nothing mapped there */
+		base = next() % ARENA_PAGES;
+		span = 4;
+		prot = 7;
+		n = 1 + n % 4;
+	} else {
+		const struct region *r = &reg[next() % nreg];
+
+		base = r->page + next() % r->pages;
+		span = r->page + r->pages - base;
+		if (span > 16)
+			span = 16;
+		prot = r->prot;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t va = va_of(base + next() % span) + (next() & 0xfff);
+		unsigned size = 1u << (next() % 4);
+		unsigned k = (unsigned)(next() % 10);
+		/* what the rights allow, but one access in a hundred does not care */
+		bool any = next() % 100 == 0;
+		char type = k < 3 && (any || prot & 4) ? 'I'
+			    : k < 7 || (!any && !(prot & 2)) ? 'R'
+			    : k < 9			    ? 'W'
+							    : 'M';
+
+		printf("%c %#llx %u\n", type, (unsigned long long)va, size);
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed, accesses, done = 0;
+	bool whole;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: stress_trace SEED ACCESSES [whole]\n");
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	accesses = strtoull(argv[2], NULL, 0);
+	whole = argc > 3 && !strcmp(argv[3], "whole");
+	gap = whole; /* a whole mapping is then a whole VMA, never part of a 2 MiB page */
+	rng = seed | 1;
+	printf("mmutrace-text 1\n# stress_trace %s %s%s\n", argv[1], argv[2], whole ? " whole" : "");
+	printf("file 1 /usr/lib/libstress.so\n");
+	printf("segment 0x400000 0x10000 r-x file file=1 off=0x0\n");
+	printf("segment 0x7ffff0000000 0x20000 rw- stack\n");
+	for (unsigned t = 2; t <= THREADS; t++)
+		printf("clone %u 0x3d0f00\nswitch %u\nswitch 1\n", t, t);
+	while (done < accesses) {
+		unsigned op = (unsigned)(next() % 100);
+
+		if (op < 6 || !nreg)
+			do_mmap();
+		else if (op < 10)
+			do_munmap(whole);
+		else if (op < 14)
+			do_mprotect(whole);
+		else if (op < 30)
+			printf("switch %u\n", 1 + (unsigned)(next() % THREADS));
+		else
+			done += burst();
+	}
+	return 0;
+}
