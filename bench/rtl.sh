@@ -21,15 +21,16 @@ for g in "L1 16x4, L2 64x4|$small" \
 	label=${g%%|*} set=${g#*|}
 	for c in 1 4; do
 		t=sort
-		[ "$c" -gt 1 ] && t=xz # three threads
-		# build (if needed) on a one-record trace, so the rate below is the run's alone
-		head -n 1 "$tmp/$t.txt" > "$tmp/one.txt"
+		[ "$c" -gt 1 ] && t=xz # xz -T2: three threads (clone records in the trace)
+		# build (if needed) on an empty trace, so the rate below is the run's alone
+		head -n 1 "$tmp/$t.txt" > "$tmp/one.txt" # the header line only
 		s0=$(date +%s.%N)
 		# shellcheck disable=SC2086 # $set is a list of options
 		"$b/mmusim" "$tmp/one.txt" --backend rtl -s cores=$c $set -q > /dev/null 2>&1 || true
 		s1=$(date +%s.%N)
 		# shellcheck disable=SC2086
-		"$b/mmusim" "$tmp/$t.txt" --backend rtl -s cores=$c $set -q --json "$tmp/r.json" 2> /dev/null
+		"$b/mmusim" "$tmp/$t.txt" --backend rtl -s cores=$c $set -q --json "$tmp/r.json" \
+			2> "$tmp/err" || { grep -v ': warning: ' "$tmp/err" >&2; exit 1; }
 		s2=$(date +%s.%N)
 		pages=$(jq .rtl.pages "$tmp/r.json")
 		awk -v l="$label" -v t="$t" -v c="$c" -v p="$pages" -v s0="$s0" -v s1="$s1" -v s2="$s2" \

@@ -6,10 +6,14 @@
 // Faults as the architecture classifies them: translation (with level),
 // access flag, permission (EL0). No hardware AF/dirty updates.
 //
-// One walk at a time: the walk caches and their LRU order must change in
-// the order the golden walker (tb/walker.c) defines, which is the order of
-// walks; a second walk in flight would reorder those updates. Overlapping
-// walks are left to the per-core MMU, which can hold a second request.
+// One walk at a time per core, for two reasons. The core translates one
+// page at a time in program order (the traces are one in-order stream per
+// core, and the MMU answers a page before it takes the next), so a second
+// walk slot would never fill. And the walk caches and their LRU order must
+// change in the order the golden walker (tb/walker.c) defines, the order of
+// walks, for the lockstep comparison; overlapping walks would reorder those
+// updates. The cores' walkers do overlap: each core has its own, and they
+// share the memory port through the top's arbiter.
 //
 // A TLBI that arrives during a walk drops the walk caches it selects and
 // restarts the walk once its outstanding read returns, so no walk ever

@@ -56,13 +56,26 @@ module mmu_tlb
     $error("mmu_tlb: PLRU needs a power-of-two number of ways");
   end
 
+  // The state of a set is one word, so a cycle writes only the set it
+  // touches (the simulation cost of a large TLB stays per access).
+  typedef logic [Ways*WayBits-1:0] ranks_t;  // LRU/FIFO: way w's rank, 0 newest
+
+  // way w starts with rank w: a permutation in every set
+  function automatic ranks_t rank_init();
+    ranks_t r;
+    for (int w = 0; w < Ways; w++) r[w*WayBits +: WayBits] = WayBits'(w);
+    return r;
+  endfunction
+
   tlb_entry_t                entry_q [Entries];
-  logic       [Entries-1:0]  valid_q, valid_d;
-  logic       [WayBits-1:0]  rank_q  [Entries];  // LRU/FIFO: 0 newest .. Ways-1 oldest
-  logic       [WayBits-1:0]  rank_d  [Entries];
+  logic       [Entries-1:0]  valid_q;
+  ranks_t                    rank_q  [Sets];
   logic       [TreeBits-1:0] tree_q  [Sets];     // PLRU: bit n steers node n
-  logic       [TreeBits-1:0] tree_d  [Sets];
-  logic       [63:0]         rng_q, rng_d;
+  logic       [63:0]         rng_q;
+
+  function automatic logic [WayBits-1:0] rank_of(input ranks_t r, input logic [WayBits-1:0] w);
+    return r[int'(w)*WayBits +: WayBits];
+  endfunction
 
   // ---- lookup: probe the set of each page size, 4 KiB first ----
 
@@ -84,17 +97,24 @@ module mmu_tlb
 
   logic               hit;
   logic [IdxBits-1:0] hit_idx;
+  logic [SetBits-1:0] hit_set;
+  logic [WayBits-1:0] hit_way;
 
   always_comb begin
     hit     = 1'b0;
     hit_idx = '0;
+    hit_set = '0;
+    hit_way = '0;
     for (int l = 3; l >= 1; l--) begin
       for (int w = 0; w < Ways; w++) begin
-        logic [IdxBits-1:0] i = index(set_of(lookup_vpn_i, level_e'(l)), w);
+        logic [SetBits-1:0] s = set_of(lookup_vpn_i, level_e'(l));
+        logic [IdxBits-1:0] i = index(s, w);
         if (!hit && valid_q[i] && entry_q[i].level == level_e'(l) &&
             maps(i, lookup_vpn_i, lookup_asid_i)) begin
           hit     = 1'b1;
           hit_idx = i;
+          hit_set = s;
+          hit_way = WayBits'(w);
         end
       end
     end
@@ -129,7 +149,7 @@ module mmu_tlb
         PolicyRandom: victim = WayBits'(rng_next(rng_q) % 64'(Ways));
         default: begin  // LRU and FIFO: the oldest rank
           for (int w = 0; w < Ways; w++) begin
-            if (rank_q[index(fill_set, w)] == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
+            if (rank_of(rank_q[fill_set], WayBits'(w)) == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
           end
         end
       endcase
@@ -172,67 +192,62 @@ module mmu_tlb
     end
   end
 
-  // ---- replacement state ----
+  // ---- replacement state: only the set a lookup hit or a fill touched ----
 
-  // The way at index i of set s is touched: ranks of newer ways age by one.
-  task automatic touch(input int unsigned s, input int unsigned w, input logic fill);
-    int unsigned base = s * Ways;
-    if (Policy == PolicyPlru) begin
-      int unsigned n = Ways + w;
-      while (n > 1) begin
-        tree_d[s][n >> 1] = !n[0];
-        n = n >> 1;
-      end
-    end else if (Policy == PolicyLru || (Policy == PolicyFifo && fill)) begin
-      for (int v = 0; v < Ways; v++) begin
-        if (rank_q[base + v] < rank_q[base + w]) rank_d[base + v] = rank_q[base + v] + 1'b1;
-      end
-      rank_d[base + w] = '0;
-    end
-  endtask
+  logic               touch;  // a lookup hit or a fill
+  logic [SetBits-1:0] touch_set;
+  logic [WayBits-1:0] touch_way;
+  ranks_t             ranks_d;  // the touched set's next ranks
+  logic [TreeBits-1:0] tree_d;  // ... and PLRU tree
+  logic [IdxBits-1:0] fill_idx;
+
+  assign fill_idx = index(fill_set, int'(victim));
 
   always_comb begin
-    valid_d = valid_q & ~kill;
-    rank_d  = rank_q;
-    tree_d  = tree_q;
-    rng_d   = rng_q;
-    if (lookup_valid_i && hit) begin
-      touch(int'(hit_idx) / Ways, int'(hit_idx) % Ways, 1'b0);
+    ranks_t r;
+    int unsigned n;
+    touch     = (lookup_valid_i && hit) || fill_valid_i;
+    touch_set = fill_valid_i ? fill_set : hit_set;
+    touch_way = fill_valid_i ? victim : hit_way;
+    r         = rank_q[touch_set];
+    // LRU: ranks newer than the touched way's age by one, it becomes newest
+    ranks_d   = r;
+    for (int v = 0; v < Ways; v++) begin
+      if (rank_of(r, WayBits'(v)) < rank_of(r, touch_way)) begin
+        ranks_d[v*WayBits +: WayBits] = rank_of(r, WayBits'(v)) + 1'b1;
+      end
     end
-    if (fill_valid_i) begin
-      valid_d[index(fill_set, int'(victim))] = 1'b1;
-      touch(int'(fill_set), int'(victim), 1'b1);
-      if (need_random) rng_d = rng_next(rng_q);
+    ranks_d[int'(touch_way)*WayBits +: WayBits] = '0;
+    // PLRU: the nodes on the way's path point away from it
+    tree_d = tree_q[touch_set];
+    n      = Ways + int'(touch_way);
+    while (n > 1) begin
+      tree_d[n >> 1] = !n[0];
+      n = n >> 1;
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
+      rank_q  <= '{default: rank_init()};
+      tree_q  <= '{default: '0};
       rng_q   <= RandomState;
     end else begin
-      valid_q <= valid_d;
-      rng_q   <= rng_d;
+      if (tlbi_valid_i) valid_q <= valid_q & ~kill;
+      if (fill_valid_i) valid_q[fill_idx] <= 1'b1;
+      // FIFO ranks change on fills only
+      if (touch && (Policy == PolicyLru || (Policy == PolicyFifo && fill_valid_i))) begin
+        rank_q[touch_set] <= ranks_d;
+      end
+      if (touch && Policy == PolicyPlru) tree_q[touch_set] <= tree_d;
+      if (fill_valid_i && need_random) rng_q <= rng_next(rng_q);
     end
   end
 
-  // Per entry and per set, so that large TLBs elaborate without huge loops.
-  for (genvar i = 0; i < Entries; i++) begin : g_entry
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) rank_q[i] <= WayBits'(i % Ways);  // distinct ranks in each set
-      else         rank_q[i] <= rank_d[i];
-    end
-    // the entries themselves are storage without a reset: valid_q guards them
-    always_ff @(posedge clk_i) begin
-      if (fill_valid_i && index(fill_set, int'(victim)) == IdxBits'(i)) entry_q[i] <= fill_entry_i;
-    end
-  end
-
-  for (genvar s = 0; s < Sets; s++) begin : g_set
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) tree_q[s] <= '0;
-      else         tree_q[s] <= tree_d[s];
-    end
+  // the entries are storage without a reset: valid_q guards them
+  always_ff @(posedge clk_i) begin
+    if (fill_valid_i) entry_q[fill_idx] <= fill_entry_i;
   end
 
   // ---- response and counters ----
@@ -259,7 +274,7 @@ module mmu_tlb
       if (lookup_valid_i && hit) hits_q <= hits_q + 1;
       if (fill_valid_i) fills_q <= fills_q + 1;
       if (fill_valid_i && victim_was_valid) evictions_q <= evictions_q + 1;
-      invalidated_q <= invalidated_q + 64'($countones(kill));
+      if (tlbi_valid_i) invalidated_q <= invalidated_q + 64'($countones(kill));
     end
   end
 

@@ -32,7 +32,7 @@ uint64_t latency_percentile(const struct latency_hist *h, double pct)
 		if (seen >= need)
 			return c;
 	}
-	return h->max;
+	return LATENCY_BINS - 1;
 }
 
 void latency_table(FILE *f, const struct latency_stats *s, const char *title)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Translation latency histograms, one per outcome: how many cycles each page
- * took from request to answer. Bins are exact up to LATENCY_BINS - 1 cycles;
- * longer latencies share the last bin (min, max and the mean stay exact).
+ * took from request to answer. Bins are exact up to LATENCY_BINS - 2 cycles;
+ * the last bin holds LATENCY_BINS - 1 cycles and more (min, max and the mean
+ * stay exact; a percentile that falls there reads LATENCY_BINS - 1: at least).
  */
 #ifndef MMUSIM_LATENCY_H
 #define MMUSIM_LATENCY_H
@@ -30,7 +31,7 @@ void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycle
 uint64_t latency_percentile(const struct latency_hist *h, double pct);
 /* A table, one row an outcome: count, mean, min, p50, p90, p99, max. */
 void latency_table(FILE *f, const struct latency_stats *s, const char *title);
-/* {"l1_hit": {"count": .., "mean": .., ..., "histogram": [[cycles, pages], ...]}, ...} */
+/* {"l1_hit": {"count": .., "cycles": (the sum), "min": .., ..., "histogram": [[cycles, pages], ...]}, ...} */
 void latency_json(FILE *f, const struct latency_stats *s);
 
 #endif

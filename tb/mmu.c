@@ -123,7 +123,11 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 	end = lookup_page(m, core, l1, va, asid, acc, &miss1, &miss2, f, found);
 	*l1_miss |= miss1;
 	*l2_miss |= miss2;
-	latency_add(&m->latency, f->kind ? LAT_FAULT : !miss1 ? LAT_L1_HIT : !miss2 ? LAT_L2_HIT : LAT_WALK,
+	latency_add(&m->latency,
+		    f->kind	 ? LAT_FAULT
+		    : !miss1 ? LAT_L1_HIT
+		    : !miss2 && m->core[core].l2.geo.entries ? LAT_L2_HIT
+							      : LAT_WALK,
 		    m->core[core].st.translation_cycles - cycles);
 	if (m->check) {
 		bool walk_fault = f->kind == MMU_FAULT_TRANSLATION || f->kind == MMU_FAULT_ACCESS_FLAG;

@@ -386,6 +386,11 @@ int replay_finish(struct replay *rp)
 		if (!rp->os.tasks[i]->exited)
 			os_exit(&rp->os, rp->os.tasks[i]);
 	check_now(rp);
+	if (rp->use_rtl) {
+		rtl_backend_finish(&rp->rtl, &rp->mmu);
+		if (rp->rtl.mismatch[0] && !rp->err[0])
+			snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
+	}
 	return rp->err[0] ? -1 : 0;
 }
 

@@ -92,13 +92,22 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 	fprintf(f, "context switches %llu, ASID rollovers %llu, signals %llu\n",
 		(unsigned long long)st->context_switches, (unsigned long long)rp->os.asids.rollovers,
 		(unsigned long long)rp->signals);
-	if (rp->use_rtl)
+	if (rp->use_rtl) {
+		const struct rtl_core_counters *k = &rp->rtl.total;
+
 		fprintf(f, "RTL: %llu pages translated in %llu cycles, every answer equal to the golden "
 			   "model's; %llu TLBI+sync, %.1f cycles on average, %llu at most\n",
 			(unsigned long long)rp->rtl.pages, (unsigned long long)rp->rtl.cycles,
 			(unsigned long long)rp->rtl.shootdowns,
 			ratio(rp->rtl.shootdown_cycles, rp->rtl.shootdowns),
 			(unsigned long long)rp->rtl.shootdown_max);
+		fprintf(f, "RTL counters, equal to the golden model's: %llu walks, %llu descriptor reads, "
+			   "walk caches L0 %llu/%llu, L1 %llu/%llu, L2 %llu/%llu\n",
+			(unsigned long long)k->walks, (unsigned long long)k->reads,
+			(unsigned long long)k->wc_hits[0], (unsigned long long)k->wc_lookups[0],
+			(unsigned long long)k->wc_hits[1], (unsigned long long)k->wc_lookups[1],
+			(unsigned long long)k->wc_hits[2], (unsigned long long)k->wc_lookups[2]);
+	}
 }
 
 void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
@@ -248,12 +257,15 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
 		if (run->rp->use_rtl) {
 			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbi_syncs\": %llu, "
-				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu, \"latency\": ",
+				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu, \"walks\": %llu, "
+				   "\"reads\": %llu, \"latency\": ",
 				(unsigned long long)run->rp->rtl.pages,
 				(unsigned long long)run->rp->rtl.cycles,
 				(unsigned long long)run->rp->rtl.shootdowns,
 				(unsigned long long)run->rp->rtl.shootdown_cycles,
-				(unsigned long long)run->rp->rtl.shootdown_max);
+				(unsigned long long)run->rp->rtl.shootdown_max,
+				(unsigned long long)run->rp->rtl.total.walks,
+				(unsigned long long)run->rp->rtl.total.reads);
 			latency_json(f, &run->rp->rtl.latency);
 			fprintf(f, "}");
 		}

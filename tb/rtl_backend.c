@@ -46,7 +46,7 @@ static uint64_t sources_hash(const char *root)
 	static const char *const files[] = {
 		"rtl/mmu_pkg.sv",    "rtl/mmu_tlb.sv",	   "rtl/mmu_ptw.sv",	"rtl/mmu_core.sv",
 		"rtl/mmu_top.sv",    "rtl/mmu_assert.svh", "tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h",
-		"tb/rtl/mem_port.h", "tb/rtl/build_top.sh",
+		"tb/rtl/mem_port.h", "tb/rtl/counters.h", "tb/rtl/build_top.sh",
 	};
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -116,7 +116,9 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	*(void **)&b->tlbi_sync = dlsym(b->lib, "rtl_top_tlbi_sync");
 	*(void **)&b->errors = dlsym(b->lib, "rtl_top_errors");
 	*(void **)&b->wave_open = dlsym(b->lib, "rtl_top_wave_open");
-	if (!b->new_top || !b->free_top || !b->translate || !b->tlbi_sync || !b->errors) {
+	*(void **)&b->counters = dlsym(b->lib, "rtl_top_counters");
+	if (!b->new_top || !b->free_top || !b->translate || !b->tlbi_sync || !b->errors ||
+	    !b->counters) {
 		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
 		dlclose(b->lib);
 		b->lib = NULL;
@@ -165,6 +167,41 @@ void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *o
 	b->shootdown_cycles += cycles;
 	if (cycles > b->shootdown_max)
 		b->shootdown_max = cycles;
+}
+
+void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
+{
+	memset(&b->total, 0, sizeof(b->total));
+	if (b->errors(b->top) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
+		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at the end");
+	for (unsigned c = 0; c < m->cfg.cores; c++) {
+		const struct walker *w = &m->core[c].ptw;
+		struct rtl_core_counters r;
+		bool same;
+
+		b->counters(b->top, c, &r);
+		same = r.walks == w->walks && r.reads == w->reads;
+		for (int l = 0; l < 3; l++) {
+			same &= r.wc_lookups[l] == w->wc[l].lookups && r.wc_hits[l] == w->wc[l].hits;
+			b->total.wc_lookups[l] += r.wc_lookups[l];
+			b->total.wc_hits[l] += r.wc_hits[l];
+		}
+		b->total.walks += r.walks;
+		b->total.reads += r.reads;
+		if (!same && !b->mismatch[0])
+			snprintf(b->mismatch, sizeof(b->mismatch),
+				 "at the end, core %u: the RTL counted %llu walks, %llu reads, walk-cache "
+				 "hits L0 %llu/%llu L1 %llu/%llu L2 %llu/%llu; the golden model %llu, %llu, "
+				 "L0 %llu/%llu L1 %llu/%llu L2 %llu/%llu",
+				 c, (unsigned long long)r.walks, (unsigned long long)r.reads,
+				 (unsigned long long)r.wc_hits[0], (unsigned long long)r.wc_lookups[0],
+				 (unsigned long long)r.wc_hits[1], (unsigned long long)r.wc_lookups[1],
+				 (unsigned long long)r.wc_hits[2], (unsigned long long)r.wc_lookups[2],
+				 (unsigned long long)w->walks, (unsigned long long)w->reads,
+				 (unsigned long long)w->wc[0].hits, (unsigned long long)w->wc[0].lookups,
+				 (unsigned long long)w->wc[1].hits, (unsigned long long)w->wc[1].lookups,
+				 (unsigned long long)w->wc[2].hits, (unsigned long long)w->wc[2].lookups);
+	}
 }
 
 void rtl_backend_close(struct rtl_backend *b)

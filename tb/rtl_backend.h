@@ -13,6 +13,7 @@
 
 #include "latency.h"
 #include "mmu.h"
+#include "rtl/counters.h"
 
 struct rtl_top;
 
@@ -26,9 +27,11 @@ struct rtl_backend {
 	unsigned (*tlbi_sync)(struct rtl_top *, unsigned, const struct tlbi *);
 	int (*errors)(struct rtl_top *);
 	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
+	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
 	uint64_t pages, cycles;
 	uint64_t shootdowns, shootdown_cycles, shootdown_max;
 	struct latency_stats latency; /* RTL cycles per page, by outcome */
+	struct rtl_core_counters total; /* the RTL's counters, every core's summed */
 	char mismatch[512]; /* the first difference, or empty */
 };
 
@@ -41,6 +44,12 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *golden);
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op);
+/*
+ * At the end of the trace: the RTL's own counters of each core (walks,
+ * descriptor reads, walk-cache lookups and hits per level) must equal the
+ * golden walkers'. Sums them into b->total.
+ */
+void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m);
 void rtl_backend_close(struct rtl_backend *b);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../mmu.h"
+#include "counters.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,10 +26,6 @@ unsigned rtl_core_translate(struct rtl_core *c, uint64_t ttbr0, uint64_t va,
 			    enum mmu_access acc, struct mmu_result *out);
 void rtl_core_tlbi(struct rtl_core *c, enum tlbi_op op, uint64_t operand);
 
-struct rtl_core_counters {
-	uint64_t tlb[3][5]; /* L1 I, L1 D, L2: lookups hits fills evictions invalidated */
-	uint64_t walks, reads, wc_lookups[3], wc_hits[3];
-};
 void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *out);
 int rtl_core_errors(struct rtl_core *c);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../mmu.h"
+#include "counters.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,7 +29,7 @@ unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uin
 			   enum mmu_access acc, struct mmu_result *out);
 /* Issues a TLBI from core, then a sync; returns the cycles until the sync completed. */
 unsigned rtl_top_tlbi_sync(struct rtl_top *t, unsigned core, const struct tlbi *op);
-uint64_t rtl_top_walks(struct rtl_top *t, unsigned core);
+void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
 uint64_t rtl_top_dvm_ops(struct rtl_top *t);
 int rtl_top_errors(struct rtl_top *t);
 

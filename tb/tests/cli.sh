@@ -9,7 +9,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 sim=$dir/mmusim
 tr=$dir/mmutrace
 tmp=$(mktemp -d /tmp/mmusim-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# (and stop the background RTL run if the tests end early)
+trap 'kill "${xz_job:-}" 2> /dev/null; wait; rm -rf "$tmp"' EXIT
 bundled=$top/traces/bundled
 export ASAN_OPTIONS=detect_leaks=1
 

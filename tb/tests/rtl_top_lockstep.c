@@ -109,10 +109,14 @@ int main(int argc, char **argv)
 		}
 	}
 	for (unsigned c = 0; c < cores && !bad; c++) {
-		if (rtl_top_walks(rtl, c) != m.core[c].ptw.walks) {
-			printf("[  FAILED  ] %s (seed %#llx): core %u walked %llu times, golden %llu\n", name,
-			       (unsigned long long)seed, c, (unsigned long long)rtl_top_walks(rtl, c),
-			       (unsigned long long)m.core[c].ptw.walks);
+		struct rtl_core_counters k;
+
+		rtl_top_counters(rtl, c, &k);
+		if (k.walks != m.core[c].ptw.walks || k.reads != m.core[c].ptw.reads) {
+			printf("[  FAILED  ] %s (seed %#llx): core %u: %llu walks %llu reads, golden %llu "
+			       "%llu\n", name, (unsigned long long)seed, c, (unsigned long long)k.walks,
+			       (unsigned long long)k.reads, (unsigned long long)m.core[c].ptw.walks,
+			       (unsigned long long)m.core[c].ptw.reads);
 			bad = 1;
 		}
 	}

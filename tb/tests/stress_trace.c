@@ -127,9 +127,10 @@ static void do_munmap(bool whole)
 	uint64_t page, pages;
 	unsigned prot;
 
-	if (!nreg || nreg >= MAX_REGIONS) /* a hole in a region adds one */
+	if (!nreg)
 		return;
-	pick_range(whole, &page, &pages, &prot);
+	/* a hole in a region adds one: when full, whole mappings only */
+	pick_range(whole || nreg >= MAX_REGIONS, &page, &pages, &prot);
 	printf("munmap %#llx %#llx\n", (unsigned long long)va_of(page),
 	       (unsigned long long)pages << 12);
 	cut(page, pages);
@@ -141,9 +142,10 @@ static void do_mprotect(bool whole)
 	uint64_t page, pages;
 	unsigned prot, to = prots[next() % 4];
 
-	if (!nreg || nreg + 2 > MAX_REGIONS) /* a piece from the middle adds two */
+	if (!nreg)
 		return;
-	pick_range(whole, &page, &pages, &prot);
+	/* a piece from the middle adds two: when nearly full, whole mappings only */
+	pick_range(whole || nreg + 2 > MAX_REGIONS, &page, &pages, &prot);
 	printf("mprotect %#llx %#llx %s\n", (unsigned long long)va_of(page),
 	       (unsigned long long)pages << 12, prot_str(to));
 	cut(page, pages);
@@ -199,7 +201,7 @@ int main(int argc, char **argv)
 	accesses = strtoull(argv[2], NULL, 0);
 	whole = argc > 3 && !strcmp(argv[3], "whole");
 	gap = whole; /* a whole mapping is then a whole VMA, never part of a 2 MiB page */
-	rng = seed | 1;
+	rng = (seed * 0x9e3779b97f4a7c15ULL) | 1; /* distinct streams for seeds 2k, 2k+1 */
 	printf("mmutrace-text 1\n# stress_trace %s %s%s\n", argv[1], argv[2], whole ? " whole" : "");
 	printf("file 1 /usr/lib/libstress.so\n");
 	printf("segment 0x400000 0x10000 r-x file file=1 off=0x0\n");
