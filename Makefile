@@ -107,7 +107,7 @@ $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GEntries=$(2) -GWays=$(3) -GReplPolicy=$(4) -GRandomState=64\'h$(RANDOM_STATE) \
 		$(RTL_SRC) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/tests/xorshift.h tb/rtl/tlb_shim.cpp tb/rtl/tlb_shim.h tb/tlb.c \
+$(B)/rtl/rtl_tlb_$(1): tb/tests/rtl_tlb_lockstep.c tb/tests/xorshift.h tb/rtl/tlb_shim.cpp $(HEADERS) tb/tlb.c \
 		model/arm64.c $(B)/rtl/tlb_$(1)/Vmmu_tlb__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
 	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_tlb_lockstep.c -o $$@.o \
@@ -129,7 +129,7 @@ $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a: $(RTL_SRC) $(RTL_HDR)
 		-GVaBits=$(2) -GWcEntries=$(3) rtl/mmu_pkg.sv rtl/mmu_ptw.sv \
 		> $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
-$(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h tb/rtl/ptw_shim.cpp tb/rtl/ptw_shim.h tb/walker.c \
+$(B)/rtl/rtl_ptw_$(1): tb/tests/rtl_ptw_lockstep.c tb/tests/random_tables.h tb/tests/xorshift.h tb/rtl/ptw_shim.cpp $(HEADERS) tb/walker.c \
 		tb/walker.h model/arm64.c $(B)/rtl/ptw_$(1)/Vmmu_ptw__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
 	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_ptw_lockstep.c -o $$@.o \

@@ -46,7 +46,7 @@ static uint64_t sources_hash(const char *root)
 	static const char *const files[] = {
 		"rtl/mmu_pkg.sv",    "rtl/mmu_tlb.sv",	   "rtl/mmu_ptw.sv",	"rtl/mmu_core.sv",
 		"rtl/mmu_top.sv",    "rtl/mmu_assert.svh", "tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h",
-		"tb/rtl/mem_port.h", "tb/rtl/counters.h", "tb/rtl/build_top.sh",
+		"tb/rtl/mem_port.h", "tb/rtl/vl_model.h", "tb/rtl/counters.h", "tb/rtl/build_top.sh",
 	};
 	uint64_t h = 0xcbf29ce484222325ULL;
 

@@ -6,10 +6,9 @@
 
 #include "Vmmu_core.h"
 #include "mem_port.h"
+#include "vl_model.h"
 
-struct rtl_core {
-	VerilatedContext ctx;
-	Vmmu_core *top;
+struct rtl_core : vl_model<Vmmu_core> {
 	mem_port mem;
 };
 
@@ -25,23 +24,15 @@ extern "C" struct rtl_core *rtl_core_new(uint64_t (*read64)(void *, uint64_t), v
 {
 	rtl_core *c = new rtl_core;
 
-	c->ctx.assertOn(true);
-	c->ctx.fatalOnError(false);
-	c->top = new Vmmu_core(&c->ctx);
 	mem_port_init(c->mem, read64, ctx, mem_latency);
 	c->top->req_valid_i = 0;
 	c->top->tlbi_valid_i = 0;
-	c->top->rst_ni = 0;
-	tick(c);
-	c->top->rst_ni = 1;
-	tick(c);
+	reset_model(c, tick);
 	return c;
 }
 
 extern "C" void rtl_core_free(struct rtl_core *c)
 {
-	c->top->final();
-	delete c->top;
 	delete c;
 }
 
@@ -92,5 +83,5 @@ extern "C" void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *
 
 extern "C" int rtl_core_errors(struct rtl_core *c)
 {
-	return c->ctx.gotError() ? 1 : 0;
+	return c->errors();
 }

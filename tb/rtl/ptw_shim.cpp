@@ -6,10 +6,9 @@
 
 #include "Vmmu_ptw.h"
 #include "mem_port.h"
+#include "vl_model.h"
 
-struct rtl_ptw {
-	VerilatedContext ctx;
-	Vmmu_ptw *top;
+struct rtl_ptw : vl_model<Vmmu_ptw> {
 	mem_port mem;
 	bool tlbi_now;
 	uint8_t tlbi_op;
@@ -32,23 +31,15 @@ extern "C" struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *, uint64_t), voi
 {
 	rtl_ptw *w = new rtl_ptw;
 
-	w->ctx.assertOn(true);
-	w->ctx.fatalOnError(false);
-	w->top = new Vmmu_ptw(&w->ctx);
 	mem_port_init(w->mem, read64, ctx, mem_latency);
 	w->tlbi_now = false;
 	w->top->req_valid_i = 0;
-	w->top->rst_ni = 0;
-	tick(w);
-	w->top->rst_ni = 1;
-	tick(w);
+	reset_model(w, tick);
 	return w;
 }
 
 extern "C" void rtl_ptw_free(struct rtl_ptw *w)
 {
-	w->top->final();
-	delete w->top;
 	delete w;
 }
 
@@ -111,5 +102,5 @@ extern "C" void rtl_ptw_counters(struct rtl_ptw *w, struct rtl_ptw_counters *c)
 
 extern "C" int rtl_ptw_errors(struct rtl_ptw *w)
 {
-	return w->ctx.gotError() ? 1 : 0;
+	return w->errors();
 }

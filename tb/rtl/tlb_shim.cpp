@@ -5,11 +5,9 @@
 #include <verilated.h>
 
 #include "Vmmu_tlb.h"
+#include "vl_model.h"
 
-struct rtl_tlb {
-	VerilatedContext ctx;
-	Vmmu_tlb *top;
-};
+struct rtl_tlb : vl_model<Vmmu_tlb> {};
 
 // tlb_entry_t, MSB first: vpn[170:119] ppn[118:83] level[82:81]
 // global[80] asid[79:64] attrs[63:0]; Verilator keeps it in 32-bit words.
@@ -56,21 +54,13 @@ extern "C" struct rtl_tlb *rtl_tlb_new(void)
 {
 	rtl_tlb *t = new rtl_tlb;
 
-	t->ctx.assertOn(true);
-	t->ctx.fatalOnError(false);
-	t->top = new Vmmu_tlb(&t->ctx);
 	idle(t);
-	t->top->rst_ni = 0;
-	tick(t);
-	t->top->rst_ni = 1;
-	tick(t);
+	reset_model(t, tick);
 	return t;
 }
 
 extern "C" void rtl_tlb_free(struct rtl_tlb *t)
 {
-	t->top->final();
-	delete t->top;
 	delete t;
 }
 
@@ -131,5 +121,5 @@ extern "C" void rtl_tlb_counters(struct rtl_tlb *t, struct rtl_tlb_counters *c)
 
 extern "C" int rtl_tlb_errors(struct rtl_tlb *t)
 {
-	return t->ctx.gotError() ? 1 : 0;
+	return t->errors();
 }

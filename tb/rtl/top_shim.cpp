@@ -6,14 +6,13 @@
 
 #include "Vmmu_top.h"
 #include "mem_port.h"
+#include "vl_model.h"
 
 #if VM_TRACE_FST
 #include <verilated_fst_c.h>
 #endif
 
-struct rtl_top {
-	VerilatedContext ctx;
-	Vmmu_top *top;
+struct rtl_top : vl_model<Vmmu_top> {
 	unsigned cores;
 	mem_port mem;
 	uint64_t cycle;
@@ -48,9 +47,6 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 {
 	rtl_top *s = new rtl_top;
 
-	s->ctx.assertOn(true);
-	s->ctx.fatalOnError(false);
-	s->top = new Vmmu_top(&s->ctx);
 	s->cores = sizeof(s->top->req_valid_i) / sizeof(s->top->req_valid_i[0]);
 	mem_port_init(s->mem, read64, ctx, mem_latency);
 	s->cycle = 0;
@@ -60,10 +56,7 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 #endif
 	s->top->tlbi_valid_i = 0;
 	s->top->sync_valid_i = 0;
-	s->top->rst_ni = 0;
-	tick(s);
-	s->top->rst_ni = 1;
-	tick(s);
+	reset_model(s, tick);
 	return s;
 }
 
@@ -91,8 +84,6 @@ extern "C" void rtl_top_free(struct rtl_top *s)
 		delete s->fst;
 	}
 #endif
-	s->top->final();
-	delete s->top;
 	delete s;
 }
 
@@ -171,5 +162,5 @@ extern "C" uint64_t rtl_top_dvm_ops(struct rtl_top *s)
 
 extern "C" int rtl_top_errors(struct rtl_top *s)
 {
-	return s->ctx.gotError() ? 1 : 0;
+	return s->errors();
 }
