@@ -88,9 +88,12 @@ module mmu_core
   logic [51:0] l1_vpn;
   logic [15:0] l1_asid;
 
-  // an L1 lookup goes out with the request itself
-  assign l1_vpn  = state_q == Idle ? req_va_i[63:12] : va_q[63:12];
-  assign l1_asid = state_q == Idle ? req_ttbr_i[63:48] : ttbr_q[63:48];
+  // a new page is taken when idle or while the last answer goes out, and
+  // its L1 lookup goes out with the request itself
+  logic ready;
+  assign ready   = state_q == Idle || state_q == Respond;
+  assign l1_vpn  = ready ? req_va_i[63:12] : va_q[63:12];
+  assign l1_asid = ready ? req_ttbr_i[63:48] : ttbr_q[63:48];
 
   mmu_tlb #(.Entries(L1iEntries), .Ways(L1iWays), .ReplPolicy(L1iPolicy),
             .RandomState(RandomState ^ 64'h1)) u_l1i (
@@ -160,7 +163,7 @@ module mmu_core
   logic stall;   // a TLBI has this cycle: no TLB request
   logic accept;  // a new page: its L1 lookup goes out at once
   assign stall  = tlbi_valid_i;
-  assign accept = state_q == Idle && req_valid_i && !stall;
+  assign accept = ready && req_valid_i && !stall;
 
   always_comb begin
     state_d    = state_q;
@@ -260,7 +263,7 @@ module mmu_core
     end
   end
 
-  assign req_ready_o   = state_q == Idle && !stall;
+  assign req_ready_o   = ready && !stall;
   assign resp_valid_o  = state_q == Respond;
   assign resp_fault_o  = fault_q;
   assign resp_level_o  = level_q;

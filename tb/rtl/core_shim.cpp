@@ -56,8 +56,7 @@ extern "C" unsigned rtl_core_translate(struct rtl_core *c, uint64_t ttbr0, uint6
 			  ? 0
 			  : t->resp_pa_o;
 	out->source = t->resp_source_o;
-	tick(c); /* back to idle */
-	return cycles;
+	return cycles; /* the next page is taken in the cycle this answer goes out */
 }
 
 extern "C" void rtl_core_tlbi(struct rtl_core *c, enum tlbi_op op, uint64_t operand)

@@ -112,8 +112,7 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 			  ? 0
 			  : t->resp_pa_o[core];
 	out->source = t->resp_source_o[core];
-	tick(s);
-	return cycles;
+	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
 
 extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const struct tlbi *op)
