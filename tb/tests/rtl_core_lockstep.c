@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../rtl/core_shim.h"
 #include "random_tables.h"
@@ -32,7 +31,7 @@ static void golden_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access a
 int main(int argc, char **argv)
 {
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000;
-	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)clock();
+	uint64_t seed = seed_stream(argc, argv);
 	const unsigned wc[3] = { CFG_WC, CFG_WC, CFG_WC };
 	struct sim_config cfg;
 	static struct mmu m;
@@ -40,7 +39,6 @@ int main(int argc, char **argv)
 	uint64_t roots[3];
 	int bad = 0;
 
-	rng = seed | 1;
 	next_table = 1;
 	for (int k = 0; k < 3; k++) {
 		roots[k] = new_table();

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../rtl/ptw_shim.h"
 #include "random_tables.h"
@@ -62,14 +61,13 @@ static void unmap_hook(void *ctx, struct rtl_ptw *w, unsigned cycle)
 int main(int argc, char **argv)
 {
 	uint64_t walks = argc > 1 ? strtoull(argv[1], NULL, 0) : 50000;
-	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)clock();
+	uint64_t seed = seed_stream(argc, argv);
 	const unsigned wc[3] = { CFG_WC, CFG_WC, CFG_WC };
 	const unsigned start = CFG_VA_BITS == 48 ? 0 : 1;
 	struct walker golden;
 	struct rtl_ptw *rtl = rtl_ptw_new(rd, NULL, CFG_LATENCY);
 	uint64_t roots[3];
 
-	rng = seed | 1;
 	next_table = 1;
 	for (int k = 0; k < 3; k++) {
 		roots[k] = new_table();

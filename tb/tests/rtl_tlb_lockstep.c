@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../rtl/tlb_shim.h"
 #include "xorshift.h"
@@ -72,14 +71,13 @@ static int same(const struct translation *a, const struct translation *b)
 int main(int argc, char **argv)
 {
 	uint64_t ops = argc > 1 ? strtoull(argv[1], NULL, 0) : 200000;
-	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)clock();
+	uint64_t seed = seed_stream(argc, argv);
 	struct tlb_geometry geo = { CFG_ENTRIES, CFG_WAYS, CFG_POLICY, 1 };
 	struct tlb golden;
 	struct rtl_tlb *rtl = rtl_tlb_new();
 	uint64_t lookups = 0, hits = 0, fills = 0, evictions = 0, invalidated = 0;
 	const char *name = "rtl_tlb_" CFG_NAME;
 
-	rng = seed | 1;
 	if (tlb_init(&golden, &geo, 0)) {
 		printf("[  FAILED  ] %s: bad geometry\n", name);
 		return 1;
