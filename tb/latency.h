@@ -15,6 +15,12 @@ enum latency_outcome { LAT_L1_HIT, LAT_L2_HIT, LAT_WALK, LAT_FAULT, LAT_NR_OUTCO
 
 extern const char *const latency_outcome_names[LAT_NR_OUTCOMES];
 
+/* A page's outcome from its answer: faulted, or where it came from (0 L1, 1 L2, 2 walk). */
+static inline enum latency_outcome latency_outcome_of(int faulted, unsigned source)
+{
+	return faulted || source > LAT_WALK ? LAT_FAULT : (enum latency_outcome)source;
+}
+
 #define LATENCY_BINS 4096
 
 struct latency_hist {

@@ -111,6 +111,12 @@ static uint64_t lookup_page(struct mmu *m, unsigned core, struct tlb *l1, uint64
 	return covered_end(&w.t);
 }
 
+/* Where a page's answer came from: 0 an L1 hit, 1 an L2 hit, 2 a walk. */
+static unsigned page_source(const struct mmu_core *c, bool l1_miss, bool l2_miss)
+{
+	return !l1_miss ? 0 : !l2_miss && c->l2.geo.entries ? 1 : 2;
+}
+
 /* One page: its answer, and the same as an mmu_result for the checker. */
 static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
 			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
@@ -118,16 +124,14 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 {
 	bool miss1 = false, miss2 = false;
 	uint64_t end, cycles = m->core[core].st.translation_cycles;
+	unsigned source;
 
 	f->kind = MMU_OK;
 	end = lookup_page(m, core, l1, va, asid, acc, &miss1, &miss2, f, found);
 	*l1_miss |= miss1;
 	*l2_miss |= miss2;
-	latency_add(&m->latency,
-		    f->kind	 ? LAT_FAULT
-		    : !miss1 ? LAT_L1_HIT
-		    : !miss2 && m->core[core].l2.geo.entries ? LAT_L2_HIT
-							      : LAT_WALK,
+	source = page_source(&m->core[core], miss1, miss2);
+	latency_add(&m->latency, latency_outcome_of(f->kind != MMU_OK, source),
 		    m->core[core].st.translation_cycles - cycles);
 	if (m->check) {
 		bool walk_fault = f->kind == MMU_FAULT_TRANSLATION || f->kind == MMU_FAULT_ACCESS_FLAG;
@@ -137,7 +141,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 			.pa = walk_fault ? 0
 					 : found->pa_base |
 						   (va & ((1ULL << level_shift((enum page_level)found->level)) - 1)),
-			.source = !miss1 ? 0 : !miss2 ? 1 : 2,
+			.source = source,
 		};
 
 		m->check(m->check_ctx, core, va, acc, asid, &r);
@@ -194,7 +198,7 @@ void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint
 
 	lookup_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t);
 	r->fault = f.kind;
-	r->source = !l1_miss ? 0 : !l2_miss ? 1 : 2;
+	r->source = page_source(c, l1_miss, l2_miss);
 	r->level = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG ? f.level
 										      : t.level;
 	r->pa = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG

@@ -143,8 +143,7 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 	cycles = b->translate(b->top, core, ttbr0, va, acc, &r);
 	b->cycles += cycles;
 	b->pages++;
-	latency_add(&b->latency, r.fault || r.source > LAT_WALK ? LAT_FAULT : (enum latency_outcome)r.source,
-		    cycles);
+	latency_add(&b->latency, latency_outcome_of(r.fault != MMU_OK, r.source), cycles);
 	if (g->fault != r.fault || g->level != r.level || g->pa != r.pa || g->source != r.source)
 		snprintf(b->mismatch, sizeof(b->mismatch),
 			 "RTL and golden model differ at page %llu (RTL cycle %llu), core %u, VA %#llx "

@@ -68,6 +68,16 @@ static void build(uint64_t table, unsigned l)
 	}
 }
 
+/* Three address spaces (ASIDs 1..3): a random tree of tables from each root. */
+static inline void build_roots(uint64_t roots[3], unsigned start_level)
+{
+	next_table = 1;
+	for (int k = 0; k < 3; k++) {
+		roots[k] = new_table();
+		build(roots[k], start_level);
+	}
+}
+
 /* A VA that mostly lands where something is mapped. */
 static uint64_t pick_va(uint64_t root, unsigned start)
 {

@@ -39,11 +39,7 @@ int main(int argc, char **argv)
 	uint64_t roots[3];
 	int bad = 0;
 
-	next_table = 1;
-	for (int k = 0; k < 3; k++) {
-		roots[k] = new_table();
-		build(roots[k], 0);
-	}
+	build_roots(roots, 0);
 	config_defaults(&cfg);
 	cfg.l1i = (struct tlb_geometry){ CFG_L1, CFG_L1_WAYS, POLICY_LRU, 1 };
 	cfg.l1d = cfg.l1i;

@@ -68,11 +68,7 @@ int main(int argc, char **argv)
 	struct rtl_ptw *rtl = rtl_ptw_new(rd, NULL, CFG_LATENCY);
 	uint64_t roots[3];
 
-	next_table = 1;
-	for (int k = 0; k < 3; k++) {
-		roots[k] = new_table();
-		build(roots[k], start);
-	}
+	build_roots(roots, start);
 	walker_init(&golden, CFG_VA_BITS, CFG_LATENCY, wc, rd, NULL);
 	for (uint64_t i = 0; i < walks; i++) {
 		if (next() % 8 == 0) {

@@ -41,11 +41,7 @@ int main(int argc, char **argv)
 	uint64_t roots[3];
 	int bad = 0;
 
-	next_table = 1;
-	for (int k = 0; k < 3; k++) {
-		roots[k] = new_table();
-		build(roots[k], 0);
-	}
+	build_roots(roots, 0);
 	config_defaults(&cfg);
 	cfg.cores = cores;
 	cfg.l1i = (struct tlb_geometry){ 16, 4, POLICY_LRU, 1 };

@@ -10,7 +10,7 @@
 static uint64_t rng; /* never 0: seed it with seed | 1 */
 
 /* The run's seed: argv[2] if given, else a new one (tests print it on failure). */
-static uint64_t seed_stream(int argc, char **argv)
+static inline uint64_t seed_stream(int argc, char **argv)
 {
 	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)clock();
 
