@@ -102,7 +102,6 @@ module mmu_tlb
 
   always_comb begin
     hit     = 1'b0;
-    hit_idx = '0;
     hit_set = '0;
     hit_way = '0;
     for (int l = 3; l >= 1; l--) begin
@@ -112,19 +111,18 @@ module mmu_tlb
         if (!hit && valid_q[i] && entry_q[i].level == level_e'(l) &&
             maps(i, lookup_vpn_i, lookup_asid_i)) begin
           hit     = 1'b1;
-          hit_idx = i;
           hit_set = s;
           hit_way = WayBits'(w);
         end
       end
     end
   end
+  assign hit_idx = index(hit_set, int'(hit_way));
 
   // ---- fill: invalid ways first, then the policy's victim ----
 
   logic [SetBits-1:0] fill_set;
   logic [WayBits-1:0] victim;
-  logic               victim_was_valid;
   logic               need_random;
 
   always_comb begin
@@ -154,7 +152,6 @@ module mmu_tlb
         end
       endcase
     end
-    victim_was_valid = valid_q[index(fill_set, int'(victim))];
   end
 
   function automatic logic [63:0] rng_next(input logic [63:0] x);
@@ -273,7 +270,7 @@ module mmu_tlb
       if (lookup_valid_i) lookups_q <= lookups_q + 1;
       if (lookup_valid_i && hit) hits_q <= hits_q + 1;
       if (fill_valid_i) fills_q <= fills_q + 1;
-      if (fill_valid_i && victim_was_valid) evictions_q <= evictions_q + 1;
+      if (fill_valid_i && valid_q[fill_idx]) evictions_q <= evictions_q + 1;
       if (tlbi_valid_i) invalidated_q <= invalidated_q + 64'($countones(kill));
     end
   end

@@ -69,15 +69,10 @@ extern "C" void rtl_core_tlbi(struct rtl_core *c, enum tlbi_op op, uint64_t oper
 
 extern "C" void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *out)
 {
-	for (int k = 0; k < 3; k++)
-		for (int i = 0; i < 5; i++)
-			out->tlb[k][i] = c->top->cnt_tlb_o[k][i];
-	out->walks = c->top->cnt_walks_o;
-	out->reads = c->top->cnt_reads_o;
-	for (int l = 0; l < 3; l++) {
-		out->wc_lookups[l] = c->top->cnt_wc_lookups_o[l];
-		out->wc_hits[l] = c->top->cnt_wc_hits_o[l];
-	}
+	const Vmmu_core *t = c->top;
+
+	copy_core_counters(out, t->cnt_tlb_o, t->cnt_walks_o, t->cnt_reads_o, t->cnt_wc_lookups_o,
+			   t->cnt_wc_hits_o);
 }
 
 extern "C" int rtl_core_errors(struct rtl_core *c)

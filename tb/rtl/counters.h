@@ -10,4 +10,30 @@ struct rtl_core_counters {
 	uint64_t walks, reads, wc_lookups[3], wc_hits[3];
 };
 
+#ifdef __cplusplus
+/* From a walker's counter ports (a model's own, or one core's of the top). */
+template <class Out, class Wc>
+static void copy_walker_counters(Out *out, uint64_t walks, uint64_t reads, const Wc &lookups,
+				 const Wc &hits)
+{
+	out->walks = walks;
+	out->reads = reads;
+	for (int l = 0; l < 3; l++) {
+		out->wc_lookups[l] = lookups[l];
+		out->wc_hits[l] = hits[l];
+	}
+}
+
+/* ... and a core's, its three TLBs' too. */
+template <class Tlb, class Wc>
+static void copy_core_counters(rtl_core_counters *out, const Tlb &tlb, uint64_t walks,
+			       uint64_t reads, const Wc &lookups, const Wc &hits)
+{
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 5; i++)
+			out->tlb[k][i] = tlb[k][i];
+	copy_walker_counters(out, walks, reads, lookups, hits);
+}
+#endif
+
 #endif

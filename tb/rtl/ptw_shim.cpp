@@ -5,6 +5,7 @@
 #include <verilated.h>
 
 #include "Vmmu_ptw.h"
+#include "counters.h"
 #include "mem_port.h"
 #include "vl_model.h"
 
@@ -92,12 +93,8 @@ extern "C" unsigned rtl_ptw_walk(struct rtl_ptw *w, uint64_t ttbr0, uint64_t va,
 
 extern "C" void rtl_ptw_counters(struct rtl_ptw *w, struct rtl_ptw_counters *c)
 {
-	c->walks = w->top->cnt_walks_o;
-	c->reads = w->top->cnt_reads_o;
-	for (int l = 0; l < 3; l++) {
-		c->wc_lookups[l] = w->top->cnt_wc_lookups_o[l];
-		c->wc_hits[l] = w->top->cnt_wc_hits_o[l];
-	}
+	copy_walker_counters(c, w->top->cnt_walks_o, w->top->cnt_reads_o, w->top->cnt_wc_lookups_o,
+			     w->top->cnt_wc_hits_o);
 }
 
 extern "C" int rtl_ptw_errors(struct rtl_ptw *w)

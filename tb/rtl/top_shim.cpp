@@ -143,15 +143,10 @@ extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const st
 
 extern "C" void rtl_top_counters(struct rtl_top *s, unsigned c, struct rtl_core_counters *out)
 {
-	for (int k = 0; k < 3; k++)
-		for (int i = 0; i < 5; i++)
-			out->tlb[k][i] = s->top->cnt_tlb_o[c][k][i];
-	out->walks = s->top->cnt_walks_o[c];
-	out->reads = s->top->cnt_reads_o[c];
-	for (int l = 0; l < 3; l++) {
-		out->wc_lookups[l] = s->top->cnt_wc_lookups_o[c][l];
-		out->wc_hits[l] = s->top->cnt_wc_hits_o[c][l];
-	}
+	const Vmmu_top *t = s->top;
+
+	copy_core_counters(out, t->cnt_tlb_o[c], t->cnt_walks_o[c], t->cnt_reads_o[c],
+			   t->cnt_wc_lookups_o[c], t->cnt_wc_hits_o[c]);
 }
 
 extern "C" uint64_t rtl_top_dvm_ops(struct rtl_top *s)
