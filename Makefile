@@ -32,12 +32,14 @@ RTL_PTW_CFGS  := w48_wc4:48:4:3 w39_wc1:39:1:1 w48_wc8:48:8:7
 RTL_CORE_CFGS := small:16:4:64:4:4:3 a76:48:48:1280:5:4:5
 # system tops: name:cores:hop latency (small TLBs: 16x4 L1s, 64x4 L2)
 RTL_TOP_CFGS  := n1:1:2 n2:2:2 n4:4:2 n8:8:2
+RTL_RACE_CFGS := $(filter n2:% n4:%,$(RTL_TOP_CFGS))
 RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_TLB_CFGS),../rtl/rtl_tlb_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_PTW_CFGS),../rtl/rtl_ptw_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c)))) \
                  ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
-                 $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c))))
+                 $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c))))
 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
@@ -218,19 +220,22 @@ $(B)/rtl/rtl_ptw_directed: tb/tests/rtl_ptw_directed.c tb/rtl/ptw_shim.cpp $(HEA
 	$(CXX) $(SAN) -o $@ $@.o $@.shim.o $(B)/rtl/ptw_w48_wc4/Vmmu_ptw__ALL.a \
 		$(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
 
-# The system tops of RTL_TOP_CFGS: broadcast and local TLBIs on 1, 2, 4, 8 cores.
-define rtl_top_directed_rules
-$(B)/rtl/rtl_top_directed_$(call w,$(1),1): tb/tests/rtl_top_directed.c tb/rtl/top_shim.cpp \
+# The system tops of RTL_TOP_CFGS: broadcast and local TLBIs on 1, 2, 4, 8 cores
+# (rtl_top_directed_*); TLBI + DSB ISH racing translations in flight on 2 and 4
+# (rtl_top_race_*). $(1): the configuration, $(2): the test.
+define rtl_top_test_rules
+$(B)/rtl/rtl_top_$(2)_$(call w,$(1),1): tb/tests/rtl_top_$(2).c tb/rtl/top_shim.cpp \
 		$(HEADERS) $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
-	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_top_directed.c -o $$@.o \
-		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_CORES=$(call w,$(1),2)
+	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_top_$(2).c -o $$@.o \
+		-DCFG_NAME='"$(call w,$(1),1)"' -DCFG_CORES=$(call w,$(1),2) -DCFG_HOP=$(call w,$(1),3)
 	$(CXX) $(SAN) -I$(VL_INC) -I$(VL_INC)/vltstd -I$(B)/rtl/top_$(call w,$(1),1) \
 		-c tb/rtl/top_shim.cpp -o $$@.shim.o
 	$(CXX) $(SAN) -o $$@ $$@.o $$@.shim.o $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a \
 		$(B)/rtl/verilated.o $(B)/rtl/verilated_threads.o -pthread
 endef
-$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_directed_rules,$(c))))
+$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_test_rules,$(c),directed)))
+$(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_top_test_rules,$(c),race)))
 
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;

@@ -6,6 +6,17 @@
 // The entry found is checked against the access (EL0 permissions). A TLBI
 // reaches all three TLBs and the walk caches; it takes its own cycle, in
 // which the translation stalls.
+//
+// The core takes a TLBI (tlbi_ready_o) only while it holds no entry that a
+// lookup or the walker has read for the page in flight: not from the L1 or
+// L2 lookup until that page has been answered, nor from the walker's answer
+// until then. Held back there, the TLBI is applied after the page's fills
+// and removes what they installed, and the page's answer (which may use the
+// old mapping: it was read before the TLBI) leaves before the TLBI has been
+// applied, so before any DSB that waits for it completes (mmu_top). A walk
+// in progress takes the TLBI at once and starts again (mmu_ptw). The wait
+// is at most three cycles (L1 lookup, L2 lookup, L1 fill; or the walk's
+// answer, L2 fill, L1 fill).
 `include "mmu_assert.svh"
 
 module mmu_core
@@ -43,7 +54,8 @@ module mmu_core
   output logic [47:0] mem_req_addr_o,
   input  logic        mem_resp_valid_i,
   input  logic [63:0] mem_resp_data_i,
-  // TLB maintenance
+  // TLB maintenance: an operation is offered only while tlbi_ready_o
+  output logic        tlbi_ready_o,
   input  logic        tlbi_valid_i,
   input  tlbi_op_e    tlbi_op_i,
   input  logic [63:0] tlbi_operand_i,
@@ -165,6 +177,10 @@ module mmu_core
   assign stall  = tlbi_valid_i;
   assign accept = ready && req_valid_i && !stall;
 
+  // from the first lookup of a page until its answer, but for a walk that
+  // has not answered yet (it restarts on a TLBI instead)
+  assign tlbi_ready_o = state_q == Idle || state_q == Respond || (state_q == Walk && !ptw_rvalid);
+
   always_comb begin
     state_d    = state_q;
     entry_d    = entry_q;
@@ -186,11 +202,9 @@ module mmu_core
           entry_d  = instr ? l1i_entry : l1d_entry;
           source_d = 2'd0;
           state_d  = Respond;
-        end else if (!stall) begin
+        end else begin
           l2_lookup = 1'b1;
           state_d   = L2Look;
-        end else begin
-          state_d = L1Look;  // retry the L2 lookup after the TLBI
         end
       end
       L2Look: if (l2_hit) begin
@@ -211,15 +225,15 @@ module mmu_core
                                                                                     : L2Fill;
         end
       end
-      L2Fill: if (!stall) begin
-          l2_fill = 1'b1;
-          state_d = L1Fill;
-        end
-      L1Fill: if (!stall) begin
-          l1i_fill = instr;
-          l1d_fill = !instr;
-          state_d  = Respond;
-        end
+      L2Fill: begin
+        l2_fill = 1'b1;
+        state_d = L1Fill;
+      end
+      L1Fill: begin
+        l1i_fill = instr;
+        l1d_fill = !instr;
+        state_d  = Respond;
+      end
       Respond: state_d = Idle;
       default: state_d = Idle;
     endcase
@@ -271,7 +285,22 @@ module mmu_core
                          (va_q[47:0] & ((48'd1 << level_shift(entry_q.level)) - 48'd1));
   assign resp_source_o = source_q;
 
+  // For the assertions: a TLBI arrived while the core held an entry read for
+  // the page in flight, to install or to answer; that entry may be stale.
+  logic holding, stale_q;
+  assign holding = (state_q == L1Look && (instr ? l1i_hit : l1d_hit)) ||
+                   (state_q == L2Look && l2_hit) || (state_q == Walk && ptw_rvalid) ||
+                   state_q == L2Fill || state_q == L1Fill;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                                 stale_q <= 1'b0;
+    else if (accept || state_d == Idle)          stale_q <= 1'b0;
+    else if (tlbi_valid_i && holding)            stale_q <= 1'b1;
+  end
+
   `MMU_ASSERT_INIT
+  `MMU_ASSERT(TlbiOnlyWhenReady, !tlbi_valid_i || tlbi_ready_o)
+  `MMU_ASSERT(NoStaleFill, !((l1i_fill || l1d_fill || l2_fill) && stale_q))
   `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == 2'd2)
   `MMU_ASSERT(PermissionFaultHasEntry, !(resp_valid_o && resp_fault_o == FaultPermission) ||
       entry_q.level != level_e'(0))

@@ -4,6 +4,23 @@
 // the issuing core), DSB ISH syncs that complete once every core has
 // applied every earlier operation, and an arbiter giving the walkers one
 // memory port (round robin, one read outstanding).
+//
+// When a DSB ISH completes. The Arm ARM (TLB maintenance instructions,
+// their ordering and completion) makes a TLBI complete only once every
+// memory access that used an entry it invalidated has been observed, and
+// no later access can use such an entry; a DSB waits for the completion of
+// every TLBI before it. A translation that started before the TLBI may
+// still use the old mapping, but that use belongs before the DSB's end.
+// So here:
+//   - a core applies a TLBI only while it holds no entry read for the page
+//     in flight (mmu_core's tlbi_ready_o): the page installs its entries
+//     and answers first, and the TLBI then removes what it installed. A
+//     walk in progress applies it at once and starts again;
+//   - sync_done_o rises once every queue is empty: every earlier TLBI has
+//     been applied at every core, so every answer that used an old entry
+//     has left, and no fill of an old entry is still to come.
+// The golden model applies a TLBI between two translations of a core, the
+// same order.
 `include "mmu_assert.svh"
 
 module mmu_top
@@ -82,7 +99,7 @@ module mmu_top
   logic [PtrBits:0]   count_q [NumCores];
   logic [PtrBits-1:0] head_q  [NumCores];
   logic               deliver [NumCores];
-  logic               core_tlbi [NumCores];
+  logic               core_ready [NumCores];  // the core can take a TLBI
   dvm_t               head [NumCores];  // the oldest operation of each queue
   logic [NumCores-1:0] overflow;
 
@@ -94,7 +111,7 @@ module mmu_top
     logic targeted;
     assign targeted = tlbi_valid_i && (tlbi_shareable_i || int'(tlbi_core_i) == c);
     assign head[c]    = queue_q[c][head_q[c]];
-    assign deliver[c] = count_q[c] != '0 && cycle_q >= head[c].due;
+    assign deliver[c] = count_q[c] != '0 && cycle_q >= head[c].due && core_ready[c];
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -110,7 +127,6 @@ module mmu_top
         count_q[c] <= count_q[c] + (PtrBits+1)'(targeted) - (PtrBits+1)'(deliver[c]);
       end
     end
-    assign core_tlbi[c] = deliver[c];
     assign overflow[c]  = targeted && !deliver[c] && count_q[c] == (PtrBits+1)'(Depth);
   end
 
@@ -173,7 +189,8 @@ module mmu_top
       .mem_req_valid_o(core_mem_valid[c]), .mem_req_ready_i(core_mem_ready[c]),
       .mem_req_addr_o(core_mem_addr[c]), .mem_resp_valid_i(core_mem_rvalid[c]),
       .mem_resp_data_i,
-      .tlbi_valid_i(core_tlbi[c]), .tlbi_op_i(head[c].op), .tlbi_operand_i(head[c].operand),
+      .tlbi_ready_o(core_ready[c]), .tlbi_valid_i(deliver[c]), .tlbi_op_i(head[c].op),
+      .tlbi_operand_i(head[c].operand),
       .cnt_tlb_o(cnt_tlb_o[c]), .cnt_walks_o(cnt_walks_o[c]), .cnt_reads_o(cnt_reads_o[c]),
       .cnt_wc_lookups_o(cnt_wc_lookups_o[c]), .cnt_wc_hits_o(cnt_wc_hits_o[c]));
   end
@@ -224,5 +241,9 @@ module mmu_top
   `MMU_ASSERT(ResponseOnlyWhenBusy, !mem_resp_valid_i || busy_q)
   `MMU_ASSERT(TlbiFromACore, !tlbi_valid_i || int'(tlbi_core_i) < NumCores)
   `MMU_ASSERT(QueueNotFull, overflow == '0)
+  for (genvar c = 0; c < NumCores; c++) begin : g_assert
+    // no core still to install or answer an entry read before a TLBI it applied
+    `MMU_ASSERT(SyncAfterStaleEntries, !(sync_done_o && g_core[c].u_core.stale_q))
+  end
 
 endmodule

@@ -2,6 +2,8 @@
 // The C-ABI shim around the Verilated system top, with the memory it reads.
 #include "top_shim.h"
 
+#include <vector>
+
 #include <verilated.h>
 
 #include "Vmmu_top.h"
@@ -16,6 +18,16 @@ struct rtl_top : vl_model<Vmmu_top> {
 	unsigned cores;
 	mem_port mem;
 	uint64_t cycle;
+	// what rtl_top_step() drives: pages waiting for their core, a TLBI and a sync
+	struct page {
+		bool valid;
+		uint64_t ttbr0, va;
+		enum mmu_access acc;
+	};
+	std::vector<page> waiting;
+	bool tlbi_posted, sync_posted;
+	unsigned tlbi_core;
+	struct tlbi tlbi;
 #if VM_TRACE_FST
 	VerilatedFstC *fst;
 	uint64_t wave_from, wave_to;
@@ -50,6 +62,10 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	s->cores = sizeof(s->top->req_valid_i) / sizeof(s->top->req_valid_i[0]);
 	mem_port_init(s->mem, read64, ctx, mem_latency);
 	s->cycle = 0;
+	s->waiting.assign(s->cores, rtl_top::page{});
+	s->tlbi_posted = s->sync_posted = false;
+	s->tlbi_core = 0;
+	s->tlbi = {};
 #if VM_TRACE_FST
 	s->fst = nullptr;
 	s->ctx.traceEverOn(true);
@@ -92,6 +108,16 @@ extern "C" unsigned rtl_top_cores(struct rtl_top *s)
 	return s->cores;
 }
 
+static void read_answer(const Vmmu_top *t, unsigned core, struct mmu_result *out)
+{
+	out->fault = (enum mmu_fault_kind)t->resp_fault_o[core];
+	out->level = t->resp_level_o[core];
+	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
+			  ? 0
+			  : t->resp_pa_o[core];
+	out->source = t->resp_source_o[core];
+}
+
 extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t ttbr0,
 				      uint64_t va, enum mmu_access acc, struct mmu_result *out)
 {
@@ -106,12 +132,7 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 		tick(s);
 		cycles++;
 	} while (!t->resp_valid_o[core] && cycles < 100000);
-	out->fault = (enum mmu_fault_kind)t->resp_fault_o[core];
-	out->level = t->resp_level_o[core];
-	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
-			  ? 0
-			  : t->resp_pa_o[core];
-	out->source = t->resp_source_o[core];
+	read_answer(t, core, out);
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
 
@@ -139,6 +160,61 @@ extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const st
 	t->sync_valid_i = 0;
 	tick(s);
 	return cycles;
+}
+
+extern "C" void rtl_top_request(struct rtl_top *s, unsigned core, uint64_t ttbr0, uint64_t va,
+				enum mmu_access acc)
+{
+	s->waiting[core] = { true, ttbr0, va, acc };
+}
+
+extern "C" void rtl_top_post_tlbi(struct rtl_top *s, unsigned core, const struct tlbi *op)
+{
+	s->tlbi_posted = true;
+	s->tlbi_core = core;
+	s->tlbi = *op;
+}
+
+extern "C" void rtl_top_post_sync(struct rtl_top *s)
+{
+	s->sync_posted = true;
+}
+
+extern "C" uint32_t rtl_top_step(struct rtl_top *s, struct mmu_result *answers, bool *sync_done)
+{
+	Vmmu_top *t = s->top;
+	uint32_t answered = 0;
+
+	for (unsigned c = 0; c < s->cores; c++) {
+		const rtl_top::page &p = s->waiting[c];
+
+		t->req_valid_i[c] = p.valid;
+		t->req_va_i[c] = p.va;
+		t->req_ttbr_i[c] = p.ttbr0;
+		t->req_access_i[c] = (uint8_t)p.acc;
+	}
+	t->tlbi_valid_i = s->tlbi_posted;
+	t->tlbi_core_i = (uint8_t)s->tlbi_core;
+	t->tlbi_shareable_i = s->tlbi.shareable;
+	t->tlbi_op_i = (uint8_t)s->tlbi.op;
+	t->tlbi_operand_i = s->tlbi.operand;
+	t->sync_valid_i = s->sync_posted;
+	t->clk_i = 0;
+	t->eval(); /* this cycle's answers, ready and sync done, before the edge */
+	for (unsigned c = 0; c < s->cores; c++) {
+		if (t->resp_valid_o[c]) {
+			read_answer(t, c, &answers[c]);
+			answered |= 1u << c;
+		}
+		if (s->waiting[c].valid && t->req_ready_o[c])
+			s->waiting[c].valid = false;
+	}
+	*sync_done = s->sync_posted && t->sync_done_o;
+	s->sync_posted = s->sync_posted && !t->sync_done_o;
+	s->tlbi_posted = false;
+	tick(s);
+	t->sync_valid_i = 0;
+	return answered;
 }
 
 extern "C" void rtl_top_counters(struct rtl_top *s, unsigned c, struct rtl_core_counters *out)

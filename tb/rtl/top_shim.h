@@ -29,6 +29,20 @@ unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uin
 			   enum mmu_access acc, struct mmu_result *out);
 /* Issues a TLBI from core, then a sync; returns the cycles until the sync completed. */
 unsigned rtl_top_tlbi_sync(struct rtl_top *t, unsigned core, const struct tlbi *op);
+/*
+ * Cycle by cycle, for tests that race TLBIs against translations in flight:
+ * rtl_top_request() holds a page on core's request port until the core takes
+ * it; rtl_top_post_tlbi() puts a TLBI into the fabric in the next cycle (one
+ * a cycle); rtl_top_post_sync() holds a DSB ISH until it completes.
+ * rtl_top_step() runs one cycle: it returns a bit per core that answered in
+ * it (with the answer in answers[core]) and sets *sync_done when the sync
+ * completed in it.
+ */
+void rtl_top_request(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
+		     enum mmu_access acc);
+void rtl_top_post_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
+void rtl_top_post_sync(struct rtl_top *t);
+uint32_t rtl_top_step(struct rtl_top *t, struct mmu_result *answers, bool *sync_done);
 void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
 uint64_t rtl_top_dvm_ops(struct rtl_top *t);
 int rtl_top_errors(struct rtl_top *t);
