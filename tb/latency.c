@@ -4,19 +4,6 @@
 const char *const latency_outcome_names[LAT_NR_OUTCOMES] = { "l1_hit", "l2_hit", "walk",
 							     "fault" };
 
-void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles)
-{
-	struct latency_hist *h = &s->h[o];
-
-	if (!h->count || cycles < h->min)
-		h->min = cycles;
-	if (cycles > h->max)
-		h->max = cycles;
-	h->count++;
-	h->sum += cycles;
-	h->bins[cycles < LATENCY_BINS ? cycles : LATENCY_BINS - 1]++;
-}
-
 uint64_t latency_percentile(const struct latency_hist *h, double pct)
 {
 	uint64_t need, seen = 0;

@@ -32,7 +32,18 @@ struct latency_stats {
 	struct latency_hist h[LAT_NR_OUTCOMES];
 };
 
-void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles);
+static inline void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles)
+{
+	struct latency_hist *h = &s->h[o];
+
+	if (!h->count || cycles < h->min)
+		h->min = cycles;
+	if (cycles > h->max)
+		h->max = cycles;
+	h->count++;
+	h->sum += cycles;
+	h->bins[cycles < LATENCY_BINS ? cycles : LATENCY_BINS - 1]++;
+}
 /* The smallest latency at or below which pct percent of the pages answered. */
 uint64_t latency_percentile(const struct latency_hist *h, double pct);
 /* A table, one row an outcome: count, mean, min, p50, p90, p99, max. */

@@ -167,6 +167,18 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 		else
 			c->st.data_accesses++;
 	}
+	/*
+	 * The fast path: all bytes in the page the L1 TLB hit last (tlb.h), an
+	 * access the entry permits. The same hit as below, with its counts and
+	 * latency, without the lookup; not when every page's answer is checked.
+	 */
+	if (l1->memo && l1->memo_page == va >> PAGE_SHIFT && last >> PAGE_SHIFT == l1->memo_page &&
+	    l1->memo_asid == asid && el0_permits(l1->memo->t.attrs, acc) && !m->check) {
+		c->st.translation_cycles += l1->geo.latency;
+		latency_add(&m->latency, LAT_L1_HIT, l1->geo.latency);
+		ls->accesses += count;
+		return true;
+	}
 	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f, &t);
 
 	if (!end)

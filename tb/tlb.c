@@ -133,12 +133,8 @@ static bool entry_maps(const struct tlb_entry *e, uint64_t va, uint16_t asid)
 
 const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	if (t->memo && t->memo_page == va >> PAGE_SHIFT && t->memo_asid == asid) {
-		size_t i = (size_t)(t->memo - t->e);
-
-		touch(t, (unsigned)(i / t->geo.ways), (unsigned)(i % t->geo.ways), false);
-		return t->memo;
-	}
+	if (t->memo && t->memo_page == va >> PAGE_SHIFT && t->memo_asid == asid)
+		return t->memo; /* the most recently used already */
 	for (unsigned level = LEVEL_4K; level >= LEVEL_1G && t->e; level--) {
 		if (!t->held[level])
 			continue;

@@ -54,7 +54,10 @@ struct tlb {
 	/*
 	 * The last lookup's hit: 4 KiB page, ASID and entry. While the contents
 	 * stay unchanged, a lookup in the same page and ASID finds the same
-	 * entry, so fills and invalidations forget it.
+	 * entry, so fills and invalidations forget it. That entry is also the
+	 * most recently used one (every other hit moves the memo), so hitting it
+	 * again leaves the replacement state as it is: LRU and tree-PLRU would
+	 * mark used what is marked, FIFO and random ignore hits.
 	 */
 	uint64_t memo_page;
 	uint16_t memo_asid;

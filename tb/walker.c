@@ -76,18 +76,6 @@ static void wc_fill(struct walk_cache *c, uint16_t asid, uint64_t tag, uint64_t 
 	*victim = (struct wc_entry){ true, asid, tag, table, ++c->clock };
 }
 
-bool el0_permits(uint64_t attrs, enum mmu_access acc)
-{
-	switch (acc) {
-	case MMU_EXEC:
-		return !(attrs & PTE_UXN);
-	case MMU_WRITE:
-		return (attrs & PTE_USER) && !(attrs & PTE_RDONLY);
-	default:
-		return attrs & PTE_USER;
-	}
-}
-
 void walker_walk(struct walker *w, uint64_t ttbr0, uint64_t va, enum mmu_access acc,
 		 struct walk_result *out)
 {

@@ -57,6 +57,16 @@ void walker_walk(struct walker *w, uint64_t ttbr0, uint64_t va, enum mmu_access 
 /* Non-leaf TLBI forms also drop the walk caches' entries they cover. */
 void walker_invalidate(struct walker *w, const struct tlbi_target *t);
 /* EL0 permission check of a leaf descriptor's attributes. */
-bool el0_permits(uint64_t attrs, enum mmu_access acc);
+static inline bool el0_permits(uint64_t attrs, enum mmu_access acc)
+{
+	switch (acc) {
+	case MMU_EXEC:
+		return !(attrs & PTE_UXN);
+	case MMU_WRITE:
+		return (attrs & PTE_USER) && !(attrs & PTE_RDONLY);
+	default:
+		return attrs & PTE_USER;
+	}
+}
 
 #endif

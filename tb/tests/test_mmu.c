@@ -56,6 +56,65 @@ static void test_straddle(void **s)
 	mmu_free(&m);
 }
 
+/* The identity map, page 5 read-only. */
+static void walk_page5_rdonly(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+			      struct walk_result *out)
+{
+	identity_walk(ctx, core, va, acc, out);
+	if (va >> 12 == 5)
+		out->t.attrs |= PTE_RDONLY;
+}
+
+/*
+ * Hits on the page the L1 TLB hit last take the fast path (mmu_access):
+ * LRU order, counts and faults as a lookup gives them. 2-entry LRU L1 D,
+ * no L2; expected by hand.
+ */
+static void test_repeat_hits(void **s)
+{
+	static const struct {
+		uint64_t page;
+		bool miss;
+	} seq[] = {
+		{ 1, true },  { 2, true }, { 1, false }, { 1, false }, { 1, false },
+		{ 3, true },  /* evicts 2, the least recently used */
+		{ 1, false }, { 2, true }, /* evicts 3 */
+		{ 3, true },               /* evicts 1 */
+		{ 2, false }, { 2, false }, { 1, true },
+	};
+	unsigned misses = 0;
+
+	(void)s;
+	build(2, 0, 1);
+	const struct core_stats *st = &m.core[0].st;
+
+	for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		assert_true(mmu_access(&m, 0, TR_LOAD, seq[i].page << 12 | 0x10, 8, 1, true, &fault));
+		misses += seq[i].miss;
+		assert_int_equal(st->l1d.accesses, i + 1);
+		assert_int_equal(st->l1d.misses, misses);
+	}
+	assert_int_equal(m.latency.h[LAT_L1_HIT].count, 12 - misses);
+	assert_int_equal(st->translation_cycles, 12 * 1 + misses * 40);
+	mmu_free(&m);
+
+	/* a store to the read-only page just read hits, and faults */
+	build(2, 0, 1);
+	m.walk = walk_page5_rdonly;
+	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5008, 8, 1, true, &fault));
+	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5010, 8, 1, true, &fault));
+	assert_false(mmu_access(&m, 0, TR_STORE, 0x5010, 8, 1, true, &fault));
+	assert_int_equal(fault.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(fault.va, 0x5010);
+	assert_int_equal(st->l1d.accesses, 3);
+	assert_int_equal(st->l1d.misses, 1);
+	assert_int_equal(st->faults[MMU_FAULT_PERMISSION], 1);
+	/* another ASID does not reuse the entry of the last hit: a walk */
+	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5018, 8, 2, true, &fault));
+	assert_int_equal(st->walks, 2);
+	mmu_free(&m);
+}
+
 /* Per-page latency by outcome: L1 1 cycle, L2 1 + 6, a walk 1 + 6 + 40. */
 static void test_latency(void **s)
 {
@@ -267,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_kinds),	      cmocka_unit_test(test_huge_identity),
 		cmocka_unit_test(test_tlbi_reach),    cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_values), cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_repeat_hits),
 	};
 
 	return cmocka_run_group_tests_name("mmu", tests, NULL, NULL);
