@@ -85,6 +85,7 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 	rp->cfg = *cfg;
 	rp->check = check;
 	rp->linux_os = cfg->os == OS_LINUX;
+	rp->core_tid = 1; /* thread 1 on core 0 */
 	if (!rp->linux_os)
 		return mmu_init(&rp->mmu, cfg, identity_walk, &rp->mmu.cfg);
 	struct os_config oc;
@@ -140,6 +141,16 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 	rp->nthreads = 2;
 	rp->running = 1;
 	return 0;
+}
+
+/* Thread t runs on core (t - 1) mod cores; consecutive records mostly share a thread. */
+static unsigned core_of(struct replay *rp, uint32_t tid)
+{
+	if (tid != rp->core_tid) {
+		rp->core_tid = tid;
+		rp->core_of_tid = (tid - 1) % rp->cfg.cores;
+	}
+	return rp->core_of_tid;
 }
 
 static struct task_struct *task_of(struct replay *rp, uint32_t tid)
@@ -244,7 +255,7 @@ static int event(struct replay *rp, const struct trace_rec *t)
 		return 0;
 	struct mm_struct *mm = task->mm;
 
-	rp->os.cur_cpu = (t->tid - 1) % rp->cfg.cores;
+	rp->os.cur_cpu = core_of(rp, t->tid);
 	switch (t->type) {
 	case TR_SEGMENT:
 		return segment(rp, t, mm);
@@ -310,7 +321,7 @@ static int event(struct replay *rp, const struct trace_rec *t)
 
 static void access(struct replay *rp, const struct trace_rec *t)
 {
-	unsigned core = (t->tid - 1) % rp->cfg.cores;
+	unsigned core = core_of(rp, t->tid);
 	struct mmu_fault f;
 
 	if (!rp->linux_os) {

@@ -27,6 +27,7 @@ struct replay {
 	uint32_t nthreads;
 	uint8_t *exiting; /* EXIT_THREAD or EXIT_GROUP seen, the teardown deferred */
 	uint32_t running;
+	uint32_t core_tid, core_of_tid; /* the last thread looked up, and its core */
 	uint64_t record; /* number of the record being replayed, from 1 */
 	uint64_t records, events, signals, after_exit;
 	char err[512];
