@@ -41,7 +41,9 @@ module mmu_top
   parameter int unsigned WcEntries   = 4,
   // the xorshift64 state of the random policy; core c's TLBs derive theirs
   // (RandomState ^ c << 8 ^ 1, 2, 3 for L1 I, L1 D, L2)
-  parameter logic [63:0] RandomState = 64'h1
+  parameter logic [63:0] RandomState = 64'h1,
+  // the fabric's 32-bit clock at reset (it wraps; the tests start it just below)
+  parameter logic [31:0] CycleStart  = 32'h0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -103,6 +105,13 @@ module mmu_top
   dvm_t               head [NumCores];  // the oldest operation of each queue
   logic [NumCores-1:0] overflow;
 
+  // Whether the clock has reached a due time, across the wrap: due times lie
+  // less than 2^31 cycles ahead.
+  function automatic logic reached(input logic [31:0] now, input logic [31:0] due);
+    logic [31:0] ahead = due - now;
+    return ahead == '0 || ahead[31];
+  endfunction
+
   function automatic logic [31:0] hops(input int unsigned src, input int unsigned dst);
     return 32'((dst + NumCores - src) % NumCores);
   endfunction
@@ -111,7 +120,7 @@ module mmu_top
     logic targeted;
     assign targeted = tlbi_valid_i && (tlbi_shareable_i || int'(tlbi_core_i) == c);
     assign head[c]    = queue_q[c][head_q[c]];
-    assign deliver[c] = count_q[c] != '0 && cycle_q >= head[c].due && core_ready[c];
+    assign deliver[c] = count_q[c] != '0 && reached(cycle_q, head[c].due) && core_ready[c];
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -149,7 +158,7 @@ module mmu_top
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      cycle_q       <= '0;
+      cycle_q       <= CycleStart;
       waiting_q     <= 1'b0;
       dvm_q         <= '0;
       sync_cycles_q <= '0;
