@@ -142,6 +142,7 @@ void check_and_switch_context(struct os *os, struct mm_struct *mm, unsigned cpu)
 
 			os->cur_cpu = cpu;
 			os_emit_tlbi(os, TLBI_VMALLE1, false, 0); /* local_flush_tlb_all */
+			os_emit_dsb(os, false);
 			os->cur_cpu = saved;
 		}
 		a->active[cpu] = asid;

@@ -103,6 +103,7 @@ void flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64
 void __flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64_t end,
 		       uint64_t stride, bool last_level, unsigned tlb_level);
 void os_emit_tlbi(struct os *os, enum tlbi_op op, bool shareable, uint64_t operand);
+void os_emit_dsb(struct os *os, bool shareable);
 uint16_t mm_asid(const struct os *os, const struct mm_struct *mm);
 
 /* ---- memory.c ---- */

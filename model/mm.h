@@ -184,6 +184,7 @@ struct os_stats {
 	uint64_t faults[NR_FAULT_KINDS];
 	uint64_t tlbi[TLBI_NR_OPS];
 	uint64_t tlbi_shootdowns; /* Inner-Shareable operations */
+	uint64_t dsb;		  /* barriers that complete the TLBIs before them */
 	uint64_t context_switches;
 };
 
@@ -204,8 +205,13 @@ struct os {
 	struct address_space **files; /* by file id */
 	unsigned nr_files;
 	struct os_stats st;
-	/* TLB maintenance goes out through this (NULL: nowhere). */
+	/*
+	 * TLB maintenance goes out through these (NULL: nowhere), as arm64
+	 * issues it: TLBIs, then one DSB (ISH, or NSH after local ones) that
+	 * waits until they are complete. Both get tlbi_ctx.
+	 */
 	void (*tlbi)(void *ctx, unsigned cpu, const struct tlbi *op);
+	void (*dsb)(void *ctx, unsigned cpu, bool shareable);
 	void *tlbi_ctx;
 	void (*log)(void *ctx, const char *msg);
 	void *log_ctx;

@@ -6,7 +6,10 @@
  * range-operation loop (SCALE 3 down to 0, an odd last page on its own) and
  * its fall-back to a flush by ASID, and the mmu_gather that batches unmaps:
  * clear PTEs, flush, then free pages and page tables. Every operation is the
- * Inner-Shareable form, so it reaches every core. KPTI is not modelled.
+ * Inner-Shareable form, so it reaches every core, and every flush ends with
+ * one dsb(ish) that waits for its TLBIs (the dsb(ishst) before them orders
+ * the page-table stores, which the model makes at once). KPTI is not
+ * modelled.
  */
 #include <stdlib.h>
 
@@ -35,15 +38,24 @@ void os_emit_tlbi(struct os *os, enum tlbi_op op, bool shareable, uint64_t opera
 		os->tlbi(os->tlbi_ctx, os->cur_cpu, &t);
 }
 
+void os_emit_dsb(struct os *os, bool shareable)
+{
+	os->st.dsb++;
+	if (os->dsb)
+		os->dsb(os->tlbi_ctx, os->cur_cpu, shareable);
+}
+
 void flush_tlb_mm(struct os *os, struct mm_struct *mm)
 {
 	os_emit_tlbi(os, TLBI_ASIDE1, true, tlbi_asid(mm_asid(os, mm)));
+	os_emit_dsb(os, true);
 }
 
 /* VALE1IS without a level hint, as every kernel up to 6.17 issues it. */
 void flush_tlb_page(struct os *os, struct mm_struct *mm, uint64_t addr)
 {
 	os_emit_tlbi(os, TLBI_VALE1, true, tlbi_vaddr(addr, mm_asid(os, mm), 0));
+	os_emit_dsb(os, true);
 }
 
 /* __tlbi_level: the TTL hint only on FEAT_TTL, and only for a known level. */
@@ -92,6 +104,7 @@ void __flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint
 		}
 		scale--;
 	}
+	os_emit_dsb(os, true);
 }
 
 /* flush_tlb_range: 4 KiB stride, not only leaves, no level hint. */

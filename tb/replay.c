@@ -38,6 +38,17 @@ static void os_tlbi(void *ctx, unsigned cpu, const struct tlbi *op)
 		rtl_backend_tlbi(&rp->rtl, cpu, op);
 }
 
+/* The golden TLBs apply a TLBI at once; the RTL's fabric completes it by the DSB. */
+static void os_dsb(void *ctx, unsigned cpu, bool shareable)
+{
+	struct replay *rp = ctx;
+
+	(void)cpu;
+	(void)shareable; /* the fabric's sync waits for every core: enough for NSH too */
+	if (rp->use_rtl)
+		rtl_backend_dsb(&rp->rtl);
+}
+
 /* --backend rtl: every page the golden model answers, the RTL answers too. */
 static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc, uint16_t asid,
 		      const struct mmu_result *golden)
@@ -107,6 +118,7 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 		return -1;
 	}
 	rp->os.tlbi = os_tlbi;
+	rp->os.dsb = os_dsb;
 	rp->os.tlbi_ctx = rp;
 	if (mmu_init(&rp->mmu, cfg, linux_walk, rp))
 		return -1;
@@ -408,6 +420,7 @@ int replay_finish(struct replay *rp)
 void replay_free(struct replay *rp)
 {
 	rp->os.tlbi = NULL; /* tearing down: no core is left to flush */
+	rp->os.dsb = NULL;
 	if (rp->use_rtl)
 		rtl_backend_close(&rp->rtl);
 	mmu_free(&rp->mmu);

@@ -87,8 +87,9 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 		if (st->tlbi[k])
 			fprintf(f, " %s %llu", tlbi_op_names[k], (unsigned long long)st->tlbi[k]);
 	}
-	fprintf(f, "%s (%llu; %llu broadcast)\n", total ? "" : " none", (unsigned long long)total,
-		(unsigned long long)st->tlbi_shootdowns);
+	fprintf(f, "%s (%llu; %llu broadcast), %llu DSB\n", total ? "" : " none",
+		(unsigned long long)total, (unsigned long long)st->tlbi_shootdowns,
+		(unsigned long long)st->dsb);
 	fprintf(f, "context switches %llu, ASID rollovers %llu, signals %llu\n",
 		(unsigned long long)st->context_switches, (unsigned long long)rp->os.asids.rollovers,
 		(unsigned long long)rp->signals);
@@ -96,11 +97,11 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 		const struct rtl_core_counters *k = &rp->rtl.total;
 
 		fprintf(f, "RTL: %llu pages translated in %llu cycles, every answer equal to the golden "
-			   "model's; %llu TLBI+sync, %.1f cycles on average, %llu at most\n",
+			   "model's; %llu TLBIs in %llu batches ending in a DSB ISH, first TLBI to sync "
+			   "done %.1f cycles on average, %llu at most\n",
 			(unsigned long long)rp->rtl.pages, (unsigned long long)rp->rtl.cycles,
-			(unsigned long long)rp->rtl.shootdowns,
-			ratio(rp->rtl.shootdown_cycles, rp->rtl.shootdowns),
-			(unsigned long long)rp->rtl.shootdown_max);
+			(unsigned long long)rp->rtl.tlbis, (unsigned long long)rp->rtl.syncs,
+			ratio(rp->rtl.sync_cycles, rp->rtl.syncs), (unsigned long long)rp->rtl.sync_max);
 		fprintf(f, "RTL counters, equal to the golden model's: %llu walks, %llu descriptor reads, "
 			   "walk caches L0 %llu/%llu, L1 %llu/%llu, L2 %llu/%llu\n",
 			(unsigned long long)k->walks, (unsigned long long)k->reads,
@@ -250,20 +251,21 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		for (int k = 0; k < TLBI_NR_OPS; k++)
 			fprintf(f, "%s\"%s\": %llu", k ? ", " : "", tlbi_op_names[k],
 				(unsigned long long)st->tlbi[k]);
-		fprintf(f, "},\n    \"shootdowns\": %llu, \"asid_rollovers\": %llu, "
+		fprintf(f, "},\n    \"shootdowns\": %llu, \"dsb\": %llu, \"asid_rollovers\": %llu, "
 			   "\"context_switches\": %llu, \"signals\": %llu}",
-			(unsigned long long)st->tlbi_shootdowns,
+			(unsigned long long)st->tlbi_shootdowns, (unsigned long long)st->dsb,
 			(unsigned long long)run->rp->os.asids.rollovers,
 			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
 		if (run->rp->use_rtl) {
-			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbi_syncs\": %llu, "
-				   "\"sync_cycles\": %llu, \"sync_cycles_max\": %llu, \"walks\": %llu, "
-				   "\"reads\": %llu, \"latency\": ",
+			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbis\": %llu, "
+				   "\"syncs\": %llu, \"sync_cycles\": %llu, \"sync_cycles_max\": %llu, "
+				   "\"walks\": %llu, \"reads\": %llu, \"latency\": ",
 				(unsigned long long)run->rp->rtl.pages,
 				(unsigned long long)run->rp->rtl.cycles,
-				(unsigned long long)run->rp->rtl.shootdowns,
-				(unsigned long long)run->rp->rtl.shootdown_cycles,
-				(unsigned long long)run->rp->rtl.shootdown_max,
+				(unsigned long long)run->rp->rtl.tlbis,
+				(unsigned long long)run->rp->rtl.syncs,
+				(unsigned long long)run->rp->rtl.sync_cycles,
+				(unsigned long long)run->rp->rtl.sync_max,
 				(unsigned long long)run->rp->rtl.total.walks,
 				(unsigned long long)run->rp->rtl.total.reads);
 			latency_json(f, &run->rp->rtl.latency);

@@ -24,12 +24,15 @@ struct rtl_backend {
 	void (*free_top)(struct rtl_top *);
 	unsigned (*translate)(struct rtl_top *, unsigned, uint64_t, uint64_t, enum mmu_access,
 			      struct mmu_result *);
-	unsigned (*tlbi_sync)(struct rtl_top *, unsigned, const struct tlbi *);
+	void (*tlbi)(struct rtl_top *, unsigned, const struct tlbi *);
+	unsigned (*sync)(struct rtl_top *);
 	int (*errors)(struct rtl_top *);
 	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
 	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
 	uint64_t pages, cycles;
-	uint64_t shootdowns, shootdown_cycles, shootdown_max;
+	uint64_t tlbis, syncs;		/* TLBIs issued; DSBs that waited for them */
+	uint64_t sync_cycles, sync_max; /* first TLBI of a batch to its DSB's end */
+	uint64_t batch;			/* TLBIs since the last DSB, their cycles */
 	struct latency_stats latency; /* RTL cycles per page, by outcome */
 	struct rtl_core_counters total; /* the RTL's counters, every core's summed */
 	char mismatch[512]; /* the first difference, or empty */
@@ -43,7 +46,9 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
 /* Translates on the RTL and compares with the golden answer. */
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *golden);
+/* A TLBI from core into the fabric; the DSB after a batch of them waits for them all. */
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op);
+void rtl_backend_dsb(struct rtl_backend *b);
 /*
  * At the end of the trace: the RTL's own counters of each core (walks,
  * descriptor reads, walk-cache lookups and hits per level) must equal the

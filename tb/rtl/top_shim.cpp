@@ -136,10 +136,9 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
 
-extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const struct tlbi *op)
+extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi *op)
 {
 	Vmmu_top *t = s->top;
-	unsigned cycles = 0;
 
 	t->tlbi_valid_i = 1;
 	t->tlbi_core_i = (uint8_t)core;
@@ -147,7 +146,19 @@ extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const st
 	t->tlbi_op_i = (uint8_t)op->op;
 	t->tlbi_operand_i = op->operand;
 	tick(s);
-	cycles++;
+}
+
+extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const struct tlbi *op)
+{
+	rtl_top_tlbi(s, core, op);
+	return 1 + rtl_top_sync(s);
+}
+
+extern "C" unsigned rtl_top_sync(struct rtl_top *s)
+{
+	Vmmu_top *t = s->top;
+	unsigned cycles = 0;
+
 	t->sync_valid_i = 1;
 	for (;;) {
 		t->clk_i = 0;

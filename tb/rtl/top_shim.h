@@ -27,7 +27,11 @@ int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);
-/* Issues a TLBI from core, then a sync; returns the cycles until the sync completed. */
+/* Issues a TLBI from core into the fabric: one cycle. */
+void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
+/* DSB ISH: returns the cycles until every earlier TLBI had reached every core. */
+unsigned rtl_top_sync(struct rtl_top *t);
+/* A TLBI, then a sync; returns the cycles from the TLBI to the sync's completion. */
 unsigned rtl_top_tlbi_sync(struct rtl_top *t, unsigned core, const struct tlbi *op);
 /*
  * Cycle by cycle, for tests that race TLBIs against translations in flight:

@@ -26,6 +26,10 @@ static struct os os;
 static struct tlbi ops[4096];
 static unsigned nops;
 
+static unsigned dsb_at[4096]; /* TLBIs recorded before each DSB */
+static unsigned ndsb;
+static bool dsb_shareable; /* the last DSB's domain: ISH, or NSH */
+
 static void record(void *ctx, unsigned cpu, const struct tlbi *op)
 {
 	(void)ctx;
@@ -33,6 +37,16 @@ static void record(void *ctx, unsigned cpu, const struct tlbi *op)
 	if (nops < 4096)
 		ops[nops] = *op;
 	nops++;
+}
+
+static void record_dsb(void *ctx, unsigned cpu, bool shareable)
+{
+	(void)ctx;
+	(void)cpu;
+	dsb_shareable = shareable;
+	if (ndsb < 4096)
+		dsb_at[ndsb] = nops;
+	ndsb++;
 }
 
 /* A 512 MiB machine: DMA < 64 MiB, DMA32 < 128 MiB, 8 MiB reserved. */
@@ -49,7 +63,8 @@ static void boot_config(const struct os_config *c)
 {
 	assert_int_equal(os_init(&os, c), 0);
 	os.tlbi = record;
-	nops = 0;
+	os.dsb = record_dsb;
+	nops = ndsb = 0;
 }
 
 static void boot(unsigned cpus, bool range, unsigned asid_bits)
@@ -307,6 +322,10 @@ static void test_munmap_tlbi_range(void **s)
 	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 1, 7, 3));
 	expect_op(1, TLBI_VALE1, VAL3(a, S + 512 * PAGE_SIZE));
 	expect_op(2, TLBI_RVAE1, tlbi_vaddr_range(S, a, 1, 7, 0));
+	/* each __flush_tlb_range ends in one dsb(ish), after all its TLBIs */
+	assert_int_equal(ndsb, 2);
+	assert_int_equal(dsb_at[0], 2);
+	assert_int_equal(dsb_at[1], 3);
 }
 
 static void test_munmap_tlbi_no_range(void **s)
@@ -384,7 +403,7 @@ static void munmap_8g(bool range)
 	map(mm, S - 4 * MB, 8 * GB + 16 * MB, RW, ANON);
 	for (uint64_t a = S; a < S + 8 * GB; a += PAGE_SIZE)
 		touch(mm, a, ACCESS_WRITE);
-	nops = 0;
+	nops = ndsb = 0;
 	memset(os.st.tlbi, 0, sizeof(os.st.tlbi));
 	assert_int_equal(os_munmap(&os, mm, S, 8 * GB), 0);
 	checked();
@@ -399,6 +418,13 @@ static void test_munmap_8g(void **s)
 	assert_int_equal(os.st.tlbi[TLBI_RVALE1], 651);
 	assert_int_equal(os.st.tlbi[TLBI_RVAE1], 26);
 	assert_int_equal(nops, 651 + 26);
+	/* one dsb(ish) ends each flush, after its TLBIs: none empty, none before
+	 * the last TLBI missing */
+	assert_int_equal(os.st.dsb, ndsb);
+	assert_true(ndsb >= 651 / 3 + 1);
+	for (unsigned i = 0; i < ndsb; i++)
+		assert_true(dsb_at[i] > (i ? dsb_at[i - 1] : 0));
+	assert_int_equal(dsb_at[ndsb - 1], nops);
 	expect_op(0, TLBI_RVALE1, tlbi_vaddr_range(S, a, 2, 3, 3));
 	expect_op(1, TLBI_RVALE1, tlbi_vaddr_range(S + 0x2000 * PAGE_SIZE, a, 1, 22, 3));
 	expect_op(2, TLBI_RVALE1, tlbi_vaddr_range(S + 0x25c0 * PAGE_SIZE, a, 0, 6, 3));
@@ -796,7 +822,7 @@ static void test_asid_rollover(void **s)
 	}
 	/* cpu 0 runs t[126] (254), cpu 1 runs t[125] (252) */
 	assert_int_equal(os.asids.rollovers, 0);
-	nops = 0;
+	nops = ndsb = 0;
 	t[127] = os_create_process(&os);
 	os_switch_to(&os, 0, t[127]);
 	assert_int_equal(os.asids.rollovers, 1);
@@ -807,6 +833,10 @@ static void test_asid_rollover(void **s)
 	assert_int_equal(nops, 1);
 	assert_int_equal(ops[0].op, TLBI_VMALLE1);
 	assert_false(ops[0].shareable);
+	/* then dsb(nsh): local_flush_tlb_all */
+	assert_int_equal(ndsb, 1);
+	assert_int_equal(dsb_at[0], 1);
+	assert_false(dsb_shareable);
 	/* cpu 1 keeps 252 reserved for t[125]; t[0]'s old 2 is free: reused */
 	nops = 0;
 	os_switch_to(&os, 1, t[0]);
