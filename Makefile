@@ -16,7 +16,7 @@ TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
@@ -46,7 +46,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace wave clean help
+.PHONY: all build deps run test lint bench trace wave clean help fuzz
 all build: $(addprefix $(B)/,$(TOOLS))
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
+	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
 	@echo "make clean    remove build/"
@@ -92,8 +93,29 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
-	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS)) \
+		$(FUZZERS)
+	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
+
+# ---- fuzzing: libFuzzer harnesses of the input readers and the config parser ----
+# `make fuzz` runs each for FUZZ_SECONDS; `make test` replays their seeds and
+# the inputs that once crashed them (tb/fuzz/regress/).
+FUZZ_TARGETS := lackey native text config
+FUZZ_SECONDS ?= 60
+FUZZERS      := $(addprefix $(B)/fuzz/fuzz_,$(FUZZ_TARGETS))
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(LIB_SRC))
+
+$(B)/fuzz/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) -c $< -o $@
+
+$(B)/fuzz/fuzz_%: tb/fuzz/fuzz_input.c $(FUZZ_OBJS) $(HEADERS)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(WARN) -DFUZZ_$(shell echo $* | tr a-z A-Z) -o $@ $< \
+		$(FUZZ_OBJS) $(LIBS)
+
+fuzz: $(FUZZERS)
+	tb/fuzz/run.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----
 $(B)/rtl/verilated.o: $(VL_INC)/verilated.cpp

@@ -30,6 +30,10 @@ done
 rc=$?
 cat "$log"
 count "$log" $rc
+"$here/../fuzz/regress.sh" "$dir/../fuzz" $FUZZ_TARGETS > "$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
