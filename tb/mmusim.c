@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "../traces/trace.h"
 #include "../traces/xio.h"
@@ -191,7 +192,32 @@ static int build_config(const struct options *o, struct sim_config *cfg)
 	return 0;
 }
 
-static int write_json(const char *path, const struct mmu *m, const struct run_info *run)
+/*
+ * The --json file is created (as a temporary file next to it) before the
+ * run, so that a path that cannot be written is refused at once, not after
+ * a run of minutes.
+ */
+static struct xout *open_json(const char *path)
+{
+	char err[512];
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return NULL;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmusim: --json %s: is a directory, name a file\n", path);
+		return NULL;
+	}
+	struct xout *out = xout_create(path, 0, err, sizeof(err));
+
+	if (!out)
+		fprintf(stderr, "mmusim: --json %s\n", err);
+	return out;
+}
+
+/* Writes the statistics and commits out (which this frees in any case). */
+static int write_json(const char *path, struct xout *out, const struct mmu *m,
+		      const struct run_info *run)
 {
 	if (!strcmp(path, "-")) {
 		report_json(stdout, m, run);
@@ -201,20 +227,23 @@ static int write_json(const char *path, const struct mmu *m, const struct run_in
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 
-	if (!mem)
+	if (!mem) {
+		xout_abort(out);
 		return -1;
+	}
 	report_json(mem, m, run);
 	fclose(mem);
-	struct xout *out = xout_create(path, 0, err, sizeof(err));
-
-	if (!out || xout_write(out, text, len) || xout_commit(out, err, sizeof(err))) {
-		if (out)
-			xout_abort(out);
-		fprintf(stderr, "mmusim: %s\n", err);
+	if (xout_write(out, text, len)) {
+		xout_abort(out);
+		fprintf(stderr, "mmusim: %s: write failed\n", path);
 		free(text);
 		return -1;
 	}
 	free(text);
+	if (xout_commit(out, err, sizeof(err))) {
+		fprintf(stderr, "mmusim: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -258,10 +287,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: --dump needs --os linux\n");
 		return 2;
 	}
+	struct xout *json_out = NULL;
+
+	if (o.json && strcmp(o.json, "-") && !(json_out = open_json(o.json)))
+		return 1;
 	struct trace_reader *r = trace_open(o.trace, err, sizeof(err));
 
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct replay rp;
@@ -270,6 +304,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
 		replay_free(&rp);
 		trace_close(r);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];
@@ -305,11 +340,13 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < rp.nwarnings; i++)
 		fprintf(stderr, "mmusim: warning: %s\n", rp.warning[i]);
 	if (!rc) {
-		if (o.json && write_json(o.json, &rp.mmu, &run))
+		if (o.json && write_json(o.json, json_out, &rp.mmu, &run))
 			rc = 1;
+		json_out = NULL;
 		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
 			report_table(stdout, &rp.mmu, &run);
 	}
+	xout_abort(json_out); /* the run failed: no JSON */
 	trace_close(r);
 	replay_free(&rp); /* closes the waveform file */
 	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
