@@ -315,10 +315,27 @@ int main(int argc, char **argv)
 	size_t n;
 	int rc = 0;
 
-	while ((n = trace_read(r, buf, BATCH)) > 0)
+	bool no_layout = false;
+
+	while ((n = trace_read(r, buf, BATCH)) > 0) {
+		if (cfg.os == OS_LINUX && trace_lackey_lacks_layout(r)) {
+			no_layout = true;
+			break;
+		}
 		if (replay_batch(&rp, buf, n))
 			break;
-	if (rp.err[0]) {
+	}
+	if (no_layout) {
+		fprintf(stderr,
+			"mmusim: %s: this lackey log lacks Valgrind's start-up memory layout, so\n"
+			"  --os linux cannot know what was mapped. Capture the program with\n"
+			"  'make trace CMD=... OUT=x.mmut.zst' or 'mmutrace capture -o x.mmut.zst -- PROG'\n"
+			"  (or run valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes\n"
+			"  --trace-sched=yes -d --log-fd=2 PROG 2> log: with --log-file the -d table\n"
+			"  goes elsewhere), or replay it with --os none\n",
+			o.trace);
+		rc = 1;
+	} else if (rp.err[0]) {
 		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
 		rc = 1;
 	} else if (trace_error(r)) {

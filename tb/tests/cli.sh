@@ -107,6 +107,17 @@ if "$tr" convert "$tmp/sameid.txt" "$tmp/sameid.mmut" 2> "$tmp/err" &&
 	"$sim" "$tmp/sameid.mmut" -q 2>> "$tmp/err"; then ok same_file_id_twice
 else bad same_file_id_twice "$(head -c 300 "$tmp/err")"; fi
 
+# a plain lackey log (--trace-mem=yes alone, or -d with --log-file) has no
+# start-up layout: refused under --os linux, replayed under --os none
+printf '==7== Lackey, an example Valgrind tool\nI  0401ab70,3\n L 1ffefff8d8,8\n S 1ffefff8d0,8\n' > "$tmp/plain.log"
+fails_with lackey_needs_layout 1 "lacks Valgrind's start-up memory layout" "$sim" "$tmp/plain.log"
+if grep -q -- "--os none" "$tmp/err" && grep -q "mmutrace capture" "$tmp/err"; then ok lackey_layout_hint
+else bad lackey_layout_hint "$(head -c 300 "$tmp/err")"; fi
+"$sim" "$tmp/plain.log" --os none -q --json "$tmp/plain.json" 2> "$tmp/err"
+if [ "$(fig "$tmp/plain.json" '[.instructions, .data_accesses] | join(" ")')" = "1 2" ]; then
+	ok lackey_plain_os_none
+else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
+
 # ---- --os linux: events it cannot honour, and signals ----
 printf 'mmutrace-text 1\nsegment 0x400000 0x2000 r-x anon\nI 0x400000 4\nmmap 0x401000 0x1000 rw- private|anonymous\n' > "$tmp/clash.txt"
 fails_with unhonourable_mmap 1 "clash.txt: record 3: mmap 0x401000+0x1000 cannot be honoured: range already mapped" \

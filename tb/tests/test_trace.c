@@ -669,6 +669,15 @@ static void test_lackey_errors(void **s)
 		     "line 3: output of process 2");
 	expect_error(path_of("missing.txt"), "cannot open");
 	expect_error(write_file("empty", ""), "empty file");
+	/* lines that start like a record but are not one, in mid-log (issue 9) */
+	expect_error(write_file("l5.txt", "==1== x\nI  0401ab70,3\nI  zzzz,3\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record 'I  zzzz,3'");
+	expect_error(write_file("l6.txt", "==1== x\nI  0401ab70,3\nI  04013g,3\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record 'I  04013g,3'");
+	expect_error(write_file("l7.txt", "==1== x\nI  0401ab70,3\n L 1234\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record ' L 1234'");
+	expect_error(write_file("l8.txt", "==1== x\nI  0401ab70,3\n S 1ffefff8d8\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record ' S 1ffefff8d8'");
 }
 
 static void test_gzip_truncated(void **s)
