@@ -18,7 +18,7 @@ for t in "$top"/traces/bundled/*.mmut.zst; do
 	zstd -dq "$t" -o "$tmp/$name.mmut"
 	zrate=$("$b/bench_reader" "$t" 2 | sed 's/.*: \([0-9.]*\) M records.*/\1/')
 	rrate=$("$b/bench_reader" "$tmp/$name.mmut" 2 | sed 's/.*: \([0-9.]*\) M records.*/\1/')
-	srate=$("$b/mmusim" "$t" | sed -n 's/.*s, \([0-9.]*\) M records\/s/\1/p')
+	srate=$("$b/mmusim" "$t" 2>&1 > /dev/null | sed -n 's/.*s, \([0-9.]*\) M records\/s/\1/p')
 	printf '%-16s %10s %12s %8s %14s %14s %12s\n' "$name" "$acc" "$bytes" "$bpa" \
 		"$zrate" "$rrate" "$srate"
 	echo "$bpa" | awk '{exit !($1 <= 2)}' || { echo "  MISSED: > 2 bytes/access"; status=1; }

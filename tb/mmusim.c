@@ -40,8 +40,9 @@ static void usage(FILE *f)
 		"  --dump VIEW        at the end: maps, buddyinfo, slabinfo or zoneinfo\n"
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
-		"  -q, --quiet        no table\n"
+		"  -q, --quiet        no table, and no timing line on standard error\n"
 		"  -h, --help         this text\n"
+		"  --version          mmusim's version and the trace formats it reads\n"
 		"\n"
 		"keys:\n%s",
 		config_help);
@@ -65,6 +66,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("mmusim %s: %s\n", MMUSIM_VERSION, TRACE_VERSIONS);
 			exit(0);
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
@@ -189,6 +193,8 @@ static int build_config(const struct options *o, struct sim_config *cfg)
 		fprintf(stderr, "mmusim: %s\n", err);
 		return -1;
 	}
+	if (config_unused_keys(cfg, err, sizeof(err)))
+		fprintf(stderr, "mmusim: warning: ignored, as they do not apply here: %s\n", err);
 	return 0;
 }
 
@@ -362,6 +368,8 @@ int main(int argc, char **argv)
 		json_out = NULL;
 		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
 			report_table(stdout, &rp.mmu, &run);
+		if (!o.quiet)
+			report_timing(stderr, &run);
 	}
 	xout_abort(json_out); /* the run failed: no JSON */
 	trace_close(r);

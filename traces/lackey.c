@@ -189,8 +189,9 @@ static bool check_pid(struct trace_reader *r, long pid)
 	if (pid == s->pid)
 		return true;
 	trace_fail(r,
-		   "output of process %ld in the log of process %ld: a forked child "
-		   "writes into its parent's log; trace it with --log-file=name.%%p",
+		   "output of process %ld in the log of process %ld: the program forked, "
+		   "and mmusim does not follow forked processes yet (only one process per "
+		   "trace: trace a program that does not fork)",
 		   pid, s->pid);
 	return false;
 }

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	fputs("usage: mmutrace convert IN OUT [--text] [--level N] [--exit-layout FILE]\n"
 	      "       mmutrace cat IN\n"
 	      "       mmutrace info IN\n"
+	      "       mmutrace --version\n"
 	      "       mmutrace capture -o OUT [--level N] [--exit-layout FILE] -- PROGRAM [ARGS...]\n"
 	      "\n"
 	      "IN is a native trace, its text form or a Valgrind lackey log, plain,\n"
@@ -260,6 +261,26 @@ out:
 	return rc;
 }
 
+/* Is prog an executable file, by its path or found in PATH (as execvp would)? */
+static bool find_program(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return !access(prog, X_OK);
+	const char *path = getenv("PATH");
+
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		char full[4200];
+		struct stat st;
+
+		snprintf(full, sizeof(full), "%.*s/%.4000s", (int)(n ? n : 1), n ? p : ".", prog);
+		if (!stat(full, &st) && S_ISREG(st.st_mode) && !access(full, X_OK))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
 static int cmd_capture(int argc, char **argv)
 {
 	const char *out = NULL, *exit_layout = NULL;
@@ -286,6 +307,16 @@ static int cmd_capture(int argc, char **argv)
 	int nprog = argc - i - 1;
 	int pfd[2];
 
+	/* say what is missing here, not as a puzzling empty trace later */
+	if (!find_program("valgrind")) {
+		fprintf(stderr, "mmutrace: capture: valgrind is not installed (make deps installs it)\n");
+		return 1;
+	}
+	if (!find_program(prog[0])) {
+		fprintf(stderr, "mmutrace: capture: %s: no such program, or not executable%s\n",
+			prog[0], strchr(prog[0], '/') ? "" : " (searched PATH)");
+		return 1;
+	}
 	if (pipe(pfd)) {
 		perror("mmutrace: pipe");
 		return 1;
@@ -334,10 +365,6 @@ static int cmd_capture(int argc, char **argv)
 		kill(pid, SIGTERM);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && rc) {
-		fprintf(stderr, "mmutrace: valgrind could not be run (make deps installs it)\n");
-		return 1;
-	}
 	if (!rc && WIFEXITED(status) && WEXITSTATUS(status))
 		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", prog[0],
 			WEXITSTATUS(status));
@@ -346,6 +373,10 @@ static int cmd_capture(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("mmutrace %s: %s\n", MMUSIM_VERSION, TRACE_VERSIONS);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What mmusim --version and mmutrace --version print. */
+#define MMUSIM_VERSION "0.9"
+#define TRACE_VERSIONS "native trace format 2 (reads 1 and 2), text form 1"
+
 enum trace_type {
 	/* accesses */
 	TR_INSTR,  /* instruction fetch */

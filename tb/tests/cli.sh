@@ -65,6 +65,17 @@ vs_cachegrind() {
 
 # ---- usage and bad input ----
 check help "$sim" --help
+if "$sim" --help | grep -q '%%'; then bad help_no_percent "--help prints a literal %%"
+else ok help_no_percent; fi
+if "$sim" --version | grep -q '^mmusim [0-9.]*: native trace format 2' &&
+	"$tr" --version | grep -q '^mmutrace [0-9.]*: native trace format 2'; then ok version
+else bad version "$("$sim" --version 2>&1 | head -c 200)"; fi
+# standard output is the same run to run: the timing line goes to stderr
+"$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run1.out" 2> "$tmp/run1.err"
+"$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run2.out" 2> /dev/null
+if cmp -s "$tmp/run1.out" "$tmp/run2.out" && grep -q 'l1d' "$tmp/run1.out" &&
+	grep -q '^mmusim: [0-9.]* s, [0-9.]* M records/s$' "$tmp/run1.err"; then ok stdout_reproducible
+else bad stdout_reproducible "$(diff "$tmp/run1.out" "$tmp/run2.out" | head -4)"; fi
 fails_with no_trace 2 "no trace given" "$sim"
 fails_with bad_option 2 "unknown option '--frob'" "$sim" x --frob
 fails_with bad_set 2 "unknown key 'l3.entries'" "$sim" x -s l3.entries=4
@@ -117,6 +128,23 @@ else bad lackey_layout_hint "$(head -c 300 "$tmp/err")"; fi
 if [ "$(fig "$tmp/plain.json" '[.instructions, .data_accesses] | join(" ")')" = "1 2" ]; then
 	ok lackey_plain_os_none
 else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
+
+# keys that do not apply to the mode are warned about; the JSON lists the
+# keys in effect and no other
+"$sim" "$bundled/sort.mmut.zst" -q -s page_size=2m -s walk.latency=10 -s seed=3 \
+	--json "$tmp/keys.json" 2> "$tmp/err"
+want='["asid_bits","backend","cores","mem","os","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
+if grep -qF "warning: ignored, as they do not apply here: walk.latency (--os none only); page_size (--os none only); seed (no TLB has policy random)" "$tmp/err" &&
+	[ "$(jq -c '.config | keys' "$tmp/keys.json")" = "$want" ] &&
+	[ "$(jq -c '.config | [.mem, .va_bits, .thp, ."walk.mem_latency"]' "$tmp/keys.json")" = '["8g",48,false,20]' ]; then
+	ok inapplicable_keys_linux
+else bad inapplicable_keys_linux "$(head -c 300 "$tmp/err") $(jq -c .config "$tmp/keys.json")"; fi
+"$sim" "$bundled/sort.mmut.zst" -q --os none -s mem=1g -s thp=on -s walk.l1_entries=4 \
+	-s fabric.hop_latency=3 -s page_size=2m -s l2.policy=random -s seed=5 --json "$tmp/keys.json" 2> "$tmp/err"
+if grep -qF "mem (--os linux only); thp (--os linux only); walk.l1_entries (--os linux only); fabric.hop_latency (--backend rtl only)" "$tmp/err" &&
+	[ "$(jq -c .config "$tmp/keys.json")" = '{"cores":1,"os":"none","backend":"model","walk.latency":40,"page_size":"2m","seed":5}' ]; then
+	ok inapplicable_keys_none
+else bad inapplicable_keys_none "$(head -c 300 "$tmp/err") $(jq -c .config "$tmp/keys.json")"; fi
 
 # ---- --os linux: events it cannot honour, and signals ----
 printf 'mmutrace-text 1\nsegment 0x400000 0x2000 r-x anon\nI 0x400000 4\nmmap 0x401000 0x1000 rw- private|anonymous\n' > "$tmp/clash.txt"
@@ -207,7 +235,7 @@ same_figures() {
 	if "$top/build/mmusim" "$src" --backend rtl "$@" -q --json "$tmp/$name.rtl.json" \
 		2> "$tmp/$name.err" &&
 		"$top/build/mmusim" "$src" "$@" -q --json "$tmp/$name.model.json" 2>> "$tmp/$name.err"; then
-		a=$(jq -c 'del(.rtl) | del(.config.backend)' "$tmp/$name.rtl.json")
+		a=$(jq -c 'del(.rtl) | del(.config.backend) | del(.config."fabric.hop_latency")' "$tmp/$name.rtl.json")
 		b=$(jq -c 'del(.config.backend)' "$tmp/$name.model.json")
 		if [ "$a" = "$b" ] && [ "$(fig "$tmp/$name.rtl.json" .rtl.pages)" -gt 0 ]; then ok "$name"; else
 			bad "$name" "the back ends' figures differ$hint"; fi
@@ -256,8 +284,15 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 	--wave-from 1000 --wave-to 1999 2> "$tmp/wave.err"; then
 	first=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | head -1)
 	last=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | tail -1)
-	# two phases a cycle, one time unit each: cycles 1000..1999 are times 2000..3999
-	if [ "$first" = "#2000" ] && [ "$last" = "#3999" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
+	scale=$(fst2vcd "$tmp/w.fst" 2> /dev/null | sed -n '/timescale/,/end/p' | tr -d ' \n\t')
+	# ten units of 100 ps a cycle (the axis reads ns of a 1 GHz clock), two
+	# phases: cycles 1000..1999 are times 10000..19995, 1000..1999.5 ns
+	if [ "$first" = "#10000" ] && [ "$last" = "#19995" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
+		[ "$scale" = '$timescale100ps$end' ] &&
+		# absolute paths: the save file opens from any directory
+		grep -qF "[dumpfile] \"$tmp/w.fst\"" "$tmp/w.gtkw" &&
+		grep -qF "^1 $tmp/w.source.filter" "$tmp/w.gtkw" &&
+		grep -qF -- '-(tlbi_op_i: a TLBI only while tlbi_valid_i is 1)' "$tmp/w.gtkw" &&
 		grep -q 'TOP.mmu_top.g_core\[1\].u_core.u_ptw.state_q' "$tmp/w.gtkw" &&
 		grep -q '^-core 0 L2 TLB' "$tmp/w.gtkw" && grep -q '^2 walk' "$tmp/w.source.filter" &&
 		# GTKWave names enum values from the FST's own tables when no number format is set
@@ -271,6 +306,22 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 else
 	bad waveform_window "$(tail -3 "$tmp/wave.err")"
 fi
+# a wave written from another directory, by a relative name
+mkdir -p "$tmp/wdir"
+if (cd "$tmp/wdir" && "$top/build/mmusim" ../short.txt --backend rtl -s cores=2 $small -q \
+	--wave rel.fst --wave-from 10 --wave-to 20 2> /dev/null) &&
+	grep -qF "[dumpfile] \"$tmp/wdir/rel.fst\"" "$tmp/wdir/rel.gtkw"; then ok wave_paths_absolute
+else bad wave_paths_absolute "$(head -3 "$tmp/wdir/rel.gtkw" 2> /dev/null)"; fi
+fails_with rtl_core_limit 2 "at most 64 cores" "$sim" x --backend rtl -s cores=65
+# an interrupted RTL build says so and keeps nothing
+setsid "$top/tb/rtl/build_top.sh" "$tmp/rtlbuild" -GNumCores=1 > /dev/null 2> "$tmp/build.err" &
+build_job=$!
+sleep 3
+kill -TERM -- "-$build_job" 2> /dev/null
+wait "$build_job"
+if ! ls -d "$tmp"/rtlbuild* > /dev/null 2>&1 && grep -q "verilating" "$tmp/build.err" &&
+	grep -q "removed the unfinished $tmp/rtlbuild.tmp" "$tmp/build.err"; then ok rtl_build_interrupted
+else bad rtl_build_interrupted "$(ls -d "$tmp"/rtlbuild* 2>&1) $(tail -2 "$tmp/build.err")"; fi
 fails_with wave_needs_rtl 2 "--wave needs --backend rtl" "$sim" x --wave "$tmp/x.fst"
 fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$tmp/x.vcd"
 
@@ -329,6 +380,25 @@ if command -v valgrind > /dev/null; then
 			-s l1d.entries=$3 -s l1d.ways=$4 -s l2.entries=$5 -s l2.ways=$6
 		vs_cachegrind "live_cachegrind_$1x$2_$3x$4_$5x$6" live.json live.mmut.zst "$want"
 	done
+
+	# capture: a missing program is named as such; a fork is refused plainly;
+	# an interrupted capture leaves nothing behind
+	fails_with capture_no_program 1 "capture: /nonexistent/prog: no such program" \
+		"$tr" capture -o nope.mmut -- /nonexistent/prog
+	if grep -q "lackey\|valgrind could not" "$tmp/err"; then bad capture_no_program_only "$(cat "$tmp/err")"
+	else ok capture_no_program_only; fi
+	fails_with capture_fork 1 "the program forked, and mmusim does not follow forked processes" \
+		run "$tr" capture -o fork.mmut -- sh -c '/bin/true; /bin/true'
+	if grep -q "log-file" "$tmp/err" || [ -e fork.mmut ]; then bad capture_fork_plain "$(cat "$tmp/err")"
+	else ok capture_fork_plain; fi
+	env -i PATH=/usr/bin:/bin LC_ALL=C "$tr" capture -o int.mmut.zst -- sleep 8 > /dev/null 2> int.err &
+	cap=$!
+	for i in $(seq 60); do ls int.mmut.zst.tmp.* > /dev/null 2>&1 && break; sleep 0.25; done
+	kill -TERM $cap
+	wait $cap
+	if ! ls int.mmut.zst* > /dev/null 2>&1 && grep -q "interrupted: removed the unfinished int.mmut.zst.tmp" int.err; then
+		ok capture_interrupted
+	else bad capture_interrupted "$(ls int.mmut.zst* 2>&1) $(cat int.err)"; fi
 
 	# A multi-threaded run: every access in the raw log, found by grep,
 	# reaches mmusim; threads land on their cores.
