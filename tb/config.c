@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(MAX_CORES <= 256, "mmu_top's tlbi_core_i has 8 bits");
+
 const char config_help[] =
 	"  cores          cores the trace's threads run on (thread t on core (t-1) mod cores)\n"
 	"  seed           seed of the random replacement policy (policy=random)\n"

@@ -14,7 +14,6 @@
  * up to 256 (rtl/mmu_top.sv names a TLBI's core in 8 bits, tlbi_core_i).
  */
 #define MAX_CORES 64
-_Static_assert(MAX_CORES <= 256, "mmu_top's tlbi_core_i has 8 bits");
 
 enum os_mode { OS_NONE, OS_LINUX };
 enum backend { BACKEND_MODEL, BACKEND_RTL };

@@ -195,6 +195,18 @@ grep -v '^#' "$bundled/sort.cachegrind" | while read -r ie iw de dw le lw ir i1 
 	vs_cachegrind "$name" "$tmp/cg.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
 done
 
+# ---- traces/bundled/README.md gives each trace's accesses and bytes per
+# access as mmutrace info counts them and as the file's size says ----
+for t in sort xz; do
+	row=$(grep "^| $t.mmut.zst " "$bundled/README.md")
+	doc_acc=$(echo "$row" | awk -F'|' '{gsub(/[ ,]/, "", $5); print $5}')
+	doc_bpa=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
+	acc=$("$tr" info "$bundled/$t.mmut.zst" | awk '/^accesses/ {print $2}')
+	bpa=$(echo "$(stat -c %s "$bundled/$t.mmut.zst") $acc" | awk '{printf "%.3f", $1 / $2}')
+	if [ "$doc_acc" = "$acc" ] && [ "$doc_bpa" = "$bpa" ]; then ok "bundled_readme_$t"
+	else bad "bundled_readme_$t" "README says $doc_acc accesses, $doc_bpa B/access; the file $acc, $bpa"; fi
+done
+
 # ---- --os linux: each bundled trace replays with every invariant checked,
 # no signal, and ends with the pages Valgrind saw mapped at the program's
 # exit (its -d layout at shutdown), with the same read/write rights ----
@@ -306,6 +318,19 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 else
 	bad waveform_window "$(tail -3 "$tmp/wave.err")"
 fi
+# make wave: the model the test above built, and both cores at work
+# (translation requests on each) in the chosen cycles
+if DISPLAY= make -s -C "$top" wave > "$tmp/make_wave.out" 2>&1; then
+	fst2vcd "$top/build/wave.fst" 2> /dev/null |
+		awk '/^\$var wire 1 .* req_valid_i\[[01]\] / { id[$4] = substr($5, 13, 1) }
+		     /^1/ { c = id[substr($0, 2)]; if (c != "") n[c]++ }
+		     END { print n[0] + 0, n[1] + 0 }' > "$tmp/wave.reqs"
+	read -r r0 r1 < "$tmp/wave.reqs"
+	if [ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] && ! grep -q "building the RTL model" "$tmp/make_wave.out"; then
+		ok make_wave_two_cores
+	else bad make_wave_two_cores "requests on core 0: $r0, core 1: $r1; $(tail -2 "$tmp/make_wave.out")"; fi
+else bad make_wave_two_cores "$(tail -3 "$tmp/make_wave.out")"; fi
+
 # a wave written from another directory, by a relative name
 mkdir -p "$tmp/wdir"
 if (cd "$tmp/wdir" && "$top/build/mmusim" ../short.txt --backend rtl -s cores=2 $small -q \
