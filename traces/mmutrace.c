@@ -40,27 +40,31 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Valgrind's view of the client's segments at exit, when asked for. */
-static int write_exit_layout(const struct trace_reader *r, const char *in, const char *path)
+/*
+ * Valgrind's view of the client's segments at exit, when asked for, into o
+ * (created before the conversion, so that a bad path is refused at once).
+ * Commits or aborts o.
+ */
+static int write_exit_layout(const struct trace_reader *r, const char *in, struct xout *o,
+			     const char *path)
 {
 	const char *text = trace_lackey_exit_layout(r);
 	char err[512];
 
-	if (!path)
+	if (!o)
 		return 0;
 	if (!text) {
+		xout_abort(o);
 		fprintf(stderr, "mmutrace: %s: no layout at exit (trace with valgrind -d)\n", in);
 		return -1;
 	}
-	struct xout *o = xout_create(path, 0, err, sizeof(err));
-
-	if (o && xout_write(o, text, strlen(text))) {
+	if (xout_write(o, text, strlen(text))) {
 		xout_abort(o);
 		fprintf(stderr, "mmutrace: %s: write failed\n", path);
 		return -1;
 	}
 	/* xout_commit frees o, whether it succeeds or not */
-	if (!o || xout_commit(o, err, sizeof(err))) {
+	if (xout_commit(o, err, sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
 		return -1;
 	}
@@ -84,6 +88,14 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 		trace_close(r);
 		return 1;
 	}
+	struct xout *layout = NULL;
+
+	if (exit_layout && !(layout = xout_create(exit_layout, 0, err, sizeof(err)))) {
+		fprintf(stderr, "mmutrace: --exit-layout %s\n", err);
+		trace_abort(w);
+		trace_close(r);
+		return 1;
+	}
 	static struct trace_rec buf[BATCH];
 	size_t n;
 	uint64_t total = 0, accesses = 0;
@@ -95,6 +107,7 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 		if (trace_write(w, buf, n)) {
 			fprintf(stderr, "mmutrace: %s: write failed (record %llu)\n", out,
 				(unsigned long long)total);
+			xout_abort(layout);
 			trace_abort(w);
 			trace_close(r);
 			return 1;
@@ -102,6 +115,7 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 	}
 	if (trace_error(r)) {
 		fprintf(stderr, "mmutrace: %s\n", trace_error(r));
+		xout_abort(layout);
 		trace_abort(w);
 		trace_close(r);
 		return 1;
@@ -113,11 +127,12 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 			"mmutrace: %s: no lackey records in %llu lines: not a lackey log "
 			"(run valgrind --tool=lackey --trace-mem=yes)\n",
 			in, (unsigned long long)ls->lines);
+		xout_abort(layout);
 		trace_abort(w);
 		trace_close(r);
 		return 1;
 	}
-	if (write_exit_layout(r, in, exit_layout)) {
+	if (write_exit_layout(r, in, layout, exit_layout)) {
 		trace_abort(w);
 		trace_close(r);
 		return 1;

@@ -103,6 +103,8 @@ fails_with json_bad_dir 1 "out.json: cannot create" "$sim" "$tmp/bad.txt" -q \
 	--json "$tmp/no/such/dir/out.json"
 if grep -q "bad size" "$tmp/err"; then bad json_checked_first "the trace was read first"
 else ok json_checked_first; fi
+fails_with exit_layout_checked_first 1 "--exit-layout $tmp/no/such/dir/x: cannot create" \
+	"$tr" convert "$tmp/bad.txt" "$tmp/bad.mmut" --exit-layout "$tmp/no/such/dir/x"
 # a directory (a use-after-free once)
 fails_with json_is_dir 1 "is a directory" "$sim" "$bundled/sort.mmut.zst" -q --json "$tmp"
 
