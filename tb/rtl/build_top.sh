@@ -14,9 +14,18 @@ shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vl=/usr/share/verilator/include
 tmp=$out.tmp.$$
+job=""
+# stop the compile job (its own process group: make and the compilers)
+stop() {
+	if [ -n "$job" ] && kill -TERM "-$job" 2> /dev/null; then
+		wait "$job" 2> /dev/null || true
+	fi
+	echo "build_top.sh: $1: removed the unfinished $tmp; no model kept" >&2
+	exit "$2"
+}
 trap 'rm -rf "$tmp"' EXIT
-trap 'echo "build_top.sh: interrupted: removed the unfinished $tmp; no model kept" >&2; exit 130' INT
-trap 'echo "build_top.sh: terminated: removed the unfinished $tmp; no model kept" >&2; exit 143' TERM HUP
+trap 'stop interrupted 130' INT
+trap 'stop terminated 143' TERM HUP
 mkdir -p "$tmp"
 cd "$top"
 trace="" extra=""
@@ -34,7 +43,7 @@ verilator --cc -O2 --assert -Wall $trace -Irtl -Mdir "$tmp" --top-module mmu_top
 total=$(cat "$tmp"/*.cpp | wc -c)
 nfiles=$(ls "$tmp"/*.cpp | wc -l)
 echo "  verilated in $(($(date +%s) - start)) s: $nfiles C++ files, $((total / 1024)) KiB to compile" >&2
-make -s -C "$tmp" -f Vmmu_top.mk -j 2 Vmmu_top__ALL.a >> "$tmp/build.log" 2>&1 &
+setsid make -s -C "$tmp" -f Vmmu_top.mk -j 2 Vmmu_top__ALL.a >> "$tmp/build.log" 2>&1 &
 job=$!
 t0=$(date +%s)
 while kill -0 $job 2> /dev/null; do

@@ -341,10 +341,11 @@ if (cd "$tmp/wdir" && "$top/build/mmusim" ../short.txt --backend rtl -s cores=2 
 else bad wave_paths_absolute "$(head -3 "$tmp/wdir/rel.gtkw" 2> /dev/null)"; fi
 fails_with rtl_core_limit 2 "at most 64 cores" "$sim" x --backend rtl -s cores=65
 # an interrupted RTL build says so and keeps nothing
-setsid "$top/tb/rtl/build_top.sh" "$tmp/rtlbuild" -GNumCores=1 > /dev/null 2> "$tmp/build.err" &
+"$top/tb/rtl/build_top.sh" "$tmp/rtlbuild" -GNumCores=1 > /dev/null 2> "$tmp/build.err" &
 build_job=$!
-sleep 3
-kill -TERM -- "-$build_job" 2> /dev/null
+# stop it while it compiles
+for i in $(seq 120); do grep -q "verilated in" "$tmp/build.err" && break; sleep 0.5; done
+kill -TERM "$build_job"
 wait "$build_job"
 if ! ls -d "$tmp"/rtlbuild* > /dev/null 2>&1 && grep -q "verilating" "$tmp/build.err" &&
 	grep -q "removed the unfinished $tmp/rtlbuild.tmp" "$tmp/build.err"; then ok rtl_build_interrupted
