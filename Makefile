@@ -53,7 +53,7 @@ help:
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
-	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
+	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
 	@echo "make clean    remove build/"
 
 deps:
