@@ -15,7 +15,7 @@ TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walk
 TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint.
-DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd \
+DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
 	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
@@ -58,7 +58,7 @@ help:
 	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
-	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
+	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
 	@echo "make clean    remove build/"
 
 deps:
@@ -298,11 +298,20 @@ trace: $(B)/mmutrace
 	@[ -n "$(CMD)" ] && [ -n "$(OUT)" ] || { echo "usage: make trace CMD='prog args' OUT=file.mmut.zst"; exit 2; }
 	$(B)/mmutrace capture -o $(OUT) -- $(CMD)
 
-# cycles 2000..6000 of the first 200,000 records of sort on two cores
+# The first 400,000 records of xz on two cores: its second thread starts
+# (on core 1) at record 382,925, about RTL cycle WAVE_FROM. The TLB
+# geometry is the one `make test` builds (its waveform test), so the
+# Verilated model is usually there already; if not it is built once.
+WAVE_TLBS := -s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 \
+	-s l2.ways=4
+WAVE_FROM ?= 800000
+WAVE_TO   ?= 806000
 wave: $(B)/mmusim $(B)/mmutrace
-	$(B)/mmutrace cat traces/bundled/sort.mmut.zst 2>/dev/null | head -n 200000 > $(B)/wave.txt
-	$(B)/mmusim $(B)/wave.txt --backend rtl -s cores=2 --wave $(B)/wave.fst \
-		--wave-from 2000 --wave-to 6000
+	@echo "make wave: RTL cycles $(WAVE_FROM)..$(WAVE_TO) of xz's first two threads on two cores"
+	@echo "  (a few seconds, plus about two minutes to build the traced model if make test has not)"
+	$(B)/mmutrace cat traces/bundled/xz.mmut.zst 2>/dev/null | head -n 400000 > $(B)/wave.txt
+	$(B)/mmusim $(B)/wave.txt --backend rtl -s cores=2 $(WAVE_TLBS) -q --wave $(B)/wave.fst \
+		--wave-from $(WAVE_FROM) --wave-to $(WAVE_TO)
 	@if [ -n "$${DISPLAY:-}" ]; then gtkwave $(B)/wave.gtkw; \
 	else echo "no display: open it with  gtkwave $(B)/wave.gtkw"; fi
 

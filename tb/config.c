@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(MAX_CORES <= 256, "mmu_top's tlbi_core_i has 8 bits");
+
 const char config_help[] =
-	"  cores          cores the trace's threads run on (thread t on core (t-1) %% cores)\n"
-	"  seed           seed of the random replacement policy\n"
+	"  cores          cores the trace's threads run on (thread t on core (t-1) mod cores)\n"
+	"  seed           seed of the random replacement policy (policy=random)\n"
 	"  l1i.entries    L1 instruction TLB entries (likewise l1d.*, and l2.* for the\n"
 	"                 unified L2 TLB; l2.entries=0 removes the L2 TLB)\n"
 	"  l1i.ways       associativity; ways = entries is fully associative\n"
@@ -28,6 +30,69 @@ const char config_help[] =
 	"  walk.mem_latency  cycles of one descriptor read (--os linux)\n"
 	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n"
 	"  fabric.hop_latency  cycles of a broadcast-fabric hop (--backend rtl)\n";
+
+/*
+ * Keys that apply only in some modes: setting one in another mode is
+ * warned about (config_unused_keys), and the JSON report lists a key only
+ * where it applies.
+ */
+const struct config_scoped_key config_scoped_keys[] = {
+	{ "walk.latency", SCOPE_NONE },	     { "page_size", SCOPE_NONE },
+	{ "mem", SCOPE_LINUX },		     { "va_bits", SCOPE_LINUX },
+	{ "asid_bits", SCOPE_LINUX },	     { "tlbi_range", SCOPE_LINUX },
+	{ "ttl", SCOPE_LINUX },		     { "thp", SCOPE_LINUX },
+	{ "walk.mem_latency", SCOPE_LINUX }, { "walk.l0_entries", SCOPE_LINUX },
+	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
+	{ "fabric.hop_latency", SCOPE_RTL }, { "seed", SCOPE_RANDOM },
+	{ NULL, SCOPE_LINUX },
+};
+
+static void mark_given(struct sim_config *c, const char *key)
+{
+	for (unsigned i = 0; config_scoped_keys[i].name; i++)
+		if (!strcmp(key, config_scoped_keys[i].name))
+			c->given |= 1u << i;
+}
+
+bool config_key_applies(const struct sim_config *c, unsigned i)
+{
+	switch (config_scoped_keys[i].scope) {
+	case SCOPE_LINUX:
+		return c->os == OS_LINUX;
+	case SCOPE_NONE:
+		return c->os == OS_NONE;
+	case SCOPE_RTL:
+		return c->backend == BACKEND_RTL;
+	default: /* the random policy, of a TLB model or of the RTL's */
+		return c->l1i.policy == POLICY_RANDOM || c->l1d.policy == POLICY_RANDOM ||
+		       (c->l2.entries && c->l2.policy == POLICY_RANDOM);
+	}
+}
+
+unsigned config_unused_keys(const struct sim_config *c, char *out, size_t len)
+{
+	static const char *const why[] = {
+		[SCOPE_LINUX] = "--os linux only",
+		[SCOPE_NONE] = "--os none only",
+		[SCOPE_RTL] = "--backend rtl only",
+		[SCOPE_RANDOM] = "no TLB has policy random",
+	};
+	unsigned n = 0;
+	size_t at = 0;
+
+	if (len)
+		out[0] = 0;
+	for (unsigned i = 0; config_scoped_keys[i].name; i++) {
+		if (!(c->given & 1u << i) || config_key_applies(c, i))
+			continue;
+		if (at < len)
+			at += (size_t)snprintf(out + at, len - at, "%s%s (%s)", n ? "; " : "",
+					       config_scoped_keys[i].name,
+					       why[config_scoped_keys[i].scope]);
+		n++;
+	}
+	return n;
+}
 
 /*
  * Defaults after Arm's Cortex-A76: 48-entry fully associative L1 TLBs and a
@@ -97,8 +162,8 @@ static int set_tlb(struct tlb_geometry *g, const char *field, const char *value,
 	return 0;
 }
 
-int config_set(struct sim_config *c, const char *key, const char *value, char *err,
-	       size_t errlen)
+static int set_key(struct sim_config *c, const char *key, const char *value, char *err,
+		   size_t errlen)
 {
 	uint64_t v;
 
@@ -110,8 +175,10 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 		return set_tlb(&c->l2, key + 3, value, err, errlen, key);
 	if (!strcmp(key, "cores")) {
 		if (parse_uint(value, MAX_CORES, &v) || v == 0) {
-			snprintf(err, errlen, "cores: '%s' is not a number from 1 to %d", value,
-				 MAX_CORES);
+			snprintf(err, errlen,
+				 "cores: '%s' is not a number from 1 to %d (at most %d cores: the "
+				 "model's limit; the RTL's tlbi_core_i has 8 bits, for 256)",
+				 value, MAX_CORES, MAX_CORES);
 			return -1;
 		}
 		c->cores = (unsigned)v;
@@ -225,6 +292,15 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 	}
 	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
+}
+
+int config_set(struct sim_config *c, const char *key, const char *value, char *err,
+	       size_t errlen)
+{
+	if (set_key(c, key, value, err, errlen))
+		return -1;
+	mark_given(c, key);
+	return 0;
 }
 
 static char *trim(char *s)

@@ -9,6 +9,10 @@
 
 #include "tlb.h"
 
+/*
+ * Cores of the golden model and of --backend rtl. The RTL itself would take
+ * up to 256 (rtl/mmu_top.sv names a TLBI's core in 8 bits, tlbi_core_i).
+ */
 #define MAX_CORES 64
 
 enum os_mode { OS_NONE, OS_LINUX };
@@ -31,7 +35,23 @@ struct sim_config {
 	unsigned hop_latency;	  /* --backend rtl: cycles a fabric hop takes */
 	const char *wave;	  /* --backend rtl: an FST file to write, or NULL */
 	uint64_t wave_from, wave_to; /* the cycles it covers */
+	unsigned given;		  /* keys of config_scoped_keys set explicitly (bit i) */
 };
+
+/* Keys that apply only in some modes: --os linux or none, --backend rtl. */
+enum config_scope { SCOPE_LINUX, SCOPE_NONE, SCOPE_RTL, SCOPE_RANDOM };
+struct config_scoped_key {
+	const char *name;
+	enum config_scope scope;
+};
+extern const struct config_scoped_key config_scoped_keys[];
+/* Does key i of config_scoped_keys apply to configuration c? */
+bool config_key_applies(const struct sim_config *c, unsigned i);
+/*
+ * The keys that were set but do not apply: one "KEY (why)" each, joined by
+ * "; ", in out; returns how many.
+ */
+unsigned config_unused_keys(const struct sim_config *c, char *out, size_t len);
 
 void config_defaults(struct sim_config *c);
 /* Applies one setting; on error returns -1 with a message in err. */

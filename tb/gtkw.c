@@ -7,7 +7,9 @@
  */
 #include "gtkw.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -31,6 +33,12 @@ static void group(FILE *f, const char *title, const char *scope, const struct si
 {
 	fprintf(f, "@800200\n-%s\n", title);
 	for (size_t i = 0; i < n; i++) {
+		/*
+		 * A TLBI field holds a value (0 reads TlbiVmalle1) while no
+		 * TLBI is on: a comment row says so.
+		 */
+		if (!strncmp(s[i].name, "tlbi_op_i", 9))
+			fprintf(f, "@200\n-(tlbi_op_i: a TLBI only while tlbi_valid_i is 1)\n");
 		fprintf(f, "@%s\n", flags[s[i].show]);
 		if (s[i].show == SOURCE)
 			fprintf(f, "^1 %s\n", source_filter);
@@ -41,11 +49,16 @@ static void group(FILE *f, const char *title, const char *scope, const struct si
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-int write_gtkw(const char *fst, unsigned cores, uint64_t from)
+int write_gtkw(const char *fst_arg, unsigned cores, uint64_t from)
 {
-	char base[1024], path[1100], source_filter[1100];
-	size_t n = strlen(fst);
+	char base[PATH_MAX], path[PATH_MAX + 16], source_filter[PATH_MAX + 16];
+	char fst[PATH_MAX];
 	FILE *f;
+
+	/* absolute paths: the save file opens from any directory */
+	if (!realpath(fst_arg, fst))
+		return -1;
+	size_t n = strlen(fst);
 
 	snprintf(base, sizeof(base), "%.*s", (int)(n > 4 ? n - 4 : n), fst);
 	snprintf(source_filter, sizeof(source_filter), "%s.source.filter", base);
@@ -60,9 +73,13 @@ int write_gtkw(const char *fst, unsigned cores, uint64_t from)
 	if (!f)
 		return -1;
 	fprintf(f, "[*] GTKWave save file written by mmusim\n[dumpfile] \"%s\"\n", fst);
-	/* two time units a cycle; zoom -3 shows some 20 cycles, enough to read names */
-	fprintf(f, "[size] 1600 1000\n[timestart] %llu\n*-3.000000 -1\n",
-		(unsigned long long)from * 2);
+	/*
+	 * The FST's time unit is 100 ps, ten a cycle (tb/rtl/top_shim.cpp): the
+	 * axis reads in ns of a 1 GHz clock, cycle N at N ns. Zoom -5.3 shows
+	 * some 20 cycles, enough to read names.
+	 */
+	fprintf(f, "[size] 1600 1000\n[timestart] %llu\n*-5.300000 -1\n",
+		(unsigned long long)from * 10);
 	fprintf(f, "[sst_width] 260\n[signals_width] 300\n[sst_expanded] 1\n");
 	static const struct sig port[] = {
 		{ "req_valid_i", BIT },	   { "req_access_i[1:0]", ENUM },

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "../traces/trace.h"
 #include "../traces/xio.h"
@@ -39,8 +40,9 @@ static void usage(FILE *f)
 		"  --dump VIEW        at the end: maps, buddyinfo, slabinfo or zoneinfo\n"
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
-		"  -q, --quiet        no table\n"
+		"  -q, --quiet        no table, and no timing line on standard error\n"
 		"  -h, --help         this text\n"
+		"  --version          mmusim's version and the trace formats it reads\n"
 		"\n"
 		"keys:\n%s",
 		config_help);
@@ -64,6 +66,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("mmusim %s: %s\n", MMUSIM_VERSION, TRACE_VERSIONS);
 			exit(0);
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
@@ -188,10 +193,37 @@ static int build_config(const struct options *o, struct sim_config *cfg)
 		fprintf(stderr, "mmusim: %s\n", err);
 		return -1;
 	}
+	if (config_unused_keys(cfg, err, sizeof(err)))
+		fprintf(stderr, "mmusim: warning: ignored, as they do not apply here: %s\n", err);
 	return 0;
 }
 
-static int write_json(const char *path, const struct mmu *m, const struct run_info *run)
+/*
+ * The --json file is created (as a temporary file next to it) before the
+ * run, so that a path that cannot be written is refused at once, not after
+ * a run of minutes.
+ */
+static struct xout *open_json(const char *path)
+{
+	char err[512];
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return NULL;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmusim: --json %s: is a directory, name a file\n", path);
+		return NULL;
+	}
+	struct xout *out = xout_create(path, 0, err, sizeof(err));
+
+	if (!out)
+		fprintf(stderr, "mmusim: --json %s\n", err);
+	return out;
+}
+
+/* Writes the statistics and commits out (which this frees in any case). */
+static int write_json(const char *path, struct xout *out, const struct mmu *m,
+		      const struct run_info *run)
 {
 	if (!strcmp(path, "-")) {
 		report_json(stdout, m, run);
@@ -201,20 +233,23 @@ static int write_json(const char *path, const struct mmu *m, const struct run_in
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 
-	if (!mem)
+	if (!mem) {
+		xout_abort(out);
 		return -1;
+	}
 	report_json(mem, m, run);
 	fclose(mem);
-	struct xout *out = xout_create(path, 0, err, sizeof(err));
-
-	if (!out || xout_write(out, text, len) || xout_commit(out, err, sizeof(err))) {
-		if (out)
-			xout_abort(out);
-		fprintf(stderr, "mmusim: %s\n", err);
+	if (xout_write(out, text, len)) {
+		xout_abort(out);
+		fprintf(stderr, "mmusim: %s: write failed\n", path);
 		free(text);
 		return -1;
 	}
 	free(text);
+	if (xout_commit(out, err, sizeof(err))) {
+		fprintf(stderr, "mmusim: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -258,10 +293,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: --dump needs --os linux\n");
 		return 2;
 	}
+	struct xout *json_out = NULL;
+
+	if (o.json && strcmp(o.json, "-") && !(json_out = open_json(o.json)))
+		return 1;
 	struct trace_reader *r = trace_open(o.trace, err, sizeof(err));
 
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct replay rp;
@@ -270,6 +310,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
 		replay_free(&rp);
 		trace_close(r);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];
@@ -280,10 +321,27 @@ int main(int argc, char **argv)
 	size_t n;
 	int rc = 0;
 
-	while ((n = trace_read(r, buf, BATCH)) > 0)
+	bool no_layout = false;
+
+	while ((n = trace_read(r, buf, BATCH)) > 0) {
+		if (cfg.os == OS_LINUX && trace_lackey_lacks_layout(r)) {
+			no_layout = true;
+			break;
+		}
 		if (replay_batch(&rp, buf, n))
 			break;
-	if (rp.err[0]) {
+	}
+	if (no_layout) {
+		fprintf(stderr,
+			"mmusim: %s: this lackey log lacks Valgrind's start-up memory layout, so\n"
+			"  --os linux cannot know what was mapped. Capture the program with\n"
+			"  'make trace CMD=... OUT=x.mmut.zst' or 'mmutrace capture -o x.mmut.zst -- PROG'\n"
+			"  (or run valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes\n"
+			"  --trace-sched=yes -d --log-fd=2 PROG 2> log: with --log-file the -d table\n"
+			"  goes elsewhere), or replay it with --os none\n",
+			o.trace);
+		rc = 1;
+	} else if (rp.err[0]) {
 		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
 		rc = 1;
 	} else if (trace_error(r)) {
@@ -305,11 +363,15 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < rp.nwarnings; i++)
 		fprintf(stderr, "mmusim: warning: %s\n", rp.warning[i]);
 	if (!rc) {
-		if (o.json && write_json(o.json, &rp.mmu, &run))
+		if (o.json && write_json(o.json, json_out, &rp.mmu, &run))
 			rc = 1;
+		json_out = NULL;
 		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
 			report_table(stdout, &rp.mmu, &run);
+		if (!o.quiet)
+			report_timing(stderr, &run);
 	}
+	xout_abort(json_out); /* the run failed: no JSON */
 	trace_close(r);
 	replay_free(&rp); /* closes the waveform file */
 	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {

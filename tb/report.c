@@ -153,7 +153,11 @@ void report_table(FILE *f, const struct mmu *m, const struct run_info *run)
 			table_rows(f, cfg, s, "  ");
 		}
 	}
-	fprintf(f, "\n%.2f s, %.1f M records/s\n", run->seconds,
+}
+
+void report_timing(FILE *f, const struct run_info *run)
+{
+	fprintf(f, "mmusim: %.2f s, %.1f M records/s\n", run->seconds,
 		ratio(run->records, 1) / (run->seconds > 0 ? run->seconds : 1) / 1e6);
 }
 
@@ -174,6 +178,51 @@ static void json_walks(FILE *f, const struct core_stats *s)
 		(unsigned long long)s->translation_cycles);
 }
 
+/*
+ * The settings in effect, by their keys (-s KEY=VALUE takes each value back):
+ * a key that does not apply to the mode (config_scoped_keys) is left out.
+ */
+static void json_config(FILE *f, const struct sim_config *cfg)
+{
+	fprintf(f, "  \"config\": {\"cores\": %u, \"os\": \"%s\", \"backend\": \"%s\"",
+		cfg->cores, cfg->os == OS_LINUX ? "linux" : "none",
+		cfg->backend == BACKEND_RTL ? "rtl" : "model");
+	for (unsigned i = 0; config_scoped_keys[i].name; i++) {
+		const char *key = config_scoped_keys[i].name;
+
+		if (!config_key_applies(cfg, i))
+			continue;
+		fprintf(f, ", \"%s\": ", key);
+		if (!strcmp(key, "walk.latency"))
+			fprintf(f, "%u", cfg->walk_latency);
+		else if (!strcmp(key, "page_size"))
+			fprintf(f, "\"%s\"", page_names[cfg->page_level]);
+		else if (!strcmp(key, "mem") && !(cfg->mem_bytes & ((1ULL << 30) - 1)))
+			fprintf(f, "\"%llug\"", (unsigned long long)(cfg->mem_bytes >> 30));
+		else if (!strcmp(key, "mem"))
+			fprintf(f, "\"%llum\"", (unsigned long long)(cfg->mem_bytes >> 20));
+		else if (!strcmp(key, "va_bits"))
+			fprintf(f, "%u", cfg->va_bits);
+		else if (!strcmp(key, "asid_bits"))
+			fprintf(f, "%u", cfg->asid_bits);
+		else if (!strcmp(key, "tlbi_range"))
+			fprintf(f, "%s", cfg->tlbi_range ? "true" : "false");
+		else if (!strcmp(key, "ttl"))
+			fprintf(f, "%s", cfg->ttl ? "true" : "false");
+		else if (!strcmp(key, "thp"))
+			fprintf(f, "%s", cfg->thp ? "true" : "false");
+		else if (!strcmp(key, "walk.mem_latency"))
+			fprintf(f, "%u", cfg->mem_latency);
+		else if (!strncmp(key, "walk.l", 6))
+			fprintf(f, "%u", cfg->walk_cache[key[6] - '0']);
+		else if (!strcmp(key, "fabric.hop_latency"))
+			fprintf(f, "%u", cfg->hop_latency);
+		else
+			fprintf(f, "%llu", (unsigned long long)cfg->seed);
+	}
+	fprintf(f, "},\n");
+}
+
 void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 {
 	const struct sim_config *cfg = &m->cfg;
@@ -190,13 +239,7 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 	fprintf(f, "\", \"format\": \"%s\", \"records\": %llu, \"events\": %llu},\n",
 		run->format, (unsigned long long)run->records,
 		(unsigned long long)run->events);
-	fprintf(f,
-		"  \"config\": {\"cores\": %u, \"os\": \"%s\", \"backend\": \"%s\", "
-		"\"page_size\": \"%s\", \"walk_latency\": %u, \"seed\": %llu},\n",
-		cfg->cores, cfg->os == OS_LINUX ? "linux" : "none",
-		cfg->backend == BACKEND_RTL ? "rtl" : "model", page_names[cfg->page_level],
-		cfg->walk_latency,
-		(unsigned long long)cfg->seed);
+	json_config(f, cfg);
 	fprintf(f, "  \"instructions\": %llu,\n  \"data_accesses\": %llu,\n",
 		(unsigned long long)t.instructions, (unsigned long long)t.data_accesses);
 	for (int i = 0; i < 3; i++) {

@@ -18,6 +18,8 @@ struct run_info {
 };
 
 void report_table(FILE *f, const struct mmu *m, const struct run_info *run);
+/* The run's wall time and rate (varies run to run: mmusim prints it to stderr). */
+void report_timing(FILE *f, const struct run_info *run);
 void report_json(FILE *f, const struct mmu *m, const struct run_info *run);
 
 #endif

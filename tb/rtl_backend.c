@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 uint64_t rtl_random_state(uint64_t seed)
@@ -66,6 +68,20 @@ static uint64_t sources_hash(const char *root)
 	return h;
 }
 
+/*
+ * Seconds a Verilator build of c takes, roughly: measured on the 2-core
+ * machine the tests run on (README, bench/rtl.sh), about 5 s plus 6 s a
+ * core and 1 s per 150 TLB entries of a core; three times that with the
+ * FST tracing of --wave.
+ */
+static unsigned build_estimate(const struct sim_config *c)
+{
+	unsigned entries = c->l1i.entries + c->l1d.entries + c->l2.entries;
+	unsigned s = 5 + c->cores * (6 + entries / 150);
+
+	return c->wave ? 3 * s : s;
+}
+
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
 {
@@ -96,11 +112,24 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {
-		fprintf(stderr, "mmusim: building the RTL model of this configuration once (%s)\n", key);
+		fprintf(stderr,
+			"mmusim: building the RTL model of this configuration once (%s),\n"
+			"  roughly %u s on a 2-core machine; progress follows every 15 s\n",
+			key, build_estimate(c));
 		snprintf(cmd, sizeof(cmd),
 			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
 			 root, root, dir, c->wave ? "--trace-fst" : "", params);
-		if (system(cmd) != 0 || stat(lib, &st)) {
+		int rc = system(cmd);
+
+		if (rc != -1 && ((WIFSIGNALED(rc) && (WTERMSIG(rc) == SIGINT ||
+						       WTERMSIG(rc) == SIGTERM)) ||
+				 (WIFEXITED(rc) && (WEXITSTATUS(rc) == 130 ||
+						    WEXITSTATUS(rc) == 143)))) {
+			snprintf(err, errlen, "--backend rtl: the RTL build was interrupted; "
+					      "nothing was kept");
+			return -1;
+		}
+		if (rc != 0 || stat(lib, &st)) {
 			snprintf(err, errlen, "--backend rtl: building the RTL model failed (needs verilator: make deps)");
 			return -1;
 		}

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	fputs("usage: mmutrace convert IN OUT [--text] [--level N] [--exit-layout FILE]\n"
 	      "       mmutrace cat IN\n"
 	      "       mmutrace info IN\n"
+	      "       mmutrace --version\n"
 	      "       mmutrace capture -o OUT [--level N] [--exit-layout FILE] -- PROGRAM [ARGS...]\n"
 	      "\n"
 	      "IN is a native trace, its text form or a Valgrind lackey log, plain,\n"
@@ -39,23 +40,31 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Valgrind's view of the client's segments at exit, when asked for. */
-static int write_exit_layout(const struct trace_reader *r, const char *in, const char *path)
+/*
+ * Valgrind's view of the client's segments at exit, when asked for, into o
+ * (created before the conversion, so that a bad path is refused at once).
+ * Commits or aborts o.
+ */
+static int write_exit_layout(const struct trace_reader *r, const char *in, struct xout *o,
+			     const char *path)
 {
 	const char *text = trace_lackey_exit_layout(r);
 	char err[512];
 
-	if (!path)
+	if (!o)
 		return 0;
 	if (!text) {
+		xout_abort(o);
 		fprintf(stderr, "mmutrace: %s: no layout at exit (trace with valgrind -d)\n", in);
 		return -1;
 	}
-	struct xout *o = xout_create(path, 0, err, sizeof(err));
-
-	if (!o || xout_write(o, text, strlen(text)) || xout_commit(o, err, sizeof(err))) {
-		if (o)
-			xout_abort(o);
+	if (xout_write(o, text, strlen(text))) {
+		xout_abort(o);
+		fprintf(stderr, "mmutrace: %s: write failed\n", path);
+		return -1;
+	}
+	/* xout_commit frees o, whether it succeeds or not */
+	if (xout_commit(o, err, sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
 		return -1;
 	}
@@ -79,6 +88,14 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 		trace_close(r);
 		return 1;
 	}
+	struct xout *layout = NULL;
+
+	if (exit_layout && !(layout = xout_create(exit_layout, 0, err, sizeof(err)))) {
+		fprintf(stderr, "mmutrace: --exit-layout %s\n", err);
+		trace_abort(w);
+		trace_close(r);
+		return 1;
+	}
 	static struct trace_rec buf[BATCH];
 	size_t n;
 	uint64_t total = 0, accesses = 0;
@@ -90,6 +107,7 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 		if (trace_write(w, buf, n)) {
 			fprintf(stderr, "mmutrace: %s: write failed (record %llu)\n", out,
 				(unsigned long long)total);
+			xout_abort(layout);
 			trace_abort(w);
 			trace_close(r);
 			return 1;
@@ -97,6 +115,7 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 	}
 	if (trace_error(r)) {
 		fprintf(stderr, "mmutrace: %s\n", trace_error(r));
+		xout_abort(layout);
 		trace_abort(w);
 		trace_close(r);
 		return 1;
@@ -108,11 +127,12 @@ static int copy_trace(const char *in, const char *out, enum trace_format fmt, in
 			"mmutrace: %s: no lackey records in %llu lines: not a lackey log "
 			"(run valgrind --tool=lackey --trace-mem=yes)\n",
 			in, (unsigned long long)ls->lines);
+		xout_abort(layout);
 		trace_abort(w);
 		trace_close(r);
 		return 1;
 	}
-	if (write_exit_layout(r, in, exit_layout)) {
+	if (write_exit_layout(r, in, layout, exit_layout)) {
 		trace_abort(w);
 		trace_close(r);
 		return 1;
@@ -256,6 +276,26 @@ out:
 	return rc;
 }
 
+/* Is prog an executable file, by its path or found in PATH (as execvp would)? */
+static bool find_program(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return !access(prog, X_OK);
+	const char *path = getenv("PATH");
+
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		char full[4200];
+		struct stat st;
+
+		snprintf(full, sizeof(full), "%.*s/%.4000s", (int)(n ? n : 1), n ? p : ".", prog);
+		if (!stat(full, &st) && S_ISREG(st.st_mode) && !access(full, X_OK))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
 static int cmd_capture(int argc, char **argv)
 {
 	const char *out = NULL, *exit_layout = NULL;
@@ -282,6 +322,16 @@ static int cmd_capture(int argc, char **argv)
 	int nprog = argc - i - 1;
 	int pfd[2];
 
+	/* say what is missing here, not as a puzzling empty trace later */
+	if (!find_program("valgrind")) {
+		fprintf(stderr, "mmutrace: capture: valgrind is not installed (make deps installs it)\n");
+		return 1;
+	}
+	if (!find_program(prog[0])) {
+		fprintf(stderr, "mmutrace: capture: %s: no such program, or not executable%s\n",
+			prog[0], strchr(prog[0], '/') ? "" : " (searched PATH)");
+		return 1;
+	}
 	if (pipe(pfd)) {
 		perror("mmutrace: pipe");
 		return 1;
@@ -330,10 +380,6 @@ static int cmd_capture(int argc, char **argv)
 		kill(pid, SIGTERM);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && rc) {
-		fprintf(stderr, "mmutrace: valgrind could not be run (make deps installs it)\n");
-		return 1;
-	}
 	if (!rc && WIFEXITED(status) && WEXITSTATUS(status))
 		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", prog[0],
 			WEXITSTATUS(status));
@@ -342,6 +388,10 @@ static int cmd_capture(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("mmutrace %s: %s\n", MMUSIM_VERSION, TRACE_VERSIONS);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

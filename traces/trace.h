@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What mmusim --version and mmutrace --version print. */
+#define MMUSIM_VERSION "0.9"
+#define TRACE_VERSIONS "native trace format 2 (reads 1 and 2), text form 1"
+
 enum trace_type {
 	/* accesses */
 	TR_INSTR,  /* instruction fetch */
@@ -109,6 +113,11 @@ struct lackey_stats {
 	uint64_t lines, ignored_lines, glued_lines, syscalls;
 };
 const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r);
+/*
+ * True once an access came before Valgrind's start-up memory layout (-d):
+ * the log cannot say what was mapped, so only --os none can replay it.
+ */
+bool trace_lackey_lacks_layout(const struct trace_reader *r);
 /*
  * With -d, Valgrind also prints the client's segments at shutdown: a line
  * "START END PROT" each (END exclusive), or NULL if the log had none.

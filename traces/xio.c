@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -222,6 +223,71 @@ void xin_close(struct xin *in)
 
 /* ---- output ---- */
 
+/*
+ * The temporary files of outputs not yet committed. If SIGINT, SIGTERM or
+ * SIGHUP ends the program, they are removed and it says so: an interrupted
+ * capture or conversion leaves nothing behind. One list per process: the
+ * signal handler can reach nothing else.
+ */
+#define XOUT_PENDING 16
+static const char *volatile xout_pending[XOUT_PENDING];
+
+static void say(const char *s)
+{
+	ssize_t rc = write(STDERR_FILENO, s, strlen(s));
+
+	(void)rc;
+}
+
+static void xout_on_signal(int sig)
+{
+	for (int i = 0; i < XOUT_PENDING; i++) {
+		const char *tmp = xout_pending[i];
+
+		if (!tmp)
+			continue;
+		unlink(tmp);
+		say("interrupted: removed the unfinished ");
+		say(tmp);
+		say(", nothing was written in its place\n");
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void xout_track(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static int installed;
+
+	if (!installed) {
+		for (int i = 0; i < 3; i++) {
+			struct sigaction sa, old;
+
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = xout_on_signal;
+			sigemptyset(&sa.sa_mask);
+			/* a signal the caller ignores (nohup, a background job) stays so */
+			if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
+				sigaction(sigs[i], &sa, NULL);
+		}
+		installed = 1;
+	}
+	for (int i = 0; i < XOUT_PENDING; i++) {
+		if (!xout_pending[i]) {
+			xout_pending[i] = tmp;
+			return;
+		}
+	}
+}
+
+static void xout_untrack(const char *tmp)
+{
+	for (int i = 0; i < XOUT_PENDING; i++)
+		if (tmp && xout_pending[i] == tmp)
+			xout_pending[i] = NULL;
+}
+
 struct xout {
 	int fd;
 	enum xio_codec codec;
@@ -300,6 +366,7 @@ struct xout *xout_create(const char *path, int level, char *err, size_t errlen)
 			return NULL;
 		}
 		fchmod(o->fd, 0644);
+		xout_track(o->tmp);
 	}
 	if (o->codec == XIO_GZIP) {
 		if (deflateInit2(&o->z, level ? level : 6, Z_DEFLATED, 16 + MAX_WBITS, 9,
@@ -368,6 +435,7 @@ int xout_write(struct xout *o, const void *buf, size_t n)
 
 static void xout_free(struct xout *o)
 {
+	xout_untrack(o->tmp);
 	if (o->codec == XIO_GZIP)
 		deflateEnd(&o->z);
 	ZSTD_freeCCtx(o->zc);

@@ -34,12 +34,20 @@ struct rtl_top : vl_model<Vmmu_top> {
 #endif
 };
 
-/* Dumps the cycle's two phases while it lies in the chosen window. */
+/*
+ * Dumps the cycle's two phases while it lies in the chosen window. The
+ * model's time counts phases (two a cycle); the FST's unit is 100 ps and a
+ * cycle ten units, so GTKWave's time axis reads in ns of a 1 GHz clock:
+ * cycle N starts at N ns.
+ */
+#define WAVE_RESOLUTION "100ps"
+#define WAVE_UNITS_PER_PHASE 5
+
 static void wave(rtl_top *s, uint64_t time)
 {
 #if VM_TRACE_FST
 	if (s->fst && s->cycle >= s->wave_from && s->cycle <= s->wave_to)
-		s->fst->dump(time);
+		s->fst->dump(time * WAVE_UNITS_PER_PHASE);
 #else
 	(void)s, (void)time;
 #endif
@@ -82,6 +90,7 @@ extern "C" int rtl_top_wave_open(struct rtl_top *s, const char *path, uint64_t f
 #if VM_TRACE_FST
 	s->fst = new VerilatedFstC;
 	s->top->trace(s->fst, 99);
+	s->fst->set_time_resolution(WAVE_RESOLUTION);
 	s->fst->open(path);
 	s->wave_from = from;
 	s->wave_to = to;

@@ -65,6 +65,17 @@ vs_cachegrind() {
 
 # ---- usage and bad input ----
 check help "$sim" --help
+if "$sim" --help | grep -q '%%'; then bad help_no_percent "--help prints a literal %%"
+else ok help_no_percent; fi
+if "$sim" --version | grep -q '^mmusim [0-9.]*: native trace format 2' &&
+	"$tr" --version | grep -q '^mmutrace [0-9.]*: native trace format 2'; then ok version
+else bad version "$("$sim" --version 2>&1 | head -c 200)"; fi
+# standard output is the same run to run: the timing line goes to stderr
+"$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run1.out" 2> "$tmp/run1.err"
+"$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run2.out" 2> /dev/null
+if cmp -s "$tmp/run1.out" "$tmp/run2.out" && grep -q 'l1d' "$tmp/run1.out" &&
+	grep -q '^mmusim: [0-9.]* s, [0-9.]* M records/s$' "$tmp/run1.err"; then ok stdout_reproducible
+else bad stdout_reproducible "$(diff "$tmp/run1.out" "$tmp/run2.out" | head -4)"; fi
 fails_with no_trace 2 "no trace given" "$sim"
 fails_with bad_option 2 "unknown option '--frob'" "$sim" x --frob
 fails_with bad_set 2 "unknown key 'l3.entries'" "$sim" x -s l3.entries=4
@@ -87,8 +98,55 @@ fails_with convert_not_lackey 1 "not a lackey log" "$tr" convert "$tmp/notrace" 
 if [ -e "$tmp/o.mmut" ] || ls "$tmp"/o.mmut.tmp.* > /dev/null 2>&1; then
 	bad convert_leaves_nothing "output left behind"
 else ok convert_leaves_nothing; fi
-fails_with json_bad_dir 1 "cannot create" "$sim" "$bundled/sort.mmut.zst" -q \
+# the --json path is checked before the run: the bad trace is never read
+fails_with json_bad_dir 1 "out.json: cannot create" "$sim" "$tmp/bad.txt" -q \
 	--json "$tmp/no/such/dir/out.json"
+if grep -q "bad size" "$tmp/err"; then bad json_checked_first "the trace was read first"
+else ok json_checked_first; fi
+fails_with exit_layout_checked_first 1 "--exit-layout $tmp/no/such/dir/x: cannot create" \
+	"$tr" convert "$tmp/bad.txt" "$tmp/bad.mmut" --exit-layout "$tmp/no/such/dir/x"
+# a directory (a use-after-free once)
+fails_with json_is_dir 1 "is a directory" "$sim" "$bundled/sort.mmut.zst" -q --json "$tmp"
+
+# a file id named twice: the same path is harmless, another path an error
+# (it freed a path queued records still pointed to, once)
+printf 'mmutrace-text 1\nfile 1 /usr/bin/a\nfile 1 /usr/bin/bbbbbbbbbbbbbbbbbbbbbb\nsegment 0x400000 0x1000 r-x file file=1 off=0x0\nsegment 0x1ffefff000 0x2000 rw- stack\nI 0x400000 4\n' > "$tmp/dupid.txt"
+fails_with dup_file_id 1 "dupid.txt: line 3: file id 1 already names /usr/bin/a" "$sim" "$tmp/dupid.txt"
+fails_with dup_file_id_convert 1 "line 3: file id 1 already names /usr/bin/a" \
+	"$tr" convert "$tmp/dupid.txt" "$tmp/dupid.mmut" --text
+sed 's/bbbbbbbbbbbbbbbbbbbbbb/a/' "$tmp/dupid.txt" > "$tmp/sameid.txt"
+if "$tr" convert "$tmp/sameid.txt" "$tmp/sameid.mmut" 2> "$tmp/err" &&
+	[ "$("$tr" cat "$tmp/sameid.mmut" | grep -c '^file 1 /usr/bin/a$')" = 2 ] &&
+	"$sim" "$tmp/sameid.mmut" -q 2>> "$tmp/err"; then ok same_file_id_twice
+else bad same_file_id_twice "$(head -c 300 "$tmp/err")"; fi
+
+# a plain lackey log (--trace-mem=yes alone, or -d with --log-file) has no
+# start-up layout: refused under --os linux, replayed under --os none
+printf '==7== Lackey, an example Valgrind tool\nI  0401ab70,3\n L 1ffefff8d8,8\n S 1ffefff8d0,8\n' > "$tmp/plain.log"
+fails_with lackey_needs_layout 1 "lacks Valgrind's start-up memory layout" "$sim" "$tmp/plain.log"
+if grep -q -- "--os none" "$tmp/err" && grep -q "mmutrace capture" "$tmp/err"; then ok lackey_layout_hint
+else bad lackey_layout_hint "$(head -c 300 "$tmp/err")"; fi
+"$sim" "$tmp/plain.log" --os none -q --json "$tmp/plain.json" 2> "$tmp/err"
+if [ "$(fig "$tmp/plain.json" '[.instructions, .data_accesses] | join(" ")')" = "1 2" ]; then
+	ok lackey_plain_os_none
+else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
+
+# keys that do not apply to the mode are warned about; the JSON lists the
+# keys in effect and no other
+"$sim" "$bundled/sort.mmut.zst" -q -s page_size=2m -s walk.latency=10 -s seed=3 \
+	--json "$tmp/keys.json" 2> "$tmp/err"
+want='["asid_bits","backend","cores","mem","os","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
+if grep -qF "warning: ignored, as they do not apply here: walk.latency (--os none only); page_size (--os none only); seed (no TLB has policy random)" "$tmp/err" &&
+	[ "$(jq -c '.config | keys' "$tmp/keys.json")" = "$want" ] &&
+	[ "$(jq -c '.config | [.mem, .va_bits, .thp, ."walk.mem_latency"]' "$tmp/keys.json")" = '["8g",48,false,20]' ]; then
+	ok inapplicable_keys_linux
+else bad inapplicable_keys_linux "$(head -c 300 "$tmp/err") $(jq -c .config "$tmp/keys.json")"; fi
+"$sim" "$bundled/sort.mmut.zst" -q --os none -s mem=1g -s thp=on -s walk.l1_entries=4 \
+	-s fabric.hop_latency=3 -s page_size=2m -s l2.policy=random -s seed=5 --json "$tmp/keys.json" 2> "$tmp/err"
+if grep -qF "mem (--os linux only); thp (--os linux only); walk.l1_entries (--os linux only); fabric.hop_latency (--backend rtl only)" "$tmp/err" &&
+	[ "$(jq -c .config "$tmp/keys.json")" = '{"cores":1,"os":"none","backend":"model","walk.latency":40,"page_size":"2m","seed":5}' ]; then
+	ok inapplicable_keys_none
+else bad inapplicable_keys_none "$(head -c 300 "$tmp/err") $(jq -c .config "$tmp/keys.json")"; fi
 
 # ---- --os linux: events it cannot honour, and signals ----
 printf 'mmutrace-text 1\nsegment 0x400000 0x2000 r-x anon\nI 0x400000 4\nmmap 0x401000 0x1000 rw- private|anonymous\n' > "$tmp/clash.txt"
@@ -139,6 +197,18 @@ grep -v '^#' "$bundled/sort.cachegrind" | while read -r ie iw de dw le lw ir i1 
 	vs_cachegrind "$name" "$tmp/cg.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
 done
 
+# ---- traces/bundled/README.md gives each trace's accesses and bytes per
+# access as mmutrace info counts them and as the file's size says ----
+for t in sort xz; do
+	row=$(grep "^| $t.mmut.zst " "$bundled/README.md")
+	doc_acc=$(echo "$row" | awk -F'|' '{gsub(/[ ,]/, "", $5); print $5}')
+	doc_bpa=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
+	acc=$("$tr" info "$bundled/$t.mmut.zst" | awk '/^accesses/ {print $2}')
+	bpa=$(echo "$(stat -c %s "$bundled/$t.mmut.zst") $acc" | awk '{printf "%.3f", $1 / $2}')
+	if [ "$doc_acc" = "$acc" ] && [ "$doc_bpa" = "$bpa" ]; then ok "bundled_readme_$t"
+	else bad "bundled_readme_$t" "README says $doc_acc accesses, $doc_bpa B/access; the file $acc, $bpa"; fi
+done
+
 # ---- --os linux: each bundled trace replays with every invariant checked,
 # no signal, and ends with the pages Valgrind saw mapped at the program's
 # exit (its -d layout at shutdown), with the same read/write rights ----
@@ -179,7 +249,7 @@ same_figures() {
 	if "$top/build/mmusim" "$src" --backend rtl "$@" -q --json "$tmp/$name.rtl.json" \
 		2> "$tmp/$name.err" &&
 		"$top/build/mmusim" "$src" "$@" -q --json "$tmp/$name.model.json" 2>> "$tmp/$name.err"; then
-		a=$(jq -c 'del(.rtl) | del(.config.backend)' "$tmp/$name.rtl.json")
+		a=$(jq -c 'del(.rtl) | del(.config.backend) | del(.config."fabric.hop_latency")' "$tmp/$name.rtl.json")
 		b=$(jq -c 'del(.config.backend)' "$tmp/$name.model.json")
 		if [ "$a" = "$b" ] && [ "$(fig "$tmp/$name.rtl.json" .rtl.pages)" -gt 0 ]; then ok "$name"; else
 			bad "$name" "the back ends' figures differ$hint"; fi
@@ -228,8 +298,15 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 	--wave-from 1000 --wave-to 1999 2> "$tmp/wave.err"; then
 	first=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | head -1)
 	last=$(fst2vcd "$tmp/w.fst" 2> /dev/null | grep '^#' | tail -1)
-	# two phases a cycle, one time unit each: cycles 1000..1999 are times 2000..3999
-	if [ "$first" = "#2000" ] && [ "$last" = "#3999" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
+	scale=$(fst2vcd "$tmp/w.fst" 2> /dev/null | sed -n '/timescale/,/end/p' | tr -d ' \n\t')
+	# ten units of 100 ps a cycle (the axis reads ns of a 1 GHz clock), two
+	# phases: cycles 1000..1999 are times 10000..19995, 1000..1999.5 ns
+	if [ "$first" = "#10000" ] && [ "$last" = "#19995" ] && ! grep -q "dump call ignored" "$tmp/wave.err" &&
+		[ "$scale" = '$timescale100ps$end' ] &&
+		# absolute paths: the save file opens from any directory
+		grep -qF "[dumpfile] \"$tmp/w.fst\"" "$tmp/w.gtkw" &&
+		grep -qF "^1 $tmp/w.source.filter" "$tmp/w.gtkw" &&
+		grep -qF -- '-(tlbi_op_i: a TLBI only while tlbi_valid_i is 1)' "$tmp/w.gtkw" &&
 		grep -q 'TOP.mmu_top.g_core\[1\].u_core.u_ptw.state_q' "$tmp/w.gtkw" &&
 		grep -q '^-core 0 L2 TLB' "$tmp/w.gtkw" && grep -q '^2 walk' "$tmp/w.source.filter" &&
 		# GTKWave names enum values from the FST's own tables when no number format is set
@@ -243,6 +320,36 @@ if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wav
 else
 	bad waveform_window "$(tail -3 "$tmp/wave.err")"
 fi
+# make wave: the model the test above built, and both cores at work
+# (translation requests on each) in the chosen cycles
+if DISPLAY= make -s -C "$top" wave > "$tmp/make_wave.out" 2>&1; then
+	fst2vcd "$top/build/wave.fst" 2> /dev/null |
+		awk '/^\$var wire 1 .* req_valid_i\[[01]\] / { id[$4] = substr($5, 13, 1) }
+		     /^1/ { c = id[substr($0, 2)]; if (c != "") n[c]++ }
+		     END { print n[0] + 0, n[1] + 0 }' > "$tmp/wave.reqs"
+	read -r r0 r1 < "$tmp/wave.reqs"
+	if [ "$r0" -gt 100 ] && [ "$r1" -gt 100 ] && ! grep -q "building the RTL model" "$tmp/make_wave.out"; then
+		ok make_wave_two_cores
+	else bad make_wave_two_cores "requests on core 0: $r0, core 1: $r1; $(tail -2 "$tmp/make_wave.out")"; fi
+else bad make_wave_two_cores "$(tail -3 "$tmp/make_wave.out")"; fi
+
+# a wave written from another directory, by a relative name
+mkdir -p "$tmp/wdir"
+if (cd "$tmp/wdir" && "$top/build/mmusim" ../short.txt --backend rtl -s cores=2 $small -q \
+	--wave rel.fst --wave-from 10 --wave-to 20 2> /dev/null) &&
+	grep -qF "[dumpfile] \"$tmp/wdir/rel.fst\"" "$tmp/wdir/rel.gtkw"; then ok wave_paths_absolute
+else bad wave_paths_absolute "$(head -3 "$tmp/wdir/rel.gtkw" 2> /dev/null)"; fi
+fails_with rtl_core_limit 2 "at most 64 cores" "$sim" x --backend rtl -s cores=65
+# an interrupted RTL build says so and keeps nothing
+"$top/tb/rtl/build_top.sh" "$tmp/rtlbuild" -GNumCores=1 > /dev/null 2> "$tmp/build.err" &
+build_job=$!
+# stop it while it compiles
+for i in $(seq 120); do grep -q "verilated in" "$tmp/build.err" && break; sleep 0.5; done
+kill -TERM "$build_job"
+wait "$build_job"
+if ! ls -d "$tmp"/rtlbuild* > /dev/null 2>&1 && grep -q "verilating" "$tmp/build.err" &&
+	grep -q "removed the unfinished $tmp/rtlbuild.tmp" "$tmp/build.err"; then ok rtl_build_interrupted
+else bad rtl_build_interrupted "$(ls -d "$tmp"/rtlbuild* 2>&1) $(tail -2 "$tmp/build.err")"; fi
 fails_with wave_needs_rtl 2 "--wave needs --backend rtl" "$sim" x --wave "$tmp/x.fst"
 fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$tmp/x.vcd"
 
@@ -254,6 +361,33 @@ fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$t
 if [ "$(jq -c 'del(.trace)' "$tmp/a.json")" = "$(jq -c 'del(.trace)' "$tmp/b.json")" ]; then
 	ok formats_agree
 else bad formats_agree "text.gz and native gave different figures"; fi
+
+# ---- integrity: one flipped bit in a native trace, raw or .zst, is refused
+# naming the block (raw) or the damaged zstd data; a cut file too ----
+"$tr" convert "$tmp/part.mmut" "$tmp/part.mmut.zst" 2> /dev/null
+if zstd -lv "$tmp/part.mmut.zst" 2> /dev/null | grep -q 'Check: XXH64'; then ok zstd_content_checksum
+else bad zstd_content_checksum "no XXH64 content checksum in the .zst"; fi
+flip() { # FILE OFFSET: flips bit 2 of the byte at OFFSET
+	b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $((b ^ 4)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+for f in part.mmut part.mmut.zst; do
+	size=$(stat -c %s "$tmp/$f")
+	for at in 12 20 100 $((size / 3)) $((size / 2)) $((size - 2)); do
+		cp "$tmp/$f" "$tmp/flip.$f"
+		flip "$tmp/flip.$f" "$at"
+		"$sim" "$tmp/flip.$f" -q --json "$tmp/flip.json" > /dev/null 2> "$tmp/err"
+		rc=$?
+		if [ $rc -ne 1 ] || [ -e "$tmp/flip.json" ] ||
+			! grep -qE "flip.$f: (.*block [0-9]+ |.*zstd|corrupt native header)" "$tmp/err"; then
+			bad "bit_flip_$f" "byte $at: exit $rc: $(head -c 300 "$tmp/err")"
+			break
+		fi
+	done
+	[ $rc -eq 1 ] && ok "bit_flip_$f"
+	head -c $((size - 5)) "$tmp/$f" > "$tmp/cut.$f"
+	fails_with "truncated_$f" 1 "truncated" "$sim" "$tmp/cut.$f" -q
+done
 
 # ---- live: capture a real program and compare with cachegrind on it ----
 if command -v valgrind > /dev/null; then
@@ -274,6 +408,25 @@ if command -v valgrind > /dev/null; then
 			-s l1d.entries=$3 -s l1d.ways=$4 -s l2.entries=$5 -s l2.ways=$6
 		vs_cachegrind "live_cachegrind_$1x$2_$3x$4_$5x$6" live.json live.mmut.zst "$want"
 	done
+
+	# capture: a missing program is named as such; a fork is refused plainly;
+	# an interrupted capture leaves nothing behind
+	fails_with capture_no_program 1 "capture: /nonexistent/prog: no such program" \
+		"$tr" capture -o nope.mmut -- /nonexistent/prog
+	if grep -q "lackey\|valgrind could not" "$tmp/err"; then bad capture_no_program_only "$(cat "$tmp/err")"
+	else ok capture_no_program_only; fi
+	fails_with capture_fork 1 "the program forked, and mmusim does not follow forked processes" \
+		run "$tr" capture -o fork.mmut -- sh -c '/bin/true; /bin/true'
+	if grep -q "log-file" "$tmp/err" || [ -e fork.mmut ]; then bad capture_fork_plain "$(cat "$tmp/err")"
+	else ok capture_fork_plain; fi
+	env -i PATH=/usr/bin:/bin LC_ALL=C "$tr" capture -o int.mmut.zst -- sleep 8 > /dev/null 2> int.err &
+	cap=$!
+	for i in $(seq 60); do ls int.mmut.zst.tmp.* > /dev/null 2>&1 && break; sleep 0.25; done
+	kill -TERM $cap
+	wait $cap
+	if ! ls int.mmut.zst* > /dev/null 2>&1 && grep -q "interrupted: removed the unfinished int.mmut.zst.tmp" int.err; then
+		ok capture_interrupted
+	else bad capture_interrupted "$(ls int.mmut.zst* 2>&1) $(cat int.err)"; fi
 
 	# A multi-threaded run: every access in the raw log, found by grep,
 	# reaches mmusim; threads land on their cores.

@@ -11,6 +11,12 @@
 #define PAGES 600
 
 static char buffers[3][PAGES * 4096L];
+/*
+ * All three threads meet here before they finish: a worker that ended
+ * before the second was created would hand its thread id (and so its
+ * core) on to it, and one core would run nothing.
+ */
+static pthread_barrier_t all_started;
 
 static void *walk(void *arg)
 {
@@ -22,6 +28,7 @@ static void *walk(void *arg)
 			buf[i * 4096 + (long)arg] = (char)i;
 			sum += buf[((i * 7) % PAGES) * 4096];
 		}
+	pthread_barrier_wait(&all_started);
 	return (void *)sum;
 }
 
@@ -30,6 +37,7 @@ int main(void)
 	pthread_t t[2];
 	long total = 0;
 
+	pthread_barrier_init(&all_started, NULL, 3);
 	for (long i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, walk, (void *)(i + 1));
 	total += (long)walk((void *)0);
