@@ -39,11 +39,24 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
                  ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c))))
 
+# The Valgrind tool (traces/vgtool/), built outside Valgrind's tree against
+# Debian's headers and static libraries. $(B)/vg is a VALGRIND_LIB: links to
+# the system's Valgrind files, the tool, and the version it was built for.
+VG_INC     := /usr/include/valgrind
+VG_LIBDIR  := /usr/lib/x86_64-linux-gnu/valgrind
+VG_EXEC    := /usr/libexec/valgrind
+VG_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter -fno-stack-protector -fno-builtin \
+	-fno-strict-aliasing -fpic -fno-pie -DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 \
+	-DVGPV_amd64_linux_vanilla=1 -I$(VG_INC)
+VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
+	-Wl,-Ttext-segment=0x58000000
+VGTOOL     := $(B)/vg/mmut-amd64-linux
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
 .PHONY: all build deps run test lint bench trace wave clean help
-all build: $(addprefix $(B)/,$(TOOLS))
+all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
 	@echo "make deps     install the Debian packages mmusim needs (apt-get, idempotent)"
@@ -84,6 +97,15 @@ $(B)/asan/%: traces/%.c $(LIB_SRC) $(HEADERS)
 $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
+
+$(VGTOOL): traces/vgtool/mmut_main.c
+	@mkdir -p $(@D)
+	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
+	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \
+		$(VG_LIBDIR)/libvex-amd64-linux.a $(VG_LIBDIR)/libgcc-sup-amd64-linux.a -lgcc
+	@for f in $(VG_EXEC)/*; do ln -sfn $$f $(@D)/$$(basename $$f); done
+	@sed -n 's/^#define __VALGRIND_\(MAJOR\|MINOR\)__ *\([0-9]*\)/\2/p' $(VG_INC)/valgrind.h | \
+		paste -sd. > $(@D)/version
 
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
