@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <limits.h>
+
+#include "capture.h"
 #include "pageset.h"
 #include "trace.h"
 #include "xio.h"
@@ -256,10 +259,10 @@ out:
 	return rc;
 }
 
-static int cmd_capture(int argc, char **argv)
+static int cmd_capture(int argc, char **argv, const char *exe)
 {
 	const char *out = NULL, *exit_layout = NULL;
-	int level = 0, i;
+	int level = 3, i;
 
 	for (i = 0; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -278,66 +281,74 @@ static int cmd_capture(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	char **prog = argv + i + 1;
-	int nprog = argc - i - 1;
-	int pfd[2];
+	char err[512], tmp_layout[PATH_MAX];
+	struct capture c;
 
-	if (pipe(pfd)) {
-		perror("mmutrace: pipe");
+	/* a reader that goes away is a write error here, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
+	if (exit_layout)
+		snprintf(tmp_layout, sizeof(tmp_layout), "%s.tmp.%d", exit_layout, (int)getpid());
+	if (capture_start(&c, exe, argv + i + 1, exit_layout ? tmp_layout : NULL, err,
+			  sizeof(err))) {
+		fprintf(stderr, "mmutrace: %s\n", err);
 		return 1;
 	}
-	pid_t pid = fork();
+	/* The tool writes the native format: it passes through to OUT as it is
+	 * decoded, which checks it and counts its records. */
+	struct xout *o = xout_create(out, level, err, sizeof(err));
+	struct trace_reader *r = o ? trace_open(c.path, err, sizeof(err)) : NULL;
+	bool ok = r && trace_format(r) == TRACE_NATIVE && !trace_tee(r, o);
+	uint64_t total = 0, accesses = 0;
 
-	if (pid < 0) {
-		perror("mmutrace: fork");
-		return 1;
+	if (!ok && r)
+		snprintf(err, sizeof(err), "%s: not the tool's trace", c.path);
+	if (ok) {
+		static struct trace_rec buf[BATCH];
+		size_t n;
+
+		while ((n = trace_read(r, buf, BATCH)) > 0) {
+			for (size_t k = 0; k < n; k++)
+				accesses += TR_IS_ACCESS(buf[k].type);
+			total += n;
+		}
+		if (trace_error(r)) {
+			snprintf(err, sizeof(err), "%s", trace_error(r));
+			ok = false;
+		}
 	}
-	if (pid == 0) {
-		/*
-		 * One stream for everything: -d writes to fd 2, so the log goes
-		 * there too, and Valgrind's start-up layout precedes the accesses.
-		 */
-		char **av = calloc((size_t)nprog + 9, sizeof(*av));
-		int k = 0;
+	trace_close(r);
+	char why[512];
+	int status = 0;
 
-		if (!av)
-			_exit(127);
-		av[k++] = "valgrind";
-		av[k++] = "--tool=lackey";
-		av[k++] = "--trace-mem=yes";
-		av[k++] = "--trace-syscalls=yes";
-		av[k++] = "--trace-sched=yes";
-		av[k++] = "-d";
-		av[k++] = "--log-fd=2";
-		for (int j = 0; j < nprog; j++)
-			av[k++] = prog[j];
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execvp(av[0], av);
-		fprintf(stdout, "mmutrace: cannot run valgrind: %s\n", strerror(errno));
-		_exit(127);
+	if (!ok)
+		fprintf(stderr, "mmutrace: %s\n", err);
+	if (capture_finish(&c, ok, &status, why, sizeof(why))) {
+		fprintf(stderr, "mmutrace: %s\n", why);
+		ok = false;
 	}
-	close(pfd[1]);
-	char path[64];
-
-	snprintf(path, sizeof(path), "/dev/fd/%d", pfd[0]);
-	int rc = copy_trace(path, out, TRACE_NATIVE, level, exit_layout);
-	int status;
-
-	close(pfd[0]);
-	if (rc)
-		kill(pid, SIGTERM);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && rc) {
-		fprintf(stderr, "mmutrace: valgrind could not be run (make deps installs it)\n");
-		return 1;
+	if (ok && xout_commit(o, err, sizeof(err))) {
+		fprintf(stderr, "mmutrace: %s\n", err);
+		ok = false;
+	} else if (!ok && o) {
+		xout_abort(o);
 	}
-	if (!rc && WIFEXITED(status) && WEXITSTATUS(status))
-		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", prog[0],
-			WEXITSTATUS(status));
-	return rc;
+	if (exit_layout) {
+		if (ok && rename(tmp_layout, exit_layout)) {
+			fprintf(stderr, "mmutrace: %s: %s\n", exit_layout, strerror(errno));
+			ok = false;
+		}
+		if (!ok)
+			unlink(tmp_layout);
+	}
+	if (!ok) {
+		return 1; /* xout_abort left nothing half-written behind */
+	}
+	if (strcmp(out, "-"))
+		fprintf(stderr, "mmutrace: %s: %llu records, %llu accesses\n", out,
+			(unsigned long long)total, (unsigned long long)accesses);
+	if (status)
+		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", argv[i + 1], status);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -358,7 +369,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "capture"))
-		return cmd_capture(argc - 2, argv + 2);
+		return cmd_capture(argc - 2, argv + 2, argv[0]);
 	fprintf(stderr, "mmutrace: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

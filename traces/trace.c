@@ -76,6 +76,10 @@ int trace_fill(struct trace_reader *r, size_t need)
 			return -1;
 		}
 		r->eof = got == 0;
+		if (r->tee && got > 0 && xout_write(r->tee, r->buf + r->len, (size_t)got)) {
+			trace_fail(r, "writing the copy of the trace failed");
+			return -1;
+		}
 		r->len += (size_t)got;
 	}
 	return 0;
@@ -224,6 +228,15 @@ size_t trace_read(struct trace_reader *r, struct trace_rec *buf, size_t max)
 	default:
 		return lackey_read(r, buf, max);
 	}
+}
+
+int trace_tee(struct trace_reader *r, struct xout *out)
+{
+	/* trace_open has only filled the buffer: it holds the input from byte 0 */
+	if (r->pos > NATIVE_HEADER || (r->len && xout_write(out, r->buf, r->len)))
+		return -1;
+	r->tee = out;
+	return 0;
 }
 
 const char *trace_error(const struct trace_reader *r)

@@ -100,6 +100,13 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen);
 size_t trace_read(struct trace_reader *r, struct trace_rec *buf, size_t max);
 const char *trace_error(const struct trace_reader *r);
 enum trace_format trace_format(const struct trace_reader *r);
+struct xout;
+/*
+ * From now on, every byte read (from the start of the input) is also
+ * written to out as it is: a native trace passes through unchanged while
+ * it is decoded. A failed write is the reader's error.
+ */
+int trace_tee(struct trace_reader *r, struct xout *out);
 /* Path of a file id named by an earlier TR_FILE record, or NULL. */
 const char *trace_file_path(const struct trace_reader *r, uint32_t id);
 void trace_close(struct trace_reader *r);

@@ -29,6 +29,7 @@ struct trace_reader {
 	bool ended;
 	/* lackey */
 	struct lackey_state *lk;
+	struct xout *tee; /* a copy of the raw input goes here */
 };
 
 struct trace_writer {

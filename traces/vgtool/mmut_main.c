@@ -77,13 +77,14 @@ enum {
 #define MAX_THREADS 4096
 
 static Int clo_out_fd = -1;
+static const HChar *clo_exit_layout; /* file for the client's segments at exit */
 
 static UChar obuf[OBUF_SIZE];
 static UInt olen;
 static Addr iend, daddr;   /* the encoder's state, as in native.c */
 static ULong nrec;	   /* records written */
 static ThreadId cur_tid = 1; /* the thread the stream is at */
-static Bool layout_done, quiet;
+static Bool layout_done;
 
 static Bool seen[MAX_THREADS]; /* threads that have run */
 static struct {
@@ -713,7 +714,7 @@ static void mmut_atfork_child(ThreadId tid)
 static Bool mmut_process_cmd_line_option(const HChar *arg)
 {
 	if VG_INT_CLO (arg, "--out-fd", clo_out_fd) {
-	} else if VG_BOOL_CLO (arg, "--quiet-tool", quiet) {
+	} else if VG_STR_CLO (arg, "--exit-layout", clo_exit_layout) {
 	} else
 		return False;
 	return True;
@@ -721,7 +722,8 @@ static Bool mmut_process_cmd_line_option(const HChar *arg)
 
 static void mmut_print_usage(void)
 {
-	VG_(printf)("    --out-fd=N            write the native trace to file descriptor N\n");
+	VG_(printf)("    --out-fd=N            write the native trace to file descriptor N\n"
+		    "    --exit-layout=FILE    the client's segments at exit, 'START END PROT' lines\n");
 }
 
 static void mmut_print_debug_usage(void)
@@ -743,8 +745,39 @@ static void mmut_post_clo_init(void)
 	VG_(atfork)(NULL, NULL, mmut_atfork_child);
 }
 
+/* The client's segments at exit, as traces/lackey.c gives them from -d. */
+static void write_exit_layout(void)
+{
+	Int n = 0, fd;
+	Addr *starts;
+	SysRes sr = VG_(open)(clo_exit_layout, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
+
+	if (sr_isError(sr)) {
+		VG_(fmsg)("mmut: cannot create %s\n", clo_exit_layout);
+		return;
+	}
+	fd = (Int)sr_Res(sr);
+	starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
+	for (Int i = 0; i < n; i++) {
+		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
+		HChar line[96];
+		Int len;
+
+		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
+			continue;
+		len = VG_(snprintf)(line, sizeof(line), "%#lx %#lx %c%c%c\n", s->start, s->end + 1,
+				    s->hasR ? 'r' : '-', s->hasW ? 'w' : '-', s->hasX ? 'x' : '-');
+		VG_(write)(fd, line, len);
+	}
+	VG_(free)(starts);
+	VG_(close)(fd);
+}
+
 static void mmut_fini(Int exitcode)
 {
+	if (clo_exit_layout)
+		write_exit_layout();
+
 	UChar *p;
 
 	if (!layout_done)
