@@ -110,7 +110,7 @@ $(VGTOOL): traces/vgtool/mmut_main.c
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(VGTOOL) $(addprefix $(B)/asan/,$(RTL_TESTS))
 	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----

@@ -48,10 +48,15 @@ static int find_vglib(const char *exe, char *dir, size_t n)
 	static const char *const rel[] = { "/vg", "/../vg" };
 
 	for (int i = 0; i < 2; i++) {
-		snprintf(dir, n, "%s%s", self, rel[i]);
-		snprintf(tool, sizeof(tool), "%s/" TOOL "-amd64-linux", dir);
-		if (is_file(tool, X_OK))
+		char real[PATH_MAX];
+
+		snprintf(tool, sizeof(tool), "%s%s/" TOOL "-amd64-linux", self, rel[i]);
+		/* one spelling of the directory: the program sees it in VALGRIND_LIB */
+		if (is_file(tool, X_OK) && realpath(tool, real)) {
+			*strrchr(real, '/') = 0;
+			snprintf(dir, n, "%s", real);
 			return 0;
+		}
 	}
 	return -1;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,7 @@ int trace_fill(struct trace_reader *r, size_t need)
 		}
 		r->eof = got == 0;
 		if (r->tee && got > 0 && xout_write(r->tee, r->buf + r->len, (size_t)got)) {
-			trace_fail(r, "writing the copy of the trace failed");
+			trace_fail(r, "writing the copy of the trace failed: %s", strerror(errno));
 			return -1;
 		}
 		r->len += (size_t)got;

@@ -255,17 +255,20 @@ if [ "$(jq -c 'del(.trace)' "$tmp/a.json")" = "$(jq -c 'del(.trace)' "$tmp/b.jso
 	ok formats_agree
 else bad formats_agree "text.gz and native gave different figures"; fi
 
-# ---- live: capture a real program and compare with cachegrind on it ----
+# ---- capture with our Valgrind tool, checked against cachegrind ----
 if command -v valgrind > /dev/null; then
 	mkdir -p "$tmp/live" && cd "$tmp/live" || exit 1
 	seq 400 -1 1 > in.txt
-	run() { env -i PATH=/usr/bin:/bin LC_ALL=C "$@"; }
+	# The tool runs from build/vg (VALGRIND_LIB), which the program sees in
+	# its environment: cachegrind runs with the same one, so that both see
+	# the same stack and the same instruction stream.
+	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
 	if run "$tr" capture -o live.mmut.zst -- sort -n in.txt > /dev/null 2> capture.err; then
 		ok live_capture
 	else bad live_capture "$(tail -3 capture.err)"; fi
-	for g in "48 48 48 48 1280 5" "16 2 8 8 64 4"; do
+	for g in "48 48 48 48 1280 5" "16 2 8 8 64 4" "8 8 64 1 512 8"; do
 		set -- $g
-		run valgrind --tool=cachegrind --cache-sim=yes -d --cachegrind-out-file=/dev/null \
+		run valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
 			--I1=$(($1 * 4096)),$2,4096 --D1=$(($3 * 4096)),$4,4096 \
 			--LL=$(($5 * 4096)),$6,4096 sort -n in.txt 2> cg.log > /dev/null
 		num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }
@@ -274,6 +277,80 @@ if command -v valgrind > /dev/null; then
 			-s l1d.entries=$3 -s l1d.ways=$4 -s l2.entries=$5 -s l2.ways=$6
 		vs_cachegrind "live_cachegrind_$1x$2_$3x$4_$5x$6" live.json live.mmut.zst "$want"
 	done
+
+	# A program with known events (tb/tests/events.c): the list below is
+	# written by hand from its source. Accesses and events in its fixed
+	# region, clones and exits; file ids named.
+	cc -O1 -pthread -o events "$top/tb/tests/events.c"
+	cat > events.want << 'T'
+mmap 0x2000000000 0x4000 rw- private|fixed|anonymous
+W 0x2000000000 1
+mprotect 0x2000001000 0x1000 r--
+munmap 0x2000003000 0x1000
+mremap 0x2000000000 0x1000 0x2000100000 0x4000 0x3
+W 0x2000103000 1
+file ev.dat
+mmap 0x2000200000 0x2000 r-- private|fixed file=ev.dat off=0x0
+R 0x2000200032 1
+munmap 0x2000200000 0x2000
+clone 2 0x3d0f00
+W 0x2000100000 1
+clone 3 0x3d0f00
+W 0x2000101000 1
+exit 2
+exit 3
+exit 1 group
+T
+	if "$tr" capture -o events.mmut -- ./events ev.dat > /dev/null 2> events.err; then
+		"$tr" cat events.mmut 2> /dev/null | awk '
+			/^file / { name[$2] = $3; if ($3 == "ev.dat") print "file " $3; next }
+			/^(mmap|munmap|mprotect|mremap|[RWM]) 0x2000[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] / {
+				if (match($0, /file=[0-9]+/)) {
+					id = substr($0, RSTART + 5, RLENGTH - 5)
+					sub(/file=[0-9]+/, "file=" name[id])
+				}
+				print; next }
+			/^(clone|exit) / { print }' > events.got
+		if diff -u events.want events.got > events.diff; then ok capture_events; else
+			bad capture_events "$(head -c 600 events.diff)"; fi
+	else bad capture_events "$(tail -3 events.err)"; fi
+
+	# Bad input: a clear error, a non-zero exit, nothing left behind.
+	# nothing_left NAME FILE: neither FILE nor a temporary of it exists
+	nothing_left() {
+		if [ -e "$2" ] || ls "$2".tmp.* > /dev/null 2>&1; then
+			bad "$1" "$2 or a temporary of it was left behind"
+		else ok "$1"; fi
+	}
+	fails_with capture_no_program 1 "no-such-prog: no such program" \
+		"$tr" capture -o bad.mmut.zst -- no-such-prog x
+	nothing_left capture_no_program_nothing_left bad.mmut.zst
+	fails_with capture_crash 1 "./events died by signal 11" \
+		"$tr" capture -o bad.mmut.zst --exit-layout bad.layout -- ./events crash
+	nothing_left capture_crash_nothing_left bad.mmut.zst
+	nothing_left capture_crash_no_layout bad.layout
+	fails_with capture_killed 1 "./events was killed by signal 9" \
+		"$tr" capture -o bad.mmut.zst -- ./events kill
+	nothing_left capture_killed_nothing_left bad.mmut.zst
+	# the reader of mmutrace's output goes away
+	{ "$tr" capture -o - -- sort -n in.txt 2> pipe.err; echo $? > pipe.rc; } | head -c 100 > /dev/null
+	if [ "$(cat pipe.rc)" = 1 ] && grep -q "Broken pipe" pipe.err; then ok capture_broken_pipe
+	else bad capture_broken_pipe "exit $(cat pipe.rc): $(head -c 300 pipe.err)"; fi
+	# the tool's own pipe: its reader goes away
+	VALGRIND_LIB="$top/build/vg" valgrind -q --tool=mmut --out-fd=3 sort -n in.txt \
+		3>&1 > /dev/null 2> tool.err | head -c 100 > /dev/null
+	if grep -q "mmut: writing the trace to fd 3 failed" tool.err ||
+		grep -q "Process terminating with default action of signal 13" tool.err; then
+		ok tool_broken_pipe; else bad tool_broken_pipe "$(head -c 300 tool.err)"; fi
+	mkdir -p novg fakevg
+	ln -sf "$(command -v env)" novg/env
+	fails_with capture_no_valgrind 1 "valgrind is not installed" \
+		env PATH="$tmp/live/novg" "$tr" capture -o bad.mmut.zst -- /usr/bin/true
+	printf '#!/bin/sh\necho valgrind-3.18.1\n' > fakevg/valgrind
+	chmod +x fakevg/valgrind
+	fails_with capture_wrong_valgrind 1 "valgrind 3.18 is installed, but the tool" \
+		env PATH="$tmp/live/fakevg:/usr/bin:/bin" "$tr" capture -o bad.mmut.zst -- /usr/bin/true
+	nothing_left capture_valgrind_nothing_left bad.mmut.zst
 
 	# A multi-threaded run: every access in the raw log, found by grep,
 	# reaches mmusim; threads land on their cores.
