@@ -281,7 +281,7 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		usage(stderr);
 		return 2;
 	}
-	char err[512], tmp_layout[PATH_MAX];
+	char err[512], tmp_layout[PATH_MAX] = "";
 	struct capture c;
 
 	/* a reader that goes away is a write error here, not a silent death */
