@@ -169,6 +169,8 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	/* a deep pipe: the tool writes in 1 MiB pieces */
+	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
 	int nprog = 0;
 
 	while (prog[nprog])

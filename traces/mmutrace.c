@@ -259,10 +259,33 @@ out:
 	return rc;
 }
 
+/*
+ * Does the stream end with an end record (0xff, then the record count in
+ * LEB128)? The longest reading wins: a count's own bytes may be 0xff.
+ */
+static bool stream_ends(const unsigned char *t, size_t n, uint64_t *count)
+{
+	for (size_t k = n < 11 ? n : 11; k >= 2; k--) {
+		const unsigned char *p = t + n - k;
+		uint64_t v = 0;
+		size_t i;
+
+		if (p[0] != 0xff)
+			continue;
+		for (i = 1; i < k - 1 && (p[i] & 0x80); i++)
+			v |= (uint64_t)(p[i] & 0x7f) << (7 * (i - 1));
+		if (i == k - 1 && !(p[i] & 0x80)) {
+			*count = v | (uint64_t)p[i] << (7 * (i - 1));
+			return true;
+		}
+	}
+	return false;
+}
+
 static int cmd_capture(int argc, char **argv, const char *exe)
 {
 	const char *out = NULL, *exit_layout = NULL;
-	int level = 3, i;
+	int level = 1, i;
 
 	for (i = 0; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -293,30 +316,57 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		fprintf(stderr, "mmutrace: %s\n", err);
 		return 1;
 	}
-	/* The tool writes the native format: it passes through to OUT as it is
-	 * decoded, which checks it and counts its records. */
+	/*
+	 * The tool writes the native format: it passes through to OUT as it
+	 * comes. Whole means the tool ended normally (valgrind's status says
+	 * so) and the stream ends like an end record; replays check the rest.
+	 */
 	struct xout *o = xout_create(out, level, err, sizeof(err));
-	struct trace_reader *r = o ? trace_open(c.path, err, sizeof(err)) : NULL;
-	bool ok = r && trace_format(r) == TRACE_NATIVE && !trace_tee(r, o);
-	uint64_t total = 0, accesses = 0;
+	static unsigned char buf[1 << 20];
+	unsigned char tail[16];
+	uint64_t bytes = 0;
+	size_t ntail = 0;
+	bool ok = o != NULL;
+	ssize_t got;
 
-	if (!ok && r)
-		snprintf(err, sizeof(err), "%s: not the tool's trace", c.path);
-	if (ok) {
-		static struct trace_rec buf[BATCH];
-		size_t n;
-
-		while ((n = trace_read(r, buf, BATCH)) > 0) {
-			for (size_t k = 0; k < n; k++)
-				accesses += TR_IS_ACCESS(buf[k].type);
-			total += n;
-		}
-		if (trace_error(r)) {
-			snprintf(err, sizeof(err), "%s", trace_error(r));
+	while (ok && (got = read(c.fd, buf, sizeof(buf))) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, sizeof(err), "reading the trace: %s", strerror(errno));
 			ok = false;
+			break;
+		}
+		if (bytes == 0 && (got < 8 || memcmp(buf, "MMUTRACE", 8))) {
+			snprintf(err, sizeof(err), "the tool's stream does not start with a native header");
+			ok = false;
+			break;
+		}
+		if (xout_write(o, buf, (size_t)got)) {
+			snprintf(err, sizeof(err), "%s: write failed: %s", out, strerror(errno));
+			ok = false;
+			break;
+		}
+		bytes += (uint64_t)got;
+		/* keep the last 16 bytes */
+		if ((size_t)got >= sizeof(tail)) {
+			memcpy(tail, buf + got - (ssize_t)sizeof(tail), sizeof(tail));
+			ntail = sizeof(tail);
+		} else {
+			size_t keep = ntail + (size_t)got > sizeof(tail) ? sizeof(tail) - (size_t)got : ntail;
+
+			memmove(tail, tail + ntail - keep, keep);
+			memcpy(tail + keep, buf, (size_t)got);
+			ntail = keep + (size_t)got;
 		}
 	}
-	trace_close(r);
+	uint64_t total = 0;
+
+	if (ok && !stream_ends(tail, ntail, &total)) {
+		snprintf(err, sizeof(err), "the trace ends without its end record (%llu bytes)",
+			 (unsigned long long)bytes);
+		ok = false;
+	}
 	char why[512];
 	int status = 0;
 
@@ -344,8 +394,8 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		return 1; /* xout_abort left nothing half-written behind */
 	}
 	if (strcmp(out, "-"))
-		fprintf(stderr, "mmutrace: %s: %llu records, %llu accesses\n", out,
-			(unsigned long long)total, (unsigned long long)accesses);
+		fprintf(stderr, "mmutrace: %s: %llu records, %.2f bytes each before compression\n",
+			out, (unsigned long long)total, total ? (double)bytes / (double)total : 0.0);
 	if (status)
 		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", argv[i + 1], status);
 	return 0;
