@@ -32,17 +32,16 @@ static void on_bus(int sig)
 	siglongjmp(bus_jmp, 1);
 }
 
-static pthread_barrier_t all_started;
-static sem_t second_may_end;
+static sem_t started, may_end[2];
 
 static void *worker(void *arg)
 {
 	volatile char *p = arg;
+	int i = p != BASE + 0x100000;
 
 	p[0] = 1;
-	pthread_barrier_wait(&all_started);
-	if (p != BASE + 0x100000)
-		sem_wait(&second_may_end);
+	sem_post(&started);
+	sem_wait(&may_end[i]);
 	return NULL;
 }
 
@@ -89,17 +88,20 @@ int main(int argc, char **argv)
 		return 8;
 	munmap(f, 0x2000);
 
-	/* two threads, both running before either ends */
+	/* two threads, the second started once the first runs, both running
+	 * before either ends; they end in the order they started */
 	pthread_t t[2];
 
-	pthread_barrier_init(&all_started, NULL, 3);
-	sem_init(&second_may_end, 0, 0);
-	for (int i = 0; i < 2; i++)
+	sem_init(&started, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		sem_init(&may_end[i], 0, 0);
 		if (pthread_create(&t[i], NULL, worker, BASE + 0x100000 + 0x1000 * i))
 			return 9;
-	pthread_barrier_wait(&all_started);
-	pthread_join(t[0], NULL); /* the first ends first */
-	sem_post(&second_may_end);
-	pthread_join(t[1], NULL);
+		sem_wait(&started);
+	}
+	for (int i = 0; i < 2; i++) {
+		sem_post(&may_end[i]);
+		pthread_join(t[i], NULL);
+	}
 	return sum == 'x' ? 0 : 10;
 }
