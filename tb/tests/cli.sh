@@ -352,6 +352,25 @@ T
 		env PATH="$tmp/live/fakevg:/usr/bin:/bin" "$tr" capture -o bad.mmut.zst -- /usr/bin/true
 	nothing_left capture_valgrind_nothing_left bad.mmut.zst
 
+	# Live runs: mmusim -- PROGRAM replays as the program runs; its report
+	# equals the one of replaying the trace it saved.
+	if run "$sim" -s cores=2 --check -q --json live_a.json --save live_s.mmut.zst \
+		-- sort -n in.txt > /dev/null 2> live.err &&
+		"$sim" live_s.mmut.zst -s cores=2 --check -q --json live_b.json 2>> live.err; then
+		if [ "$(jq -cS 'del(.trace.path)' live_a.json)" = "$(jq -cS 'del(.trace.path)' live_b.json)" ] &&
+			[ "$(fig live_a.json .trace.records)" -gt 900000 ]; then ok live_run_same_as_saved
+		else bad live_run_same_as_saved "the live and saved runs' figures differ"; fi
+		if [ -s live.err ]; then bad live_quiet_off_tty "stderr: $(head -c 200 live.err)"
+		else ok live_quiet_off_tty; fi
+	else bad live_run_same_as_saved "$(tail -3 live.err)"; fi
+	script -qfc "$sim --os none -- sort -n in.txt > /dev/null" /dev/null > tty.out 2>&1
+	if tr '\r' '\n' < tty.out | grep -qE '^[0-9.]+ M accesses, [0-9.]+ M/s, [0-9.]+ s'; then
+		ok live_progress_on_tty; else bad live_progress_on_tty "$(head -c 200 tty.out)"; fi
+	fails_with live_crash 1 "./events died by signal 11" "$sim" --save bad.mmut.zst -- ./events crash
+	nothing_left live_crash_nothing_left bad.mmut.zst
+	fails_with live_no_program 1 "no-such-prog: no such program" "$sim" -- no-such-prog
+	fails_with live_trace_and_program 2 "a trace or -- PROGRAM, not both" "$sim" x -- sort
+
 	# A multi-threaded run: every access in the raw log, found by grep,
 	# reaches mmusim; threads land on their cores.
 	cc -O1 -pthread -o threads "$top/tb/tests/threads.c"
