@@ -64,7 +64,7 @@ help:
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
-	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
+	@echo "make bench    trace reader speed and size; RTL pages/s; capture and live runs vs cachegrind"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
 	@echo "make clean    remove build/"
@@ -279,9 +279,10 @@ lint:
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \
 			rtl/mmu_ptw.sv -GVaBits=$$2 -GWcEntries=$$3 || exit 1; done
 
-bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace
+bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
 	bench/reader.sh
 	bench/rtl.sh
+	bench/capture.sh
 
 $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
