@@ -15,7 +15,7 @@ TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walk
 TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint.
-DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd \
+DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
 	gnuplot-nox libcmocka-dev jq cppcheck build-essential
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).

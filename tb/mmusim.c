@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../traces/capture.h"
@@ -222,7 +223,32 @@ static int build_config(const struct options *o, struct sim_config *cfg)
 	return 0;
 }
 
-static int write_json(const char *path, const struct mmu *m, const struct run_info *run)
+/*
+ * The --json file is created (as a temporary file next to it) before the
+ * run, so that a path that cannot be written is refused at once, not after
+ * a run of minutes.
+ */
+static struct xout *open_json(const char *path)
+{
+	char err[512];
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return NULL;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmusim: --json %s: is a directory, name a file\n", path);
+		return NULL;
+	}
+	struct xout *out = xout_create(path, 0, err, sizeof(err));
+
+	if (!out)
+		fprintf(stderr, "mmusim: --json %s\n", err);
+	return out;
+}
+
+/* Writes the statistics and commits out (which this frees in any case). */
+static int write_json(const char *path, struct xout *out, const struct mmu *m,
+		      const struct run_info *run)
 {
 	if (!strcmp(path, "-")) {
 		report_json(stdout, m, run);
@@ -232,20 +258,23 @@ static int write_json(const char *path, const struct mmu *m, const struct run_in
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 
-	if (!mem)
+	if (!mem) {
+		xout_abort(out);
 		return -1;
+	}
 	report_json(mem, m, run);
 	fclose(mem);
-	struct xout *out = xout_create(path, 0, err, sizeof(err));
-
-	if (!out || xout_write(out, text, len) || xout_commit(out, err, sizeof(err))) {
-		if (out)
-			xout_abort(out);
-		fprintf(stderr, "mmusim: %s\n", err);
+	if (xout_write(out, text, len)) {
+		xout_abort(out);
+		fprintf(stderr, "mmusim: %s: write failed\n", path);
 		free(text);
 		return -1;
 	}
 	free(text);
+	if (xout_commit(out, err, sizeof(err))) {
+		fprintf(stderr, "mmusim: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -308,6 +337,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: --dump needs --os linux\n");
 		return 2;
 	}
+	struct xout *json_out = NULL;
+
+	if (o.json && strcmp(o.json, "-") && !(json_out = open_json(o.json)))
+		return 1;
 	struct capture live;
 	struct xout *save = NULL;
 
@@ -316,12 +349,14 @@ int main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		if (o.save && !(save = xout_create(o.save, 1, err, sizeof(err)))) {
 			fprintf(stderr, "mmusim: %s\n", err);
+			xout_abort(json_out);
 			return 1;
 		}
 		if (capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
 			fprintf(stderr, "mmusim: %s\n", err);
 			if (save)
 				xout_abort(save);
+			xout_abort(json_out);
 			return 1;
 		}
 		o.trace = live.path;
@@ -344,6 +379,7 @@ int main(int argc, char **argv)
 		}
 		if (save)
 			xout_abort(save);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct replay rp;
@@ -352,6 +388,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
 		replay_free(&rp);
 		trace_close(r);
+		xout_abort(json_out);
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];
@@ -363,8 +400,13 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	struct progress pg = { .on = !o.quiet && isatty(2), .t0 = t0, .next = t0 + 0.5 };
+	bool no_layout = false;
 
 	while ((n = trace_read(r, buf, BATCH)) > 0) {
+		if (cfg.os == OS_LINUX && trace_lackey_lacks_layout(r)) {
+			no_layout = true;
+			break;
+		}
 		if (replay_batch(&rp, buf, n))
 			break;
 		if (pg.on && ++pg.batches % 64 == 0)
@@ -392,6 +434,16 @@ int main(int argc, char **argv)
 	}
 	if (rc) {
 		/* reported above */
+	} else if (no_layout) {
+		fprintf(stderr,
+			"mmusim: %s: this lackey log lacks Valgrind's start-up memory layout, so\n"
+			"  --os linux cannot know what was mapped. Capture the program with\n"
+			"  'make trace CMD=... OUT=x.mmut.zst' or 'mmutrace capture -o x.mmut.zst -- PROG'\n"
+			"  (or run valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes\n"
+			"  --trace-sched=yes -d --log-fd=2 PROG 2> log: with --log-file the -d table\n"
+			"  goes elsewhere), or replay it with --os none\n",
+			o.trace);
+		rc = 1;
 	} else if (rp.err[0]) {
 		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
 		rc = 1;
@@ -414,11 +466,13 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < rp.nwarnings; i++)
 		fprintf(stderr, "mmusim: warning: %s\n", rp.warning[i]);
 	if (!rc) {
-		if (o.json && write_json(o.json, &rp.mmu, &run))
+		if (o.json && write_json(o.json, json_out, &rp.mmu, &run))
 			rc = 1;
+		json_out = NULL;
 		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
 			report_table(stdout, &rp.mmu, &run);
 	}
+	xout_abort(json_out); /* the run failed: no JSON */
 	trace_close(r);
 	if (save && (rc || xout_commit(save, err, sizeof(err)))) {
 		if (!rc)

@@ -66,6 +66,7 @@ struct lackey_state {
 	struct trace_rec *q; /* records parsed but not yet delivered */
 	size_t qhead, qlen, qcap;
 	struct lackey_stats stats;
+	bool no_layout; /* an access came before any start-up layout (-d) */
 };
 
 int lackey_init(struct trace_reader *r)
@@ -103,6 +104,11 @@ void lackey_free(struct trace_reader *r)
 const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r)
 {
 	return r->fmt == TRACE_LACKEY ? &r->lk->stats : NULL;
+}
+
+bool trace_lackey_lacks_layout(const struct trace_reader *r)
+{
+	return r->fmt == TRACE_LACKEY && r->lk->no_layout;
 }
 
 const char *trace_lackey_exit_layout(const struct trace_reader *r)
@@ -214,10 +220,15 @@ static const char *parse_access(struct trace_reader *r, const char *p, uint8_t t
 		return NULL;
 	o->addr = addr;
 	o->size = (uint16_t)size;
+	if (r->lk->layout == 0)
+		r->lk->no_layout = true;
 	return q;
 }
 
-/* Is p a lackey record: prefix, then at least 8 hex digits and a comma? */
+/*
+ * Is p a lackey record: prefix, then at least 8 hex digits (lackey prints
+ * %08lx) and a comma? -2: the prefix, but not a record.
+ */
 static int access_type(const char *p)
 {
 	static const char *const prefix[] = { "I  ", " L ", " S ", " M " };
@@ -227,9 +238,9 @@ static int access_type(const char *p)
 			continue;
 		uint64_t v;
 		int digits;
+		const char *q = skip_hex(p + 3, &v, &digits);
 
-		skip_hex(p + 3, &v, &digits);
-		return digits >= 8 ? t : -2; /* -2: a prefix but not a record */
+		return digits >= 8 && *q == ',' ? t : -2;
 	}
 	return -1;
 }
@@ -698,6 +709,12 @@ static const char *parse_piece(struct trace_reader *r, const char *p)
 	}
 	if (type == -2 && r->eof && r->pos == r->len) {
 		trace_fail(r, "truncated lackey record '%.40s' at the end of the log", p);
+		return NULL;
+	}
+	if (type == -2) {
+		/* FORMAT.md: a line that starts like a record but is not one */
+		trace_fail(r, "malformed lackey record '%.40s' (want 'I  ADDR,SIZE', ' L', ' S' "
+			   "or ' M' with at least 8 hex digits)", p);
 		return NULL;
 	}
 	r->lk->stats.ignored_lines++;

@@ -56,9 +56,13 @@ static int write_exit_layout(const struct trace_reader *r, const char *in, const
 	}
 	struct xout *o = xout_create(path, 0, err, sizeof(err));
 
-	if (!o || xout_write(o, text, strlen(text)) || xout_commit(o, err, sizeof(err))) {
-		if (o)
-			xout_abort(o);
+	if (o && xout_write(o, text, strlen(text))) {
+		xout_abort(o);
+		fprintf(stderr, "mmutrace: %s: write failed\n", path);
+		return -1;
+	}
+	/* xout_commit frees o, whether it succeeds or not */
+	if (!o || xout_commit(o, err, sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
 		return -1;
 	}

@@ -3,8 +3,17 @@
  * The native binary trace format; traces/FORMAT.md is its specification.
  * Accesses take one tag byte, plus a zigzag LEB128 address delta unless an
  * instruction follows straight on from the previous one.
+ *
+ * Version 2 carries the same records in blocks of at most 64 KiB, each with
+ * its length and an XXH3 checksum, and no record crosses a block: the block
+ * layer (native_next_block, native_close_block) is the only difference from
+ * version 1, whose plain record stream is still read. New record types go
+ * into decode_event and native_write alone.
  */
 #include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "trace_impl.h"
 
@@ -218,20 +227,100 @@ static inline bool decode_access(struct trace_reader *r, struct cursor *c, uint8
 	return kind != 3 && lg <= 9 && !c->bad;
 }
 
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+/* A block's checksum: XXH3 of its payload, seeded with its number. */
+static uint32_t block_checksum(const uint8_t *p, size_t n, uint64_t blk)
+{
+	return (uint32_t)XXH3_64bits_withSeed(p, n, blk);
+}
+
+/*
+ * Version 2: brings the next block whole into the buffer and checks it; its
+ * records then lie at buf + pos .. buf + blk_end.
+ */
+static int native_next_block(struct trace_reader *r)
+{
+	unsigned long long blk = (unsigned long long)r->nblk, off = r->blk_off;
+
+	if (trace_fill(r, NATIVE_BLOCK_HEADER))
+		return -1;
+	size_t have = r->len - r->pos;
+
+	if (have == 0) {
+		trace_fail(r, "truncated: the trace ends after block %llu without its end record",
+			   blk ? blk - 1 : 0);
+		return -1;
+	}
+	if (have < NATIVE_BLOCK_HEADER) {
+		trace_fail(r, "truncated: block %llu (byte %llu) ends within its header", blk, off);
+		return -1;
+	}
+	const uint8_t *h = r->buf + r->pos;
+	uint32_t len = get_le32(h), sum = get_le32(h + 4);
+
+	if (len == 0 || len > NATIVE_BLOCK_MAX) {
+		trace_fail(r, "block %llu (byte %llu): length %u out of range 1..%d: the trace is corrupt",
+			   blk, off, len, NATIVE_BLOCK_MAX);
+		return -1;
+	}
+	if (trace_fill(r, NATIVE_BLOCK_HEADER + (size_t)len))
+		return -1;
+	if (r->len - r->pos < NATIVE_BLOCK_HEADER + (size_t)len) {
+		trace_fail(r, "truncated: block %llu (byte %llu) holds %zu of its %u bytes", blk,
+			   off, r->len - r->pos - NATIVE_BLOCK_HEADER, len);
+		return -1;
+	}
+	h = r->buf + r->pos; /* trace_fill may have moved it */
+	if (block_checksum(h + NATIVE_BLOCK_HEADER, len, r->nblk) != sum) {
+		trace_fail(r, "block %llu (bytes %llu..%llu): checksum mismatch: the trace is corrupt",
+			   blk, off, off + NATIVE_BLOCK_HEADER + len - 1);
+		return -1;
+	}
+	r->pos += NATIVE_BLOCK_HEADER;
+	r->blk_end = r->pos + len;
+	r->blk_off += NATIVE_BLOCK_HEADER + len;
+	r->nblk++;
+	return 0;
+}
+
 size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 {
 	size_t n = 0;
 
 	while (n < max && !r->ended) {
-		/* Events can be long (file names); accesses need at most 11 bytes. */
-		if (trace_fill(r, MAX_EVENT_BYTES + TRACE_MAX_PATH))
-			return 0;
-		if (r->pos == r->len) {
-			trace_fail(r, "truncated: the trace ends without its end record");
-			return 0;
+		size_t end;
+		bool whole; /* no more bytes will come after buf + end */
+
+		if (r->version >= 2) {
+			/* a block holds whole records */
+			if (r->pos == r->blk_end && native_next_block(r))
+				return 0;
+			end = r->blk_end;
+			whole = true;
+		} else {
+			/* Events can be long (file names); accesses need at most 11 bytes. */
+			if (trace_fill(r, MAX_EVENT_BYTES + TRACE_MAX_PATH))
+				return 0;
+			if (r->pos == r->len) {
+				trace_fail(r, "truncated: the trace ends without its end record");
+				return 0;
+			}
+			end = r->len;
+			whole = r->eof;
 		}
-		struct cursor c = { r->buf + r->pos, r->buf + r->len, false };
-		const uint8_t *safe = r->len - r->pos > 11 ? c.end - 11 : c.p;
+		struct cursor c = { r->buf + r->pos, r->buf + end, false };
+		const uint8_t *safe = end - r->pos > 11 ? c.end - 11 : c.p;
 
 		/* Fast path: accesses while the buffer surely holds a whole one. */
 		while (n < max && c.p < safe && *c.p < TAG_ACCESS) {
@@ -246,8 +335,8 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 			r->nrec++;
 		}
 		r->pos = (size_t)(c.p - r->buf);
-		if (n == max ||
-		    (!r->eof && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
+		if (n == max || c.p == c.end ||
+		    (!whole && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
 			continue; /* done, or refill first */
 		/* One record the careful way: an event, a bad access, or the tail. */
 		uint8_t tag = *c.p++;
@@ -272,7 +361,7 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 		r->pos = (size_t)(c.p - r->buf);
 	}
 	if (r->ended) {
-		/* Nothing may follow the end record. */
+		/* Nothing may follow the end record, in its block or after it. */
 		if (trace_fill(r, 1))
 			return 0;
 		if (r->pos != r->len) {
@@ -308,8 +397,34 @@ int native_write_header(struct trace_writer *w)
 	h[8] = NATIVE_VERSION & 0xff;
 	h[9] = NATIVE_VERSION >> 8;
 	memcpy(w->buf, h, sizeof(h));
-	w->len = sizeof(h);
+	/* the first block's header goes in when the block is closed */
+	w->blk_start = sizeof(h);
+	w->len = w->blk_start + NATIVE_BLOCK_HEADER;
 	return 0;
+}
+
+/* Fills in the block's header, writes the buffer out and starts a new block. */
+static int native_close_block(struct trace_writer *w)
+{
+	uint8_t *h = w->buf + w->blk_start;
+	size_t n = w->len - w->blk_start - NATIVE_BLOCK_HEADER;
+
+	put_le32(h, (uint32_t)n);
+	put_le32(h + 4, block_checksum(h + NATIVE_BLOCK_HEADER, n, w->nblk));
+	w->nblk++;
+	if (xout_write(w->out, w->buf, w->len))
+		return -1;
+	w->blk_start = 0;
+	w->len = NATIVE_BLOCK_HEADER;
+	return 0;
+}
+
+/* Closes the block first unless room more bytes fit into it. */
+static int native_block_room(struct trace_writer *w, size_t room)
+{
+	if (w->len - w->blk_start - NATIVE_BLOCK_HEADER + room <= NATIVE_BLOCK_MAX)
+		return 0;
+	return native_close_block(w);
 }
 
 static int log2_size(unsigned size)
@@ -355,9 +470,10 @@ static uint8_t *encode_access(struct trace_writer *w, uint8_t *p, const struct t
 
 int native_write(struct trace_writer *w, const struct trace_rec *r)
 {
-	size_t room = MAX_EVENT_BYTES + 16 + TRACE_MAX_PATH;
+	/* a switch, then the longest record (a file name) */
+	size_t room = 2 * MAX_EVENT_BYTES + TRACE_MAX_PATH;
 
-	if (trace_flush(w, 2 * room))
+	if (native_block_room(w, room))
 		return -1;
 	uint8_t *p = w->buf + w->len;
 
@@ -443,14 +559,18 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 	return 0;
 }
 
+/* The end record, the trace's trailer, closes the last block. */
 int native_write_end(struct trace_writer *w)
 {
-	if (trace_flush(w, 16))
+	if (native_block_room(w, 16))
 		return -1;
 	uint8_t *p = w->buf + w->len;
 
 	*p++ = TAG_END;
 	p = put_u(p, w->nrec);
 	w->len = (size_t)(p - w->buf);
+	if (native_close_block(w))
+		return -1;
+	w->len = 0;
 	return 0;
 }

@@ -141,7 +141,17 @@ int trace_set_file(struct trace_reader *r, uint32_t id, const char *path, size_t
 		r->files = f;
 		r->nfiles = cap;
 	}
-	free(r->files[id]);
+	/*
+	 * A file id names one file for the whole trace: records already
+	 * handed out point at its path. Naming it again with the same path is
+	 * harmless; naming another file with it is an error.
+	 */
+	if (r->files[id]) {
+		if (strlen(r->files[id]) == n && !memcmp(r->files[id], path, n))
+			return 0;
+		trace_fail(r, "file id %u already names %s", id, r->files[id]);
+		return -1;
+	}
 	r->files[id] = strndup(path, n);
 	if (!r->files[id]) {
 		trace_fail(r, "out of memory");
@@ -191,14 +201,23 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 		}
 		unsigned version = r->buf[8] | r->buf[9] << 8;
 
-		if (version != NATIVE_VERSION) {
+		if (version < 1 || version > NATIVE_VERSION) {
 			snprintf(err, errlen,
-				 "%s: native trace version %u, this mmusim reads version %d",
+				 "%s: native trace version %u, this mmusim reads versions 1 to %d",
 				 path, version, NATIVE_VERSION);
 			trace_close(r);
 			return NULL;
 		}
+		if (version >= 2 && memcmp(r->buf + 10, "\0\0\0\0\0\0", 6)) {
+			snprintf(err, errlen, "%s: corrupt native header (bytes 10..15 not zero)",
+				 path);
+			trace_close(r);
+			return NULL;
+		}
+		r->version = version;
 		r->pos = NATIVE_HEADER;
+		r->blk_end = r->pos;
+		r->blk_off = NATIVE_HEADER;
 	} else if (have >= strlen(TEXT_MAGIC) &&
 		   !memcmp(r->buf, TEXT_MAGIC, strlen(TEXT_MAGIC))) {
 		r->fmt = TRACE_TEXT;

@@ -117,6 +117,11 @@ struct lackey_stats {
 };
 const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r);
 /*
+ * True once an access came before Valgrind's start-up memory layout (-d):
+ * the log cannot say what was mapped, so only --os none can replay it.
+ */
+bool trace_lackey_lacks_layout(const struct trace_reader *r);
+/*
  * With -d, Valgrind also prints the client's segments at shutdown: a line
  * "START END PROT" each (END exclusive), or NULL if the log had none.
  */

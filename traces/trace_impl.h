@@ -27,6 +27,11 @@ struct trace_reader {
 	/* native */
 	uint64_t prev_iend, prev_daddr;
 	bool ended;
+	unsigned version;  /* of the native format: 1 or 2 */
+	/* native version 2: the block being decoded ends at buf + blk_end */
+	size_t blk_end;
+	uint64_t nblk;	   /* blocks read so far */
+	uint64_t blk_off;  /* offset in the (decompressed) trace of the next block */
 	/* lackey */
 	struct lackey_state *lk;
 	struct xout *tee; /* a copy of the raw input goes here */
@@ -40,6 +45,9 @@ struct trace_writer {
 	uint64_t nrec;
 	uint32_t tid;
 	uint64_t prev_iend, prev_daddr;
+	/* native: the block being filled starts at buf + blk_start */
+	size_t blk_start;
+	uint64_t nblk;
 };
 
 void trace_fail(struct trace_reader *r, const char *fmt, ...)
@@ -64,8 +72,14 @@ int text_write(struct trace_writer *w, const struct trace_rec *rec);
 int trace_flush(struct trace_writer *w, size_t room);
 
 #define NATIVE_MAGIC "MMUTRACE"
-#define NATIVE_VERSION 1
+/*
+ * Version 2 cuts the records into checksummed blocks (FORMAT.md); version 1
+ * (a plain record stream) is still read.
+ */
+#define NATIVE_VERSION 2
 #define NATIVE_HEADER 16
+#define NATIVE_BLOCK_HEADER 8	     /* u32 payload length, u32 checksum */
+#define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */
 #define TEXT_MAGIC "mmutrace-text 1"
 
 #endif

@@ -87,8 +87,36 @@ fails_with convert_not_lackey 1 "not a lackey log" "$tr" convert "$tmp/notrace" 
 if [ -e "$tmp/o.mmut" ] || ls "$tmp"/o.mmut.tmp.* > /dev/null 2>&1; then
 	bad convert_leaves_nothing "output left behind"
 else ok convert_leaves_nothing; fi
-fails_with json_bad_dir 1 "cannot create" "$sim" "$bundled/sort.mmut.zst" -q \
+# the --json path is checked before the run: the bad trace is never read
+fails_with json_bad_dir 1 "out.json: cannot create" "$sim" "$tmp/bad.txt" -q \
 	--json "$tmp/no/such/dir/out.json"
+if grep -q "bad size" "$tmp/err"; then bad json_checked_first "the trace was read first"
+else ok json_checked_first; fi
+# a directory (a use-after-free once)
+fails_with json_is_dir 1 "is a directory" "$sim" "$bundled/sort.mmut.zst" -q --json "$tmp"
+
+# a file id named twice: the same path is harmless, another path an error
+# (it freed a path queued records still pointed to, once)
+printf 'mmutrace-text 1\nfile 1 /usr/bin/a\nfile 1 /usr/bin/bbbbbbbbbbbbbbbbbbbbbb\nsegment 0x400000 0x1000 r-x file file=1 off=0x0\nsegment 0x1ffefff000 0x2000 rw- stack\nI 0x400000 4\n' > "$tmp/dupid.txt"
+fails_with dup_file_id 1 "dupid.txt: line 3: file id 1 already names /usr/bin/a" "$sim" "$tmp/dupid.txt"
+fails_with dup_file_id_convert 1 "line 3: file id 1 already names /usr/bin/a" \
+	"$tr" convert "$tmp/dupid.txt" "$tmp/dupid.mmut" --text
+sed 's/bbbbbbbbbbbbbbbbbbbbbb/a/' "$tmp/dupid.txt" > "$tmp/sameid.txt"
+if "$tr" convert "$tmp/sameid.txt" "$tmp/sameid.mmut" 2> "$tmp/err" &&
+	[ "$("$tr" cat "$tmp/sameid.mmut" | grep -c '^file 1 /usr/bin/a$')" = 2 ] &&
+	"$sim" "$tmp/sameid.mmut" -q 2>> "$tmp/err"; then ok same_file_id_twice
+else bad same_file_id_twice "$(head -c 300 "$tmp/err")"; fi
+
+# a plain lackey log (--trace-mem=yes alone, or -d with --log-file) has no
+# start-up layout: refused under --os linux, replayed under --os none
+printf '==7== Lackey, an example Valgrind tool\nI  0401ab70,3\n L 1ffefff8d8,8\n S 1ffefff8d0,8\n' > "$tmp/plain.log"
+fails_with lackey_needs_layout 1 "lacks Valgrind's start-up memory layout" "$sim" "$tmp/plain.log"
+if grep -q -- "--os none" "$tmp/err" && grep -q "mmutrace capture" "$tmp/err"; then ok lackey_layout_hint
+else bad lackey_layout_hint "$(head -c 300 "$tmp/err")"; fi
+"$sim" "$tmp/plain.log" --os none -q --json "$tmp/plain.json" 2> "$tmp/err"
+if [ "$(fig "$tmp/plain.json" '[.instructions, .data_accesses] | join(" ")')" = "1 2" ]; then
+	ok lackey_plain_os_none
+else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
 
 # ---- --os linux: events it cannot honour, and signals ----
 printf 'mmutrace-text 1\nsegment 0x400000 0x2000 r-x anon\nI 0x400000 4\nmmap 0x401000 0x1000 rw- private|anonymous\n' > "$tmp/clash.txt"
@@ -254,6 +282,33 @@ fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$t
 if [ "$(jq -c 'del(.trace)' "$tmp/a.json")" = "$(jq -c 'del(.trace)' "$tmp/b.json")" ]; then
 	ok formats_agree
 else bad formats_agree "text.gz and native gave different figures"; fi
+
+# ---- integrity: one flipped bit in a native trace, raw or .zst, is refused
+# naming the block (raw) or the damaged zstd data; a cut file too ----
+"$tr" convert "$tmp/part.mmut" "$tmp/part.mmut.zst" 2> /dev/null
+if zstd -lv "$tmp/part.mmut.zst" 2> /dev/null | grep -q 'Check: XXH64'; then ok zstd_content_checksum
+else bad zstd_content_checksum "no XXH64 content checksum in the .zst"; fi
+flip() { # FILE OFFSET: flips bit 2 of the byte at OFFSET
+	b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $((b ^ 4)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+for f in part.mmut part.mmut.zst; do
+	size=$(stat -c %s "$tmp/$f")
+	for at in 12 20 100 $((size / 3)) $((size / 2)) $((size - 2)); do
+		cp "$tmp/$f" "$tmp/flip.$f"
+		flip "$tmp/flip.$f" "$at"
+		"$sim" "$tmp/flip.$f" -q --json "$tmp/flip.json" > /dev/null 2> "$tmp/err"
+		rc=$?
+		if [ $rc -ne 1 ] || [ -e "$tmp/flip.json" ] ||
+			! grep -qE "flip.$f: (.*block [0-9]+ |.*zstd|corrupt native header)" "$tmp/err"; then
+			bad "bit_flip_$f" "byte $at: exit $rc: $(head -c 300 "$tmp/err")"
+			break
+		fi
+	done
+	[ $rc -eq 1 ] && ok "bit_flip_$f"
+	head -c $((size - 5)) "$tmp/$f" > "$tmp/cut.$f"
+	fails_with "truncated_$f" 1 "truncated" "$sim" "$tmp/cut.$f" -q
+done
 
 # ---- capture with our Valgrind tool, checked against cachegrind ----
 if command -v valgrind > /dev/null; then

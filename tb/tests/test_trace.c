@@ -413,20 +413,121 @@ static void test_native_corrupt(void **s)
 	fputc(0x01, g);
 	fclose(g);
 	expect_error(path_of("tail.mmut"), "data after the end record");
-	/* a record count that disagrees: change the last (count) byte */
+	/* a changed record count is caught by the block's checksum */
 	g = fopen(path_of("count.mmut"), "wb");
 	orig[size - 1] ^= 1;
 	fwrite(orig, 1, (size_t)size, g);
 	fclose(g);
-	expect_error(path_of("count.mmut"), "end record counts");
-	/* another version */
-	g = fopen(path_of("v2.mmut"), "wb");
-	fwrite("MMUTRACE\x02\0\0\0\0\0\0\0", 1, 16, g);
+	expect_error(path_of("count.mmut"), "block 0 (bytes 16..");
+	expect_error(path_of("count.mmut"), "checksum mismatch");
+	/* a later version */
+	g = fopen(path_of("v3.mmut"), "wb");
+	fwrite("MMUTRACE\x03\0\0\0\0\0\0\0", 1, 16, g);
 	fclose(g);
 	char e[512];
 
-	assert_null(trace_open(path_of("v2.mmut"), e, sizeof(e)));
-	assert_non_null(strstr(e, "version 2"));
+	assert_null(trace_open(path_of("v3.mmut"), e, sizeof(e)));
+	assert_non_null(strstr(e, "version 3"));
+	free(orig);
+}
+
+/*
+ * Version 1 (no blocks) is still read: a file written by hand from
+ * FORMAT.md. I 0x1000 4 (0x44, delta +0x1000), I 0x1004 4 (0x04),
+ * R 0x2000 8 (0x83, delta +0x2000), end after 3 records (deltas are zigzag LEB128).
+ */
+static void test_native_version1(void **s)
+{
+	(void)s;
+	static const unsigned char v1[] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 1, 0,
+					    0, 0, 0, 0, 0, 0, 0x44, 0x80, 0x40, 0x04,
+					    0x83, 0x80, 0x80, 0x01, 0xff, 3 };
+	const char *p = path_of("v1.mmut");
+	FILE *f = fopen(p, "wb");
+	struct trace_rec out[8];
+	char err[512];
+
+	fwrite(v1, 1, sizeof(v1), f);
+	fclose(f);
+	assert_int_equal(read_all(p, out, 8, err), 3);
+	assert_int_equal(out[0].type, TR_INSTR);
+	assert_int_equal(out[0].addr, 0x1000);
+	assert_int_equal(out[1].addr, 0x1004);
+	assert_int_equal(out[2].type, TR_LOAD);
+	assert_int_equal(out[2].addr, 0x2000);
+	assert_int_equal(out[2].size, 8);
+}
+
+/*
+ * Version 2's blocks: a trace of many blocks reads back whole, and one
+ * flipped bit anywhere after the magic number is refused, naming the block
+ * that holds it (block boundaries found from FORMAT.md: after the 16-byte
+ * header, a u32 length, a u32 checksum and that many bytes each).
+ */
+static void test_native_blocks(void **s)
+{
+	(void)s;
+	enum { N = 100000 };
+	static struct trace_rec in[N], out[N + 1];
+	char err[512];
+	const char *full = path_of("blocks.mmut");
+	uint64_t x = 88172645463325252ULL;
+
+	for (size_t i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		in[i] = (struct trace_rec){ .type = (uint8_t)(x % 4), .tid = 1,
+					    .size = (uint16_t)(1 + x % 8), .addr = x >> 20 };
+	}
+	struct trace_writer *w = trace_create(full, TRACE_NATIVE, 0, err, sizeof(err));
+
+	assert_int_equal(trace_write(w, in, N), 0);
+	assert_int_equal(trace_commit(w, err, sizeof(err)), 0);
+	assert_int_equal(read_all(full, out, N + 1, err), N);
+	for (size_t i = 0; i < N; i++)
+		assert_memory_equal(&in[i].addr, &out[i].addr, sizeof(in[i].addr));
+
+	long size = file_size(full);
+	unsigned char *orig = malloc((size_t)size);
+	FILE *f = fopen(full, "rb");
+
+	assert_int_equal(fread(orig, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	assert_int_equal(orig[8], 2);
+	/* the block holding each byte */
+	long *blk_of = calloc((size_t)size, sizeof(*blk_of));
+	long nblk = 0;
+
+	for (long at = 16; at < size; nblk++) {
+		assert_true(at + 8 <= size);
+		long len = orig[at] | orig[at + 1] << 8 | orig[at + 2] << 16 | (long)orig[at + 3] << 24;
+
+		assert_true(len > 0 && len <= 65536 && at + 8 + len <= size);
+		for (long i = at; i < at + 8 + len; i++)
+			blk_of[i] = nblk;
+		at += 8 + len;
+	}
+	assert_true(nblk >= 4);
+	const char *bad = path_of("flip.mmut");
+
+	/* every bit of the header and the first block's header, then a sample */
+	for (long i = 8; i < size; i += i < 32 || size - i < 16 ? 1 : 4099) {
+		for (int bit = i < 32 ? 0 : (int)(i % 8); bit < 8; bit += i < 32 ? 1 : 8) {
+			char want[64];
+
+			orig[i] ^= (unsigned char)(1u << bit);
+			f = fopen(bad, "wb");
+			fwrite(orig, 1, (size_t)size, f);
+			fclose(f);
+			orig[i] ^= (unsigned char)(1u << bit);
+			err[0] = 0;
+			if (read_all(bad, out, N + 1, err) != -1)
+				fail_msg("bit %d of byte %ld flipped: not refused", bit, i);
+			snprintf(want, sizeof(want), "block %ld ", blk_of[i]);
+			if (i >= 16 && !strstr(err, want) && !strstr(err, "truncated"))
+				fail_msg("byte %ld: '%s' does not name %s", i, err, want);
+		}
+	}
+	free(blk_of);
 	free(orig);
 }
 
@@ -568,6 +669,15 @@ static void test_lackey_errors(void **s)
 		     "line 3: output of process 2");
 	expect_error(path_of("missing.txt"), "cannot open");
 	expect_error(write_file("empty", ""), "empty file");
+	/* lines that start like a record but are not one, in mid-log (issue 9) */
+	expect_error(write_file("l5.txt", "==1== x\nI  0401ab70,3\nI  zzzz,3\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record 'I  zzzz,3'");
+	expect_error(write_file("l6.txt", "==1== x\nI  0401ab70,3\nI  04013g,3\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record 'I  04013g,3'");
+	expect_error(write_file("l7.txt", "==1== x\nI  0401ab70,3\n L 1234\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record ' L 1234'");
+	expect_error(write_file("l8.txt", "==1== x\nI  0401ab70,3\n S 1ffefff8d8\nI  0401ab73,3\n"),
+		     "line 3: malformed lackey record ' S 1ffefff8d8'");
 }
 
 static void test_gzip_truncated(void **s)
@@ -591,6 +701,8 @@ int main(void)
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_native_truncated),
 		cmocka_unit_test(test_native_corrupt),
+		cmocka_unit_test(test_native_version1),
+		cmocka_unit_test(test_native_blocks),
 		cmocka_unit_test(test_lackey),
 		cmocka_unit_test(test_lackey_compressed),
 		cmocka_unit_test(test_lackey_errors),
