@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * mmut: the project's own Valgrind tool. It writes a program's memory trace
- * straight in the native format (traces/FORMAT.md, version 1, uncompressed)
- * to the file descriptor given with --out-fd=N; `mmutrace capture` and
+ * straight in the native format (traces/FORMAT.md, version 2: checksummed
+ * blocks of whole records, uncompressed) to the file descriptor given with
+ * --out-fd=N; `mmutrace capture` and
  * `mmusim -- PROG` read it from a pipe.
  *
  * The records are the ones the lackey path (`valgrind --tool=lackey
@@ -38,6 +39,10 @@
 #include "pub_tool_vki.h"
 #include "pub_tool_vkiscnums.h"
 
+/* XXH3 for the blocks' checksums; header-only, memcpy comes from Valgrind's core */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 /* ---- the native encoding (traces/native.c is the reference) ---- */
 
 enum {
@@ -70,6 +75,10 @@ enum {
 
 #define OBUF_SIZE (1 << 20)
 #define OBUF_ROOM (8192 + 64) /* the longest record: a file name */
+#define BLOCK_HEADER 8	       /* u32 payload length, u32 checksum */
+#define BLOCK_MAX (64 * 1024)  /* payload bytes at most */
+/* a block closes once its payload passes this: the next record still fits */
+#define BLOCK_FULL (BLOCK_MAX - OBUF_ROOM)
 #define MAX_FDS 4096
 #define MAX_PATH 4096
 #define MAX_FILES 4096
@@ -80,7 +89,9 @@ static Int clo_out_fd = -1;
 static const HChar *clo_exit_layout; /* file for the client's segments at exit */
 
 static UChar obuf[OBUF_SIZE];
-static UInt olen;
+static UInt olen;     /* bytes in obuf */
+static UInt blk;      /* the open block's header is at obuf + blk */
+static ULong nblk;    /* blocks closed so far */
 static Addr iend, daddr;   /* the encoder's state, as in native.c */
 static ULong nrec;	   /* records written */
 static ThreadId cur_tid = 1; /* the thread the stream is at */
@@ -99,7 +110,7 @@ static UInt nfiles;
 static Addr cur_brk;
 static Bool have_brk;
 
-static void flush_out(void)
+static void write_out(void)
 {
 	UInt done = 0;
 
@@ -121,6 +132,39 @@ static void flush_out(void)
 	olen = 0;
 }
 
+static void put_le32(UChar *p, UInt v)
+{
+	for (Int i = 0; i < 4; i++)
+		p[i] = (UChar)(v >> 8 * i);
+}
+
+/* Closes the open block (length, checksum) and opens the next one. */
+static void close_block(Bool last)
+{
+	UInt len = olen - blk - BLOCK_HEADER;
+
+	if (len > 0) {
+		put_le32(obuf + blk, len);
+		put_le32(obuf + blk + 4,
+			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len, nblk));
+		nblk++;
+	} else {
+		olen = blk; /* nothing in it: drop its header */
+	}
+	if (last || olen > OBUF_SIZE - BLOCK_HEADER - BLOCK_MAX - OBUF_ROOM)
+		write_out();
+	if (last)
+		return;
+	blk = olen;
+	olen += BLOCK_HEADER;
+}
+
+static inline void block_check(void)
+{
+	if (UNLIKELY(olen - blk > BLOCK_FULL))
+		close_block(False);
+}
+
 static inline UChar *put_u(UChar *p, ULong v)
 {
 	while (v >= 0x80) {
@@ -136,11 +180,9 @@ static inline UChar *put_s(UChar *p, Long v)
 	return put_u(p, ((ULong)v << 1) ^ (ULong)(v >> 63));
 }
 
-/* Room for one more record of up to OBUF_ROOM bytes. */
+/* Room for one more record of up to OBUF_ROOM bytes, in the open block. */
 static inline UChar *out_begin(void)
 {
-	if (UNLIKELY(olen > OBUF_SIZE - OBUF_ROOM))
-		flush_out();
 	return obuf + olen;
 }
 
@@ -148,6 +190,7 @@ static inline void out_end(UChar *p)
 {
 	olen = (UInt)(p - obuf);
 	nrec++;
+	block_check();
 }
 
 /* An event of thread tid: the stream switches to it first, as native.c does. */
@@ -160,6 +203,7 @@ static UChar *event_begin(ThreadId tid)
 		p = put_u(p, tid);
 		cur_tid = tid;
 		out_end(p);
+		p = out_begin();
 	}
 	return p;
 }
@@ -187,8 +231,7 @@ static VG_REGPARM(3) void h_irun(Addr a, ULong packed, UWord nt)
 	iend = a + (nt >> 8);
 	nrec += n;
 	olen = (UInt)(p - obuf);
-	if (UNLIKELY(olen > OBUF_SIZE - OBUF_ROOM))
-		flush_out();
+	block_check();
 }
 
 /* A load, store or modify of a power-of-two size: tag is its record's byte. */
@@ -201,8 +244,7 @@ static VG_REGPARM(2) void h_data(Addr a, UWord tag)
 	daddr = a;
 	nrec++;
 	olen = (UInt)(p - obuf);
-	if (UNLIKELY(olen > OBUF_SIZE - OBUF_ROOM))
-		flush_out();
+	block_check();
 }
 
 /* Any other access: ks = kind (0 I, 1 R, 2 W, 3 M) | size << 2. */
@@ -706,7 +748,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 static void mmut_atfork_child(ThreadId tid)
 {
 	clo_out_fd = -1;
-	olen = 0;
+	olen = blk + BLOCK_HEADER;
 }
 
 /* ---- set-up ---- */
@@ -733,14 +775,15 @@ static void mmut_print_debug_usage(void)
 
 static void mmut_post_clo_init(void)
 {
-	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 1, 0 };
+	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 2, 0 };
 
 	if (clo_out_fd < 0) {
 		VG_(fmsg)("mmut: give --out-fd=N, the descriptor to write the trace to\n");
 		VG_(exit)(1);
 	}
 	VG_(memcpy)(obuf, header, sizeof(header));
-	olen = sizeof(header);
+	blk = sizeof(header);
+	olen = blk + BLOCK_HEADER;
 	seen[1] = True;
 	VG_(atfork)(NULL, NULL, mmut_atfork_child);
 }
@@ -786,7 +829,7 @@ static void mmut_fini(Int exitcode)
 	*p++ = TAG_END;
 	p = put_u(p, nrec);
 	olen = (UInt)(p - obuf);
-	flush_out();
+	close_block(True);
 }
 
 static void mmut_pre_clo_init(void)
