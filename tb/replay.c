@@ -212,6 +212,8 @@ static int segment(struct replay *rp, const struct trace_rec *t, struct mm_struc
 		if (!file)
 			return fail(rp, "segment maps file %u, which no file record named",
 				    t->map.file);
+		if (t->map.sized) /* past its end: SIGBUS */
+			file->i_size = t->map.isize;
 		break;
 	default:
 		break;
@@ -256,6 +258,8 @@ static int event(struct replay *rp, const struct trace_rec *t)
 			if (!file)
 				return fail(rp, "mmap of file %u, which no file record named",
 					    t->map.file);
+			if (t->map.sized) /* past its end: SIGBUS */
+				file->i_size = t->map.isize;
 		}
 		if (os_mmap(&rp->os, mm, t->addr, t->len, t->map.prot, t->map.flags, file,
 			    t->map.offset, &why))

@@ -67,6 +67,10 @@ struct trace_rec {
 			uint32_t file;	      /* 0: anonymous */
 			uint8_t kind;	      /* segment kind */
 			uint64_t offset;
+			/* a file's size when it was mapped, if sized (native
+			 * version 3, from the capture tool's fstat) */
+			bool sized;
+			uint64_t isize;
 		} map;
 		struct {
 			uint64_t addr, len;

@@ -73,6 +73,7 @@ enum {
 #define SEG_HEAP 2
 #define SEG_STACK 3
 
+#define VERSION 3 /* of the native format */
 #define OBUF_SIZE (1 << 20)
 #define OBUF_ROOM (8192 + 64) /* the longest record: a file name */
 #define BLOCK_HEADER 8	       /* u32 payload length, u32 checksum */
@@ -146,7 +147,8 @@ static void close_block(Bool last)
 	if (len > 0) {
 		put_le32(obuf + blk, len);
 		put_le32(obuf + blk + 4,
-			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len, nblk));
+			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len,
+						    nblk | (ULong)VERSION << 56));
 		nblk++;
 	} else {
 		olen = blk; /* nothing in it: drop its header */
@@ -522,8 +524,23 @@ static UInt seg_prot(NSegment const *s)
 	return (s->hasR ? PROT_R : 0) | (s->hasW ? PROT_W : 0) | (s->hasX ? PROT_X : 0);
 }
 
+/* A file's size + 1 for the records that map it (0: not known). */
+static ULong size_of_fd(Int fd)
+{
+	struct vg_stat st;
+
+	return fd >= 0 && VG_(fstat)(fd, &st) == 0 ? (ULong)st.size + 1 : 0;
+}
+
+static ULong size_of_path(const HChar *path)
+{
+	struct vg_stat st;
+
+	return path && !sr_isError(VG_(stat)(path, &st)) ? (ULong)st.size + 1 : 0;
+}
+
 static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, UInt file,
-			ULong offset)
+			ULong offset, ULong size1)
 {
 	UChar *p = event_begin(cur_tid);
 
@@ -535,6 +552,7 @@ static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, 
 	p = put_u(p, kind);
 	p = put_u(p, file);
 	p = put_u(p, offset);
+	p = put_u(p, file ? size1 : 0);
 	out_end(p);
 }
 
@@ -555,6 +573,7 @@ static void emit_layout(void)
 		NSegment const *next, *prev;
 		Bool file;
 		UInt id = 0;
+		ULong size1 = 0;
 
 		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
 			continue;
@@ -562,14 +581,16 @@ static void emit_layout(void)
 		if (file) {
 			const HChar *name = VG_(am_get_filename)(s);
 
-			if (name)
+			if (name) {
 				id = file_id_for(name);
+				size1 = size_of_path(name);
+			}
 		}
 		next = VG_(am_find_nsegment)(s->end + 1);
 		prev = s->start ? VG_(am_find_nsegment)(s->start - 1) : NULL;
 		if (!file && next && next->kind == SkResvn && next->smode == SmLower) {
 			put_segment(s->start, 0, seg_prot(s), MAP_PRIVATE_ | MAP_ANON_, SEG_HEAP, 0,
-				    0);
+				    0, 0);
 			cur_brk = s->start;
 			have_brk = True;
 		} else {
@@ -579,7 +600,7 @@ static void emit_layout(void)
 						       prev->smode == SmUpper)
 						      ? SEG_STACK
 						      : SEG_ANON,
-				    id, file ? (ULong)s->offset : 0);
+				    id, file ? (ULong)s->offset : 0, size1);
 		}
 	}
 	VG_(free)(starts);
@@ -667,6 +688,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		p = put_u(p, 0);
 		p = put_u(p, file);
 		p = put_u(p, file ? args[5] : 0);
+		p = put_u(p, file ? size_of_fd((Int)args[4]) : 0);
 		out_end(p);
 		break;
 	}
@@ -775,7 +797,7 @@ static void mmut_print_debug_usage(void)
 
 static void mmut_post_clo_init(void)
 {
-	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 2, 0 };
+	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', VERSION, 0 };
 
 	if (clo_out_fd < 0) {
 		VG_(fmsg)("mmut: give --out-fd=N, the descriptor to write the trace to\n");
