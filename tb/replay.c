@@ -298,8 +298,9 @@ static int event(struct replay *rp, const struct trace_rec *t)
 		/* a forked process's own accesses are not in the trace */
 		return (t->clone.flags & CLONE_VM) ? set_thread(rp, t->clone.child, child) : 0;
 	}
+	case TR_EXEC: /* the old image goes, as at exit_group; the new one is not traced */
 	case TR_EXIT:
-		if (t->exit.group) {
+		if (t->type == TR_EXEC || t->exit.group) {
 			for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 				if (rp->thread[tid] && rp->thread[tid]->mm == mm)
 					rp->exiting[tid] = EXIT_GROUP;

@@ -30,6 +30,7 @@ enum {
 	TAG_CLONE,
 	TAG_EXIT,
 	TAG_FILE,
+	TAG_EXEC, /* version 3 */
 	TAG_END = 0xff,
 };
 #define TAG_IJUMP 0x40 /* 0x40..0x7f: size | 0x40, then delta */
@@ -160,6 +161,10 @@ static int decode_event(struct trace_reader *r, struct cursor *c, uint8_t tag,
 		o->type = TR_EXIT;
 		o->tid = get_u32(c, r, "thread id");
 		o->exit.group = get_u(c) != 0;
+		break;
+	case TAG_EXEC:
+		o->type = TR_EXEC;
+		o->exec.file = get_u32(c, r, "file id");
 		break;
 	case TAG_FILE: {
 		o->type = TR_FILE;
@@ -536,6 +541,10 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 	case TR_BRK:
 		*p++ = TAG_BRK;
 		p = put_u(p, r->addr);
+		break;
+	case TR_EXEC:
+		*p++ = TAG_EXEC;
+		p = put_u(p, r->exec.file);
 		break;
 	case TR_MREMAP:
 		*p++ = TAG_MREMAP;

@@ -253,6 +253,15 @@ static int parse_line(struct trace_reader *r, char **w, int n, struct trace_rec 
 		o->tid = (uint32_t)a;
 		o->exit.group = n == 3;
 		return 0;
+	case TR_EXEC:
+		NEED(2, 2, "exec FILE_ID");
+		NUM(1, a, "file id");
+		if (a == 0 || a > UINT32_MAX) {
+			trace_fail(r, "exec: file id %s out of range", w[1]);
+			return -1;
+		}
+		o->exec.file = (uint32_t)a;
+		return 0;
 	case TR_SWITCH:
 		NEED(2, 2, "switch TID");
 		NUM(1, a, "thread id");
@@ -397,6 +406,9 @@ int text_write(struct trace_writer *w, const struct trace_rec *r)
 		break;
 	case TR_EXIT:
 		k += sprintf(p + k, "exit %u%s\n", r->tid, r->exit.group ? " group" : "");
+		break;
+	case TR_EXEC:
+		k += sprintf(p + k, "exec %u\n", r->exec.file);
 		break;
 	case TR_SWITCH:
 		k += sprintf(p + k, "switch %u\n", r->tid);

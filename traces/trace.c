@@ -12,7 +12,7 @@ const char *const trace_type_names[TR_NR_TYPES] = {
 	[TR_MODIFY] = "M",	    [TR_FILE] = "file",	   [TR_SEGMENT] = "segment",
 	[TR_MMAP] = "mmap",	    [TR_MUNMAP] = "munmap", [TR_MPROTECT] = "mprotect",
 	[TR_BRK] = "brk",	    [TR_MREMAP] = "mremap", [TR_CLONE] = "clone",
-	[TR_EXIT] = "exit",	    [TR_SWITCH] = "switch",
+	[TR_EXIT] = "exit",	    [TR_SWITCH] = "switch",   [TR_EXEC] = "exec",
 };
 
 const char *const trace_segment_kind_names[SEG_NR_KINDS] = { "anon", "file", "heap",

@@ -33,6 +33,7 @@ enum trace_type {
 	TR_CLONE,    /* tid created clone.child (thread or process) */
 	TR_EXIT,     /* thread tid exited (exit.group: the whole process) */
 	TR_SWITCH,   /* thread tid runs from here on */
+	TR_EXEC,     /* tid's process runs another program (exec.file) from here */
 	TR_NR_TYPES
 };
 
@@ -83,6 +84,9 @@ struct trace_rec {
 		struct {
 			bool group;
 		} exit;
+		struct {
+			uint32_t file; /* the program's path */
+		} exec;
 		struct {
 			uint32_t id;
 			const char *path; /* valid while the reader is open */

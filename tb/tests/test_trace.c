@@ -460,7 +460,7 @@ static void test_native_version1(void **s)
 
 /*
  * Version 3: file mappings carry the file's size (size=N in the text form);
- * version 1 and 2 mappings, and anonymous ones, have none.
+ * version 1 and 2 mappings, and anonymous ones, have none. And exec.
  */
 static void test_file_size(void **s)
 {
@@ -484,9 +484,12 @@ static void test_file_size(void **s)
 	const char *t = write_file("size.txt", "mmutrace-text 1\nfile 1 /f\n"
 					       "mmap 0x1000 0x2000 r-- private file=1 off=0x0 size=100\n"
 					       "segment 0x8000 0x1000 r-- file file=1 off=0x0 size=0\n"
-					       "mmap 0x4000 0x1000 rw- private|anonymous\nI 0x1000 4\n");
+					       "mmap 0x4000 0x1000 rw- private|anonymous\nI 0x1000 4\n"
+					       "exec 1\n");
 	for (int pass = 0; pass < 2; pass++) {
-		assert_int_equal(read_all(t, out, 8, err), 5);
+		assert_int_equal(read_all(t, out, 8, err), 6);
+		assert_int_equal(out[5].type, TR_EXEC);
+		assert_int_equal(out[5].exec.file, 1);
 		assert_true(out[1].map.sized);
 		assert_int_equal(out[1].map.isize, 100);
 		assert_true(out[2].map.sized);
@@ -497,7 +500,7 @@ static void test_file_size(void **s)
 						      sizeof(err));
 
 		assert_non_null(w);
-		assert_int_equal(trace_write(w, out, 5), 0);
+		assert_int_equal(trace_write(w, out, 6), 0);
 		assert_int_equal(trace_commit(w, err, sizeof(err)), 0);
 		t = path_of("size3.mmut");
 	}

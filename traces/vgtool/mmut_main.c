@@ -59,6 +59,7 @@ enum {
 	TAG_CLONE,
 	TAG_EXIT,
 	TAG_FILE,
+	TAG_EXEC,
 	TAG_END = 0xff,
 };
 
@@ -97,6 +98,7 @@ static Addr iend, daddr;   /* the encoder's state, as in native.c */
 static ULong nrec;	   /* records written */
 static ThreadId cur_tid = 1; /* the thread the stream is at */
 static Bool layout_done;
+static Bool ended; /* the end record is written: nothing more */
 
 static Bool seen[MAX_THREADS]; /* threads that have run */
 static struct {
@@ -646,10 +648,52 @@ static void on_thread_exit(ThreadId tid)
 
 /* ---- system calls ---- */
 
+static void end_stream(void)
+{
+	UChar *p;
+
+	if (!layout_done)
+		emit_layout();
+	p = out_begin();
+	*p++ = TAG_END;
+	p = put_u(p, nrec);
+	olen = (UInt)(p - obuf);
+	close_block(True);
+	ended = True;
+	clo_out_fd = -1;
+}
+
+/*
+ * An exec that will likely succeed (its file exists) ends this trace: the
+ * new program is not traced (child processes are not yet), and this tool
+ * instance will not see its own end.
+ */
+static void pre_execve(ThreadId tid, const HChar *path)
+{
+	struct vg_stat st;
+	UInt id;
+	UChar *p;
+
+	if (!path || sr_isError(VG_(stat)(path, &st)))
+		return;
+	id = file_id_for(path);
+	p = event_begin(tid);
+	*p++ = TAG_EXEC;
+	p = put_u(p, id);
+	out_end(p);
+	end_stream();
+}
+
 static void mmut_pre_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs)
 {
 	UChar *p;
 
+	if (ended)
+		return;
+	if (nr == __NR_execve) {
+		pre_execve(tid, (const HChar *)args[0]);
+		return;
+	}
 	if (nr != __NR_exit && nr != __NR_exit_group)
 		return;
 	/* exit records carry their own thread: no switch */
@@ -671,6 +715,12 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	UWord r;
 	UChar *p;
 
+	if (ended) {
+		if (nr == __NR_execve && sr_isError(res))
+			VG_(umsg)("mmut: the exec of %s failed, but the trace had ended there\n",
+				  (const HChar *)args[0]);
+		return;
+	}
 	if (sr_isError(res))
 		return;
 	r = sr_Res(res);
@@ -842,16 +892,8 @@ static void mmut_fini(Int exitcode)
 {
 	if (clo_exit_layout)
 		write_exit_layout();
-
-	UChar *p;
-
-	if (!layout_done)
-		emit_layout();
-	p = out_begin();
-	*p++ = TAG_END;
-	p = put_u(p, nrec);
-	olen = (UInt)(p - obuf);
-	close_block(True);
+	if (!ended)
+		end_stream();
 }
 
 static void mmut_pre_clo_init(void)
