@@ -98,7 +98,7 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
 
-$(VGTOOL): traces/vgtool/mmut_main.c
+$(VGTOOL): traces/vgtool/mmut_main.c $(wildcard $(VG_INC)/valgrind.h)
 	@mkdir -p $(@D)
 	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
 	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \
@@ -260,6 +260,9 @@ $(B)/asan/../rtl/%: $(B)/rtl/% ;
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
+		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \

@@ -181,7 +181,7 @@ static inline UChar *put_u(UChar *p, ULong v)
 
 static inline UChar *put_s(UChar *p, Long v)
 {
-	return put_u(p, ((ULong)v << 1) ^ (ULong)(v >> 63));
+	return put_u(p, ((ULong)v << 1) ^ -((ULong)v >> 63));
 }
 
 /* Room for one more record of up to OBUF_ROOM bytes, in the open block. */
@@ -827,11 +827,25 @@ static void mmut_atfork_child(ThreadId tid)
 
 static Bool mmut_process_cmd_line_option(const HChar *arg)
 {
-	if VG_INT_CLO (arg, "--out-fd", clo_out_fd) {
-	} else if VG_STR_CLO (arg, "--exit-layout", clo_exit_layout) {
-	} else
-		return False;
-	return True;
+	static const HChar fd_opt[] = "--out-fd=", layout_opt[] = "--exit-layout=";
+	HChar *end;
+
+	if (!VG_(strncmp)(arg, fd_opt, sizeof(fd_opt) - 1)) {
+		const HChar *v = arg + sizeof(fd_opt) - 1;
+		Long n = VG_(strtoll10)(v, &end);
+
+		if (!*v || *end || n < 0 || n > 1 << 20) {
+			VG_(fmsg)("mmut: bad --out-fd '%s'\n", v);
+			VG_(exit)(1);
+		}
+		clo_out_fd = (Int)n;
+		return True;
+	}
+	if (!VG_(strncmp)(arg, layout_opt, sizeof(layout_opt) - 1)) {
+		clo_exit_layout = arg + sizeof(layout_opt) - 1;
+		return True;
+	}
+	return False;
 }
 
 static void mmut_print_usage(void)
