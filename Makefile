@@ -291,7 +291,7 @@ $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS)
 
-trace: $(B)/mmutrace
+trace: $(B)/mmutrace $(VGTOOL)
 	@[ -n "$(CMD)" ] && [ -n "$(OUT)" ] || { echo "usage: make trace CMD='prog args' OUT=file.mmut.zst"; exit 2; }
 	$(B)/mmutrace capture -o $(OUT) -- $(CMD)
 
