@@ -50,6 +50,7 @@ extern const char *const trace_type_names[TR_NR_TYPES];
 #define TR_MAP_FIXED 0x10
 #define TR_MAP_ANONYMOUS 0x20
 #define TR_CLONE_VM 0x100
+#define TR_CLONE_VFORK 0x4000
 #define TR_CLONE_THREAD 0x10000
 
 /* Initial segments: what Valgrind's address-space manager says each is. */

@@ -5,7 +5,8 @@
  * it maps lies at fixed addresses from 0x2000000000 on.
  *
  *   events FILE   the run described below (FILE: 100 bytes are written to it);
- *                 its threads start, then end in the order they started
+ *                 its threads start, then end in the order they started;
+ *                 then it spawns /bin/true
  *   events crash  dies of SIGSEGV
  *   events kill   kills itself with SIGKILL
  */
@@ -15,9 +16,11 @@
 #include <semaphore.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define BASE ((char *)0x2000000000)
@@ -103,5 +106,13 @@ int main(int argc, char **argv)
 		sem_post(&may_end[i]);
 		pthread_join(t[i], NULL);
 	}
+	/* posix_spawn: clone(CLONE_VM | CLONE_VFORK | SIGCHLD), a fork under Valgrind */
+	pid_t child;
+	char *child_argv[] = { "true", NULL };
+	int status;
+
+	if (posix_spawn(&child, "/bin/true", NULL, NULL, child_argv, NULL) ||
+	    waitpid(child, &status, 0) != child || status)
+		return 11;
 	return sum == 'x' ? 0 : 10;
 }

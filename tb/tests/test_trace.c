@@ -704,6 +704,23 @@ static void test_lackey_compressed(void **s)
 	assert_int_equal(read_all(p, r, 64, err), 22);
 }
 
+/* posix_spawn's clone(CLONE_VM | CLONE_VFORK) runs as a fork under Valgrind */
+static void test_lackey_vfork(void **s)
+{
+	(void)s;
+	struct trace_rec r[8];
+	char err[512];
+	const char *p = write_file("vfork.txt",
+				   "I  04016c30,3\n"
+				   "SYSCALL[3068,1](56) sys_clone ( 4111, 0x0, 0x0, 0x0, 0x0 ) --> Success(0x1234)\n"
+				   "I  04016c33,2\n");
+
+	assert_int_equal(read_all(p, r, 8, err), 3);
+	assert_int_equal(r[1].type, TR_CLONE);
+	assert_int_equal(r[1].clone.child, 0x1234);
+	assert_int_equal(r[1].clone.flags, 0x11);
+}
+
 static void test_lackey_errors(void **s)
 {
 	(void)s;
@@ -754,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_file_size),
 		cmocka_unit_test(test_lackey),
 		cmocka_unit_test(test_lackey_compressed),
+		cmocka_unit_test(test_lackey_vfork),
 		cmocka_unit_test(test_lackey_errors),
 		cmocka_unit_test(test_gzip_truncated),
 	};

@@ -69,6 +69,7 @@ enum {
 #define MAP_PRIVATE_ 0x02
 #define MAP_ANON_ 0x20
 #define CLONE_VM_ 0x100
+#define CLONE_VFORK_ 0x4000
 #define SEG_ANON 0
 #define SEG_FILE 1
 #define SEG_HEAP 2
@@ -784,6 +785,9 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 
 		if (r == 0)
 			break;
+		/* Valgrind runs a vfork (posix_spawn's CLONE_VM | CLONE_VFORK) as a fork */
+		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
+			flags &= ~(ULong)(CLONE_VM_ | CLONE_VFORK_);
 		if (flags & CLONE_VM_) {
 			/* a thread: its clone record comes when it first runs */
 			if (npending < MAX_PENDING) {
