@@ -6,7 +6,7 @@ LIBS    := -lzstd -lz -lm -ldl
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B       := build
 
-TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c
+TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c traces/capture.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
@@ -43,11 +43,24 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c))))
 
+# The Valgrind tool (traces/vgtool/), built outside Valgrind's tree against
+# Debian's headers and static libraries. $(B)/vg is a VALGRIND_LIB: links to
+# the system's Valgrind files, the tool, and the version it was built for.
+VG_INC     := /usr/include/valgrind
+VG_LIBDIR  := /usr/lib/x86_64-linux-gnu/valgrind
+VG_EXEC    := /usr/libexec/valgrind
+VG_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter -fno-stack-protector -fno-builtin \
+	-fno-strict-aliasing -fpic -fno-pie -DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 \
+	-DVGPV_amd64_linux_vanilla=1 -I$(VG_INC)
+VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
+	-Wl,-Ttext-segment=0x58000000
+VGTOOL     := $(B)/vg/mmut-amd64-linux
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
 .PHONY: all build deps run test lint bench trace wave clean help fuzz
-all build: $(addprefix $(B)/,$(TOOLS))
+all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
 	@echo "make deps     install the Debian packages mmusim needs (apt-get, idempotent)"
@@ -55,7 +68,7 @@ help:
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
-	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
+	@echo "make bench    trace reader speed and size; RTL pages/s; capture and live runs vs cachegrind"
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
@@ -90,10 +103,19 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
 
+$(VGTOOL): traces/vgtool/mmut_main.c $(wildcard $(VG_INC)/valgrind.h)
+	@mkdir -p $(@D)
+	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
+	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \
+		$(VG_LIBDIR)/libvex-amd64-linux.a $(VG_LIBDIR)/libgcc-sup-amd64-linux.a -lgcc
+	@for f in $(VG_EXEC)/*; do ln -sfn $$f $(@D)/$$(basename $$f); done
+	@sed -n 's/^#define __VALGRIND_\(MAJOR\|MINOR\)__ *\([0-9]*\)/\2/p' $(VG_INC)/valgrind.h | \
+		paste -sd. > $(@D)/version
+
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS)) \
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(VGTOOL) $(addprefix $(B)/asan/,$(RTL_TESTS)) \
 		$(FUZZERS)
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
@@ -267,6 +289,9 @@ $(B)/asan/../rtl/%: $(B)/rtl/% ;
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
+		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \
@@ -286,15 +311,16 @@ lint:
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \
 			rtl/mmu_ptw.sv -GVaBits=$$2 -GWcEntries=$$3 || exit 1; done
 
-bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace
+bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
 	bench/reader.sh
 	bench/rtl.sh
+	bench/capture.sh
 
 $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS)
 
-trace: $(B)/mmutrace
+trace: $(B)/mmutrace $(VGTOOL)
 	@[ -n "$(CMD)" ] && [ -n "$(OUT)" ] || { echo "usage: make trace CMD='prog args' OUT=file.mmut.zst"; exit 2; }
 	$(B)/mmutrace capture -o $(OUT) -- $(CMD)
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* mmusim: replay a memory trace through a modelled MMU and report TLB figures. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "../traces/capture.h"
 #include "../traces/trace.h"
 #include "../traces/xio.h"
 #include "config.h"
@@ -20,10 +23,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmusim TRACE [options]\n"
+		"       mmusim [options] [--save FILE] -- PROGRAM [ARGS...]\n"
 		"\n"
 		"Replays TRACE (native, text or Valgrind lackey; plain, .gz or .zst)\n"
 		"through per-core L1 I/D TLBs and a unified L2 TLB and reports accesses,\n"
-		"misses, miss rates, MPKI, walks and walk cycles.\n"
+		"misses, miss rates, MPKI, walks and walk cycles. With -- it runs PROGRAM\n"
+		"under Valgrind (the project's tool, built into build/vg) and replays its\n"
+		"trace as it comes, through a pipe; --save FILE keeps that trace too.\n"
+		"A run on a terminal shows its progress on standard error.\n"
 		"\n"
 		"options:\n"
 		"  --config FILE      settings, one 'key = value' a line ('#' comments)\n"
@@ -40,7 +47,8 @@ static void usage(FILE *f)
 		"  --dump VIEW        at the end: maps, buddyinfo, slabinfo or zoneinfo\n"
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
-		"  -q, --quiet        no table, and no timing line on standard error\n"
+		"  --save FILE        with -- PROGRAM: keep its trace in FILE as well\n"
+		"  -q, --quiet        no table, no progress line, no timing line on standard error\n"
 		"  -h, --help         this text\n"
 		"  --version          mmusim's version and the trace formats it reads\n"
 		"\n"
@@ -49,7 +57,8 @@ static void usage(FILE *f)
 }
 
 struct options {
-	const char *trace, *json, *wave;
+	const char *trace, *json, *wave, *save;
+	char **prog; /* -- PROGRAM ARGS...: a live run */
 	uint64_t wave_from, wave_to;
 	const char *configs[16], *sets[MAX_SETS], *dumps[8];
 	int nconfigs, nsets, ndumps;
@@ -64,7 +73,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if (!strcmp(a, "--")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "mmusim: no program after --\n");
+				return -1;
+			}
+			o->prog = argv + i + 1;
+			break;
+		} else if (!strcmp(a, "--save")) {
+			if (!val) {
+				fprintf(stderr, "mmusim: %s needs a value\n", a);
+				return -1;
+			}
+			o->save = val;
+			i++;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			exit(0);
 		} else if (!strcmp(a, "--version")) {
@@ -156,7 +179,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->trace = a;
 		}
 	}
-	if (!o->trace) {
+	if (o->prog && o->trace) {
+		fprintf(stderr, "mmusim: a trace or -- PROGRAM, not both ('%s')\n", o->trace);
+		return -1;
+	}
+	if (o->save && !o->prog) {
+		fprintf(stderr, "mmusim: --save needs -- PROGRAM\n");
+		return -1;
+	}
+	if (!o->trace && !o->prog) {
 		fprintf(stderr, "mmusim: no trace given (see --help)\n");
 		return -1;
 	}
@@ -261,6 +292,25 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* "12.3 M accesses, 45.6 M/s, 7.8 s" on a terminal, over and over */
+struct progress {
+	bool on;
+	unsigned batches;
+	double t0, next;
+};
+
+static void progress(struct progress *pg, uint64_t accesses, bool last)
+{
+	double t = now();
+
+	if (!last && t < pg->next)
+		return;
+	pg->next = t + 0.5;
+	fprintf(stderr, "\r%.1f M accesses, %.1f M/s, %.1f s%s", accesses / 1e6,
+		accesses / 1e6 / (t > pg->t0 ? t - pg->t0 : 1), t - pg->t0, last ? "\n" : "   ");
+	fflush(stderr);
+}
+
 static void dump(const struct replay *rp, const char *view)
 {
 	printf("--- %s ---\n", view);
@@ -297,10 +347,44 @@ int main(int argc, char **argv)
 
 	if (o.json && strcmp(o.json, "-") && !(json_out = open_json(o.json)))
 		return 1;
+	struct capture live;
+	struct xout *save = NULL;
+
+	if (o.prog) {
+		/* a reader that goes away is a write error, not a silent death */
+		signal(SIGPIPE, SIG_IGN);
+		if (o.save && !(save = xout_create(o.save, 1, err, sizeof(err)))) {
+			fprintf(stderr, "mmusim: %s\n", err);
+			xout_abort(json_out);
+			return 1;
+		}
+		if (capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
+			fprintf(stderr, "mmusim: %s\n", err);
+			if (save)
+				xout_abort(save);
+			xout_abort(json_out);
+			return 1;
+		}
+		o.trace = live.path;
+	}
 	struct trace_reader *r = trace_open(o.trace, err, sizeof(err));
 
+	if (r && save && trace_tee(r, save)) {
+		snprintf(err, sizeof(err), "%s: cannot write", o.save);
+		trace_close(r);
+		r = NULL;
+	}
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
+		if (o.prog) {
+			char why[512];
+			int status;
+
+			if (capture_finish(&live, false, &status, why, sizeof(why)))
+				fprintf(stderr, "mmusim: %s\n", why);
+		}
+		if (save)
+			xout_abort(save);
 		xout_abort(json_out);
 		return 1;
 	}
@@ -314,13 +398,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];
-	struct run_info run = { .trace = o.trace,
+	struct run_info run = { .trace = o.prog ? o.prog[0] : o.trace,
 				.format = trace_format_names[trace_format(r)],
 				.rp = &rp };
 	double t0 = now();
 	size_t n;
 	int rc = 0;
 
+	struct progress pg = { .on = !o.quiet && isatty(2), .t0 = t0, .next = t0 + 0.5 };
 	bool no_layout = false;
 
 	while ((n = trace_read(r, buf, BATCH)) > 0) {
@@ -330,8 +415,32 @@ int main(int argc, char **argv)
 		}
 		if (replay_batch(&rp, buf, n))
 			break;
+		if (pg.on && ++pg.batches % 64 == 0)
+			progress(&pg, rp.records - rp.events, false);
 	}
-	if (no_layout) {
+	if (pg.on)
+		progress(&pg, rp.records - rp.events, true);
+	if (o.prog) {
+		/* the program's end: a trace that stopped early is its error */
+		char why[512];
+		int status = 0;
+		bool whole = !trace_error(r) && !rp.err[0];
+
+		if (rp.err[0]) {
+			fprintf(stderr, "mmusim: %s: %s\n", o.prog[0], rp.err);
+			rc = 1;
+		}
+		if (capture_finish(&live, whole, &status, why, sizeof(why))) {
+			if (!rp.err[0])
+				fprintf(stderr, "mmusim: %s\n", why);
+			rc = 1;
+		} else if (status) {
+			fprintf(stderr, "mmusim: note: %s exited with status %d\n", o.prog[0], status);
+		}
+	}
+	if (rc) {
+		/* reported above */
+	} else if (no_layout) {
 		fprintf(stderr,
 			"mmusim: %s: this lackey log lacks Valgrind's start-up memory layout, so\n"
 			"  --os linux cannot know what was mapped. Capture the program with\n"
@@ -373,6 +482,13 @@ int main(int argc, char **argv)
 	}
 	xout_abort(json_out); /* the run failed: no JSON */
 	trace_close(r);
+	if (save && (rc || xout_commit(save, err, sizeof(err)))) {
+		if (!rc)
+			fprintf(stderr, "mmusim: %s\n", err);
+		else
+			xout_abort(save);
+		rc = 1;
+	}
 	replay_free(&rp); /* closes the waveform file */
 	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
 		fprintf(stderr, "mmusim: cannot write the GTKWave save file next to %s\n", o.wave);

@@ -235,6 +235,8 @@ static int segment(struct replay *rp, const struct trace_rec *t, struct mm_struc
 		if (!file)
 			return fail(rp, "segment maps file %u, which no file record named",
 				    t->map.file);
+		if (t->map.sized) /* past its end: SIGBUS */
+			file->i_size = t->map.isize;
 		break;
 	default:
 		break;
@@ -279,6 +281,8 @@ static int event(struct replay *rp, const struct trace_rec *t)
 			if (!file)
 				return fail(rp, "mmap of file %u, which no file record named",
 					    t->map.file);
+			if (t->map.sized) /* past its end: SIGBUS */
+				file->i_size = t->map.isize;
 		}
 		if (os_mmap(&rp->os, mm, t->addr, t->len, t->map.prot, t->map.flags, file,
 			    t->map.offset, &why))
@@ -317,8 +321,9 @@ static int event(struct replay *rp, const struct trace_rec *t)
 		/* a forked process's own accesses are not in the trace */
 		return (t->clone.flags & CLONE_VM) ? set_thread(rp, t->clone.child, child) : 0;
 	}
+	case TR_EXEC: /* the old image goes, as at exit_group; the new one is not traced */
 	case TR_EXIT:
-		if (t->exit.group) {
+		if (t->type == TR_EXEC || t->exit.group) {
 			for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 				if (rp->thread[tid] && rp->thread[tid]->mm == mm)
 					rp->exiting[tid] = EXIT_GROUP;

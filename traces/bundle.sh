@@ -1,9 +1,10 @@
 #!/bin/sh
 # Remakes the bundled traces and the cachegrind figures they are checked
-# against (see traces/bundled/README.md). Needs valgrind, sort and xz.
-# Both valgrind runs of sort share one directory, environment, argument list
-# and -d (xz's exit path differs under -d), so they see the same instruction
-# stream and the same addresses. xz is multi-threaded: under Valgrind its
+# against (see traces/bundled/README.md), with the project's Valgrind tool
+# (make build first). Needs valgrind, sort and xz.
+# Both valgrind runs of sort share one directory, environment (VALGRIND_LIB
+# included: the tool runs from build/vg, and the program sees it) and
+# argument list, so they see the same instruction stream and addresses. xz is multi-threaded: under Valgrind its
 # thread interleaving, and so its instruction count, differs from run to run,
 # so no second run can give its exact figures and none are kept for it.
 set -eu
@@ -15,7 +16,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 seq 3000 -1 1 > rev.txt
 seq 1 8000 > seq8k.txt
 
-run() { env -i PATH=/usr/bin:/bin LC_ALL=C "$@"; }
+run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
 
 # name|command|cachegrind figures?
 programs='sort|sort -n rev.txt|yes
@@ -33,12 +34,12 @@ echo "$programs" | while IFS='|' read -r name cmd figures; do
 	exp=$out/$name.cachegrind
 	{
 		echo "# cachegrind figures for $name.mmut.zst, made by traces/bundle.sh:"
-		echo "# valgrind --tool=cachegrind --cache-sim=yes -d --I1=.. --D1=.. --LL=.. $cmd"
+		echo "# VALGRIND_LIB=build/vg valgrind --tool=cachegrind --cache-sim=yes --I1=.. --D1=.. --LL=.. $cmd"
 		echo "# l1i_entries l1i_ways l1d_entries l1d_ways l2_entries l2_ways" \
 			"I_refs I1_misses D_refs D1_misses LL_refs LL_misses"
 	} > "$exp"
 	echo "$geometries" | while read -r ie iw de dw le lw; do
-		run valgrind --tool=cachegrind --cache-sim=yes -d --cachegrind-out-file=/dev/null \
+		run valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
 			--I1=$((ie * 4096)),$iw,4096 --D1=$((de * 4096)),$dw,4096 \
 			--LL=$((le * 4096)),$lw,4096 $cmd 2> cg.log > /dev/null || true
 		num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }

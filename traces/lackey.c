@@ -538,6 +538,9 @@ static void syscall_done(struct trace_reader *r, uint32_t tid, struct pending_sy
 
 		if (res == 0)
 			return;
+		/* Valgrind runs a vfork (posix_spawn's CLONE_VM | CLONE_VFORK) as a fork */
+		if ((flags & TR_CLONE_VM) && (flags & TR_CLONE_VFORK))
+			flags &= ~(uint64_t)(TR_CLONE_VM | TR_CLONE_VFORK);
 		if (flags & TR_CLONE_VM) {
 			/* A thread: it is named when Valgrind first schedules it. */
 			if (s->nclones < 64) {

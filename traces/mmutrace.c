@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <limits.h>
+
+#include "capture.h"
 #include "pageset.h"
 #include "trace.h"
 #include "xio.h"
@@ -276,30 +279,33 @@ out:
 	return rc;
 }
 
-/* Is prog an executable file, by its path or found in PATH (as execvp would)? */
-static bool find_program(const char *prog)
+/*
+ * Does the stream end with an end record (0xff, then the record count in
+ * LEB128)? The longest reading wins: a count's own bytes may be 0xff.
+ */
+static bool stream_ends(const unsigned char *t, size_t n, uint64_t *count)
 {
-	if (strchr(prog, '/'))
-		return !access(prog, X_OK);
-	const char *path = getenv("PATH");
+	for (size_t k = n < 11 ? n : 11; k >= 2; k--) {
+		const unsigned char *p = t + n - k;
+		uint64_t v = 0;
+		size_t i;
 
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		char full[4200];
-		struct stat st;
-
-		snprintf(full, sizeof(full), "%.*s/%.4000s", (int)(n ? n : 1), n ? p : ".", prog);
-		if (!stat(full, &st) && S_ISREG(st.st_mode) && !access(full, X_OK))
+		if (p[0] != 0xff)
+			continue;
+		for (i = 1; i < k - 1 && (p[i] & 0x80); i++)
+			v |= (uint64_t)(p[i] & 0x7f) << (7 * (i - 1));
+		if (i == k - 1 && !(p[i] & 0x80)) {
+			*count = v | (uint64_t)p[i] << (7 * (i - 1));
 			return true;
-		p += n + (p[n] == ':');
+		}
 	}
 	return false;
 }
 
-static int cmd_capture(int argc, char **argv)
+static int cmd_capture(int argc, char **argv, const char *exe)
 {
 	const char *out = NULL, *exit_layout = NULL;
-	int level = 0, i;
+	int level = 1, i;
 
 	for (i = 0; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -318,72 +324,101 @@ static int cmd_capture(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	char **prog = argv + i + 1;
-	int nprog = argc - i - 1;
-	int pfd[2];
+	char err[512], tmp_layout[PATH_MAX] = "";
+	struct capture c;
 
-	/* say what is missing here, not as a puzzling empty trace later */
-	if (!find_program("valgrind")) {
-		fprintf(stderr, "mmutrace: capture: valgrind is not installed (make deps installs it)\n");
+	/* a reader that goes away is a write error here, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
+	if (exit_layout)
+		snprintf(tmp_layout, sizeof(tmp_layout), "%s.tmp.%d", exit_layout, (int)getpid());
+	if (capture_start(&c, exe, argv + i + 1, exit_layout ? tmp_layout : NULL, err,
+			  sizeof(err))) {
+		fprintf(stderr, "mmutrace: %s\n", err);
 		return 1;
 	}
-	if (!find_program(prog[0])) {
-		fprintf(stderr, "mmutrace: capture: %s: no such program, or not executable%s\n",
-			prog[0], strchr(prog[0], '/') ? "" : " (searched PATH)");
-		return 1;
-	}
-	if (pipe(pfd)) {
-		perror("mmutrace: pipe");
-		return 1;
-	}
-	pid_t pid = fork();
+	/*
+	 * The tool writes the native format: it passes through to OUT as it
+	 * comes. Whole means the tool ended normally (valgrind's status says
+	 * so) and the stream ends like an end record; replays check the rest.
+	 */
+	struct xout *o = xout_create(out, level, err, sizeof(err));
+	static unsigned char buf[1 << 20];
+	unsigned char tail[16];
+	uint64_t bytes = 0;
+	size_t ntail = 0;
+	bool ok = o != NULL;
+	ssize_t got;
 
-	if (pid < 0) {
-		perror("mmutrace: fork");
-		return 1;
+	while (ok && (got = read(c.fd, buf, sizeof(buf))) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, sizeof(err), "reading the trace: %s", strerror(errno));
+			ok = false;
+			break;
+		}
+		if (bytes == 0 && (got < 8 || memcmp(buf, "MMUTRACE", 8))) {
+			snprintf(err, sizeof(err), "the tool's stream does not start with a native header");
+			ok = false;
+			break;
+		}
+		if (xout_write(o, buf, (size_t)got)) {
+			snprintf(err, sizeof(err), "%s: write failed: %s", out, strerror(errno));
+			ok = false;
+			break;
+		}
+		bytes += (uint64_t)got;
+		/* keep the last 16 bytes */
+		if ((size_t)got >= sizeof(tail)) {
+			memcpy(tail, buf + got - (ssize_t)sizeof(tail), sizeof(tail));
+			ntail = sizeof(tail);
+		} else {
+			size_t keep = ntail + (size_t)got > sizeof(tail) ? sizeof(tail) - (size_t)got : ntail;
+
+			memmove(tail, tail + ntail - keep, keep);
+			memcpy(tail + keep, buf, (size_t)got);
+			ntail = keep + (size_t)got;
+		}
 	}
-	if (pid == 0) {
-		/*
-		 * One stream for everything: -d writes to fd 2, so the log goes
-		 * there too, and Valgrind's start-up layout precedes the accesses.
-		 */
-		char **av = calloc((size_t)nprog + 9, sizeof(*av));
-		int k = 0;
+	uint64_t total = 0;
 
-		if (!av)
-			_exit(127);
-		av[k++] = "valgrind";
-		av[k++] = "--tool=lackey";
-		av[k++] = "--trace-mem=yes";
-		av[k++] = "--trace-syscalls=yes";
-		av[k++] = "--trace-sched=yes";
-		av[k++] = "-d";
-		av[k++] = "--log-fd=2";
-		for (int j = 0; j < nprog; j++)
-			av[k++] = prog[j];
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execvp(av[0], av);
-		fprintf(stdout, "mmutrace: cannot run valgrind: %s\n", strerror(errno));
-		_exit(127);
+	if (ok && !stream_ends(tail, ntail, &total)) {
+		snprintf(err, sizeof(err), "the trace ends without its end record (%llu bytes)",
+			 (unsigned long long)bytes);
+		ok = false;
 	}
-	close(pfd[1]);
-	char path[64];
+	char why[512];
+	int status = 0;
 
-	snprintf(path, sizeof(path), "/dev/fd/%d", pfd[0]);
-	int rc = copy_trace(path, out, TRACE_NATIVE, level, exit_layout);
-	int status;
-
-	close(pfd[0]);
-	if (rc)
-		kill(pid, SIGTERM);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!rc && WIFEXITED(status) && WEXITSTATUS(status))
-		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", prog[0],
-			WEXITSTATUS(status));
-	return rc;
+	if (!ok)
+		fprintf(stderr, "mmutrace: %s\n", err);
+	if (capture_finish(&c, ok, &status, why, sizeof(why))) {
+		fprintf(stderr, "mmutrace: %s\n", why);
+		ok = false;
+	}
+	if (ok && xout_commit(o, err, sizeof(err))) {
+		fprintf(stderr, "mmutrace: %s\n", err);
+		ok = false;
+	} else if (!ok && o) {
+		xout_abort(o);
+	}
+	if (exit_layout) {
+		if (ok && rename(tmp_layout, exit_layout)) {
+			fprintf(stderr, "mmutrace: %s: %s\n", exit_layout, strerror(errno));
+			ok = false;
+		}
+		if (!ok)
+			unlink(tmp_layout);
+	}
+	if (!ok) {
+		return 1; /* xout_abort left nothing half-written behind */
+	}
+	if (strcmp(out, "-"))
+		fprintf(stderr, "mmutrace: %s: %llu records, %.2f bytes each before compression\n",
+			out, (unsigned long long)total, total ? (double)bytes / (double)total : 0.0);
+	if (status)
+		fprintf(stderr, "mmutrace: note: %s exited with status %d\n", argv[i + 1], status);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -408,7 +443,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "capture"))
-		return cmd_capture(argc - 2, argv + 2);
+		return cmd_capture(argc - 2, argv + 2, argv[0]);
 	fprintf(stderr, "mmutrace: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -30,10 +30,11 @@ enum {
 	TAG_CLONE,
 	TAG_EXIT,
 	TAG_FILE,
+	TAG_EXEC, /* version 3 */
 	TAG_END = 0xff,
 };
 #define TAG_IJUMP 0x40 /* 0x40..0x7f: size | 0x40, then delta */
-#define MAX_EVENT_BYTES (1 + 7 * 10)
+#define MAX_EVENT_BYTES (1 + 8 * 10)
 
 /* ---- decoding ---- */
 
@@ -117,6 +118,15 @@ static int decode_event(struct trace_reader *r, struct cursor *c, uint8_t tag,
 		o->map.kind = (uint8_t)get_u(c);
 		o->map.file = get_u32(c, r, "file id");
 		o->map.offset = get_u(c);
+		/* version 3: the file's size + 1, 0 if not known */
+		if (r->version >= 3) {
+			uint64_t z = get_u(c);
+
+			o->map.sized = z != 0;
+			o->map.isize = z - 1;
+		} else {
+			o->map.sized = false;
+		}
 		if (o->type == TR_SEGMENT && o->map.kind >= SEG_NR_KINDS && !c->bad) {
 			trace_fail(r, "segment kind %u unknown", o->map.kind);
 			return -1;
@@ -151,6 +161,10 @@ static int decode_event(struct trace_reader *r, struct cursor *c, uint8_t tag,
 		o->type = TR_EXIT;
 		o->tid = get_u32(c, r, "thread id");
 		o->exit.group = get_u(c) != 0;
+		break;
+	case TAG_EXEC:
+		o->type = TR_EXEC;
+		o->exec.file = get_u32(c, r, "file id");
 		break;
 	case TAG_FILE: {
 		o->type = TR_FILE;
@@ -239,10 +253,16 @@ static void put_le32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> 8 * i);
 }
 
-/* A block's checksum: XXH3 of its payload, seeded with its number. */
-static uint32_t block_checksum(const uint8_t *p, size_t n, uint64_t blk)
+/*
+ * A block's checksum: XXH3 of its payload, seeded with its number; from
+ * version 3 on with the version in the seed's top byte too, so that a
+ * header whose version was changed is refused at the first block.
+ */
+static uint32_t block_checksum(const uint8_t *p, size_t n, uint64_t blk, unsigned version)
 {
-	return (uint32_t)XXH3_64bits_withSeed(p, n, blk);
+	uint64_t seed = version >= 3 ? blk | (uint64_t)version << 56 : blk;
+
+	return (uint32_t)XXH3_64bits_withSeed(p, n, seed);
 }
 
 /*
@@ -282,7 +302,7 @@ static int native_next_block(struct trace_reader *r)
 		return -1;
 	}
 	h = r->buf + r->pos; /* trace_fill may have moved it */
-	if (block_checksum(h + NATIVE_BLOCK_HEADER, len, r->nblk) != sum) {
+	if (block_checksum(h + NATIVE_BLOCK_HEADER, len, r->nblk, r->version) != sum) {
 		trace_fail(r, "block %llu (bytes %llu..%llu): checksum mismatch: the trace is corrupt",
 			   blk, off, off + NATIVE_BLOCK_HEADER + len - 1);
 		return -1;
@@ -410,7 +430,7 @@ static int native_close_block(struct trace_writer *w)
 	size_t n = w->len - w->blk_start - NATIVE_BLOCK_HEADER;
 
 	put_le32(h, (uint32_t)n);
-	put_le32(h + 4, block_checksum(h + NATIVE_BLOCK_HEADER, n, w->nblk));
+	put_le32(h + 4, block_checksum(h + NATIVE_BLOCK_HEADER, n, w->nblk, NATIVE_VERSION));
 	w->nblk++;
 	if (xout_write(w->out, w->buf, w->len))
 		return -1;
@@ -508,6 +528,7 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 		p = put_u(p, r->map.kind);
 		p = put_u(p, r->map.file);
 		p = put_u(p, r->map.offset);
+		p = put_u(p, r->map.file && r->map.sized ? r->map.isize + 1 : 0);
 		break;
 	case TR_MUNMAP:
 	case TR_MPROTECT:
@@ -520,6 +541,10 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 	case TR_BRK:
 		*p++ = TAG_BRK;
 		p = put_u(p, r->addr);
+		break;
+	case TR_EXEC:
+		*p++ = TAG_EXEC;
+		p = put_u(p, r->exec.file);
 		break;
 	case TR_MREMAP:
 		*p++ = TAG_MREMAP;

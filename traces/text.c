@@ -93,11 +93,12 @@ static int type_of(const char *word)
 	return -1;
 }
 
-/* Optional "file=ID off=OFF" words of segment and mmap. */
+/* Optional "file=ID off=OFF size=BYTES" words of segment and mmap. */
 static const char *parse_file_words(char **w, int n, struct trace_rec *o)
 {
 	o->map.file = 0;
 	o->map.offset = 0;
+	o->map.sized = false;
 	for (int i = 0; i < n; i++) {
 		uint64_t v;
 
@@ -106,6 +107,8 @@ static const char *parse_file_words(char **w, int n, struct trace_rec *o)
 			o->map.file = (uint32_t)v;
 		else if (!strncmp(w[i], "off=", 4) && !parse_u64(w[i] + 4, &v))
 			o->map.offset = v;
+		else if (!strncmp(w[i], "size=", 5) && !parse_u64(w[i] + 5, &v) && v != UINT64_MAX)
+			o->map.sized = true, o->map.isize = v;
 		else
 			return w[i];
 	}
@@ -169,7 +172,7 @@ static int parse_line(struct trace_reader *r, char **w, int n, struct trace_rec 
 		o->file.path = r->files[a];
 		return 0;
 	case TR_SEGMENT:
-		NEED(5, 7, "segment ADDR LEN PROT KIND [file=ID] [off=N]");
+		NEED(5, 8, "segment ADDR LEN PROT KIND [file=ID] [off=N] [size=N]");
 		NUM(1, a, "address");
 		NUM(2, b, "length");
 		PROT(3);
@@ -185,7 +188,7 @@ static int parse_line(struct trace_reader *r, char **w, int n, struct trace_rec 
 		bad = parse_file_words(w + 5, n - 5, o);
 		break;
 	case TR_MMAP:
-		NEED(5, 7, "mmap ADDR LEN PROT FLAGS [file=ID] [off=N]");
+		NEED(5, 8, "mmap ADDR LEN PROT FLAGS [file=ID] [off=N] [size=N]");
 		NUM(1, a, "address");
 		NUM(2, b, "length");
 		PROT(3);
@@ -249,6 +252,15 @@ static int parse_line(struct trace_reader *r, char **w, int n, struct trace_rec 
 		}
 		o->tid = (uint32_t)a;
 		o->exit.group = n == 3;
+		return 0;
+	case TR_EXEC:
+		NEED(2, 2, "exec FILE_ID");
+		NUM(1, a, "file id");
+		if (a == 0 || a > UINT32_MAX) {
+			trace_fail(r, "exec: file id %s out of range", w[1]);
+			return -1;
+		}
+		o->exec.file = (uint32_t)a;
 		return 0;
 	case TR_SWITCH:
 		NEED(2, 2, "switch TID");
@@ -367,6 +379,8 @@ int text_write(struct trace_writer *w, const struct trace_rec *r)
 		if (r->map.file)
 			k += sprintf(p + k, " file=%u off=0x%llx", r->map.file,
 				     (unsigned long long)r->map.offset);
+		if (r->map.file && r->map.sized)
+			k += sprintf(p + k, " size=%llu", (unsigned long long)r->map.isize);
 		p[k++] = '\n';
 		break;
 	case TR_MUNMAP:
@@ -392,6 +406,9 @@ int text_write(struct trace_writer *w, const struct trace_rec *r)
 		break;
 	case TR_EXIT:
 		k += sprintf(p + k, "exit %u%s\n", r->tid, r->exit.group ? " group" : "");
+		break;
+	case TR_EXEC:
+		k += sprintf(p + k, "exec %u\n", r->exec.file);
 		break;
 	case TR_SWITCH:
 		k += sprintf(p + k, "switch %u\n", r->tid);

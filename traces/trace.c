@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@ const char *const trace_type_names[TR_NR_TYPES] = {
 	[TR_MODIFY] = "M",	    [TR_FILE] = "file",	   [TR_SEGMENT] = "segment",
 	[TR_MMAP] = "mmap",	    [TR_MUNMAP] = "munmap", [TR_MPROTECT] = "mprotect",
 	[TR_BRK] = "brk",	    [TR_MREMAP] = "mremap", [TR_CLONE] = "clone",
-	[TR_EXIT] = "exit",	    [TR_SWITCH] = "switch",
+	[TR_EXIT] = "exit",	    [TR_SWITCH] = "switch",   [TR_EXEC] = "exec",
 };
 
 const char *const trace_segment_kind_names[SEG_NR_KINDS] = { "anon", "file", "heap",
@@ -76,6 +77,10 @@ int trace_fill(struct trace_reader *r, size_t need)
 			return -1;
 		}
 		r->eof = got == 0;
+		if (r->tee && got > 0 && xout_write(r->tee, r->buf + r->len, (size_t)got)) {
+			trace_fail(r, "writing the copy of the trace failed: %s", strerror(errno));
+			return -1;
+		}
 		r->len += (size_t)got;
 	}
 	return 0;
@@ -243,6 +248,15 @@ size_t trace_read(struct trace_reader *r, struct trace_rec *buf, size_t max)
 	default:
 		return lackey_read(r, buf, max);
 	}
+}
+
+int trace_tee(struct trace_reader *r, struct xout *out)
+{
+	/* trace_open has only filled the buffer: it holds the input from byte 0 */
+	if (r->pos > NATIVE_HEADER || (r->len && xout_write(out, r->buf, r->len)))
+		return -1;
+	r->tee = out;
+	return 0;
 }
 
 const char *trace_error(const struct trace_reader *r)

@@ -37,6 +37,7 @@ enum trace_type {
 	TR_CLONE,    /* tid created clone.child (thread or process) */
 	TR_EXIT,     /* thread tid exited (exit.group: the whole process) */
 	TR_SWITCH,   /* thread tid runs from here on */
+	TR_EXEC,     /* tid's process runs another program (exec.file) from here */
 	TR_NR_TYPES
 };
 
@@ -53,6 +54,7 @@ extern const char *const trace_type_names[TR_NR_TYPES];
 #define TR_MAP_FIXED 0x10
 #define TR_MAP_ANONYMOUS 0x20
 #define TR_CLONE_VM 0x100
+#define TR_CLONE_VFORK 0x4000
 #define TR_CLONE_THREAD 0x10000
 
 /* Initial segments: what Valgrind's address-space manager says each is. */
@@ -71,6 +73,10 @@ struct trace_rec {
 			uint32_t file;	      /* 0: anonymous */
 			uint8_t kind;	      /* segment kind */
 			uint64_t offset;
+			/* a file's size when it was mapped, if sized (native
+			 * version 3, from the capture tool's fstat) */
+			bool sized;
+			uint64_t isize;
 		} map;
 		struct {
 			uint64_t addr, len;
@@ -83,6 +89,9 @@ struct trace_rec {
 		struct {
 			bool group;
 		} exit;
+		struct {
+			uint32_t file; /* the program's path */
+		} exec;
 		struct {
 			uint32_t id;
 			const char *path; /* valid while the reader is open */
@@ -104,6 +113,13 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen);
 size_t trace_read(struct trace_reader *r, struct trace_rec *buf, size_t max);
 const char *trace_error(const struct trace_reader *r);
 enum trace_format trace_format(const struct trace_reader *r);
+struct xout;
+/*
+ * From now on, every byte read (from the start of the input) is also
+ * written to out as it is: a native trace passes through unchanged while
+ * it is decoded. A failed write is the reader's error.
+ */
+int trace_tee(struct trace_reader *r, struct xout *out);
 /* Path of a file id named by an earlier TR_FILE record, or NULL. */
 const char *trace_file_path(const struct trace_reader *r, uint32_t id);
 void trace_close(struct trace_reader *r);

@@ -34,6 +34,7 @@ struct trace_reader {
 	uint64_t blk_off;  /* offset in the (decompressed) trace of the next block */
 	/* lackey */
 	struct lackey_state *lk;
+	struct xout *tee; /* a copy of the raw input goes here */
 };
 
 struct trace_writer {
@@ -75,7 +76,7 @@ int trace_flush(struct trace_writer *w, size_t room);
  * Version 2 cuts the records into checksummed blocks (FORMAT.md); version 1
  * (a plain record stream) is still read.
  */
-#define NATIVE_VERSION 2
+#define NATIVE_VERSION 3
 #define NATIVE_HEADER 16
 #define NATIVE_BLOCK_HEADER 8	     /* u32 payload length, u32 checksum */
 #define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */

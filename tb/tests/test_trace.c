@@ -421,13 +421,13 @@ static void test_native_corrupt(void **s)
 	expect_error(path_of("count.mmut"), "block 0 (bytes 16..");
 	expect_error(path_of("count.mmut"), "checksum mismatch");
 	/* a later version */
-	g = fopen(path_of("v3.mmut"), "wb");
-	fwrite("MMUTRACE\x03\0\0\0\0\0\0\0", 1, 16, g);
+	g = fopen(path_of("v4.mmut"), "wb");
+	fwrite("MMUTRACE\x04\0\0\0\0\0\0\0", 1, 16, g);
 	fclose(g);
 	char e[512];
 
-	assert_null(trace_open(path_of("v3.mmut"), e, sizeof(e)));
-	assert_non_null(strstr(e, "version 3"));
+	assert_null(trace_open(path_of("v4.mmut"), e, sizeof(e)));
+	assert_non_null(strstr(e, "version 4"));
 	free(orig);
 }
 
@@ -456,6 +456,54 @@ static void test_native_version1(void **s)
 	assert_int_equal(out[2].type, TR_LOAD);
 	assert_int_equal(out[2].addr, 0x2000);
 	assert_int_equal(out[2].size, 8);
+}
+
+/*
+ * Version 3: file mappings carry the file's size (size=N in the text form);
+ * version 1 and 2 mappings, and anonymous ones, have none. And exec.
+ */
+static void test_file_size(void **s)
+{
+	(void)s;
+	/* version 1 by hand: file 1 "/f", mmap 0x1000 0x2000 r-- private file=1 off=0, I */
+	static const unsigned char v1[] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 1, 0, 0, 0, 0, 0,
+					    0, 0, 0xe9, 1, 2, '/', 'f', 0xe2, 0x80, 0x20, 0x80,
+					    0x40, 1, 2, 0, 1, 0, 0x04, 0xff, 3 };
+	const char *p = path_of("size1.mmut");
+	FILE *f = fopen(p, "wb");
+	struct trace_rec out[8];
+	char err[512];
+
+	fwrite(v1, 1, sizeof(v1), f);
+	fclose(f);
+	assert_int_equal(read_all(p, out, 8, err), 3);
+	assert_int_equal(out[1].type, TR_MMAP);
+	assert_int_equal(out[1].map.file, 1);
+	assert_false(out[1].map.sized);
+
+	const char *t = write_file("size.txt", "mmutrace-text 1\nfile 1 /f\n"
+					       "mmap 0x1000 0x2000 r-- private file=1 off=0x0 size=100\n"
+					       "segment 0x8000 0x1000 r-- file file=1 off=0x0 size=0\n"
+					       "mmap 0x4000 0x1000 rw- private|anonymous\nI 0x1000 4\n"
+					       "exec 1\n");
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(read_all(t, out, 8, err), 6);
+		assert_int_equal(out[5].type, TR_EXEC);
+		assert_int_equal(out[5].exec.file, 1);
+		assert_true(out[1].map.sized);
+		assert_int_equal(out[1].map.isize, 100);
+		assert_true(out[2].map.sized);
+		assert_int_equal(out[2].map.isize, 0);
+		assert_false(out[3].map.sized);
+		/* and through the native format */
+		struct trace_writer *w = trace_create(path_of("size3.mmut"), TRACE_NATIVE, 0, err,
+						      sizeof(err));
+
+		assert_non_null(w);
+		assert_int_equal(trace_write(w, out, 6), 0);
+		assert_int_equal(trace_commit(w, err, sizeof(err)), 0);
+		t = path_of("size3.mmut");
+	}
 }
 
 /*
@@ -492,7 +540,7 @@ static void test_native_blocks(void **s)
 
 	assert_int_equal(fread(orig, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
-	assert_int_equal(orig[8], 2);
+	assert_int_equal(orig[8], 3);
 	/* the block holding each byte */
 	long *blk_of = calloc((size_t)size, sizeof(*blk_of));
 	long nblk = 0;
@@ -656,6 +704,23 @@ static void test_lackey_compressed(void **s)
 	assert_int_equal(read_all(p, r, 64, err), 22);
 }
 
+/* posix_spawn's clone(CLONE_VM | CLONE_VFORK) runs as a fork under Valgrind */
+static void test_lackey_vfork(void **s)
+{
+	(void)s;
+	struct trace_rec r[8];
+	char err[512];
+	const char *p = write_file("vfork.txt",
+				   "I  04016c30,3\n"
+				   "SYSCALL[3068,1](56) sys_clone ( 4111, 0x0, 0x0, 0x0, 0x0 ) --> Success(0x1234)\n"
+				   "I  04016c33,2\n");
+
+	assert_int_equal(read_all(p, r, 8, err), 3);
+	assert_int_equal(r[1].type, TR_CLONE);
+	assert_int_equal(r[1].clone.child, 0x1234);
+	assert_int_equal(r[1].clone.flags, 0x11);
+}
+
 static void test_lackey_errors(void **s)
 {
 	(void)s;
@@ -703,8 +768,10 @@ int main(void)
 		cmocka_unit_test(test_native_corrupt),
 		cmocka_unit_test(test_native_version1),
 		cmocka_unit_test(test_native_blocks),
+		cmocka_unit_test(test_file_size),
 		cmocka_unit_test(test_lackey),
 		cmocka_unit_test(test_lackey_compressed),
+		cmocka_unit_test(test_lackey_vfork),
 		cmocka_unit_test(test_lackey_errors),
 		cmocka_unit_test(test_gzip_truncated),
 	};

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Capture speed (issue 10), side by side in one run on the same program
+# (sort -n of LINES deterministic numbers, 200,000 by default):
+#  - Valgrind's cachegrind simulating the default TLBs as caches of 4096-byte
+#    lines (--I1=48*4096,48,4096 --D1=48*4096,48,4096 --LL=1280*4096,5,4096);
+#  - mmutrace capture to .mmut.zst (our Valgrind tool, zstd level 1);
+#  - mmusim -- sort -n (live: the tool and the replay joined by a pipe),
+#    default geometry, --os linux, and the same with --os none.
+# Wall time and accesses/s (accesses: cachegrind's I refs + D refs). Targets:
+# capture >= 100 M accesses/s and <= 5x cachegrind's time; live <= 5x.
+# Exits 1 if a target is missed. usage: bench/capture.sh [LINES]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+b=$top/build
+lines=${1:-200000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+# a fixed permutation of 0..LINES-1 (7919 is prime to LINES+3 for the default)
+seq 0 $((lines - 1)) | awk -v n="$lines" '{ print ($1 * 7919) % (n + 3) }' > in.txt
+run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$b/vg" "$@"; }
+now() { date +%s.%N; }
+status=0
+
+t0=$(now)
+run valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
+	--I1=$((48 * 4096)),48,4096 --D1=$((48 * 4096)),48,4096 --LL=$((1280 * 4096)),5,4096 \
+	sort -n in.txt 2> cg.log > /dev/null
+t1=$(now)
+num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }
+acc=$(($(num 'I *refs:') + $(num 'D *refs:')))
+cg=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+
+t0=$(now)
+run "$b/mmutrace" capture -o cap.mmut.zst -- sort -n in.txt > /dev/null 2> cap.log
+t1=$(now)
+cap=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+got=$("$b/mmutrace" info cap.mmut.zst | awk '/^accesses/ { print $2 }')
+size=$(stat -c %s cap.mmut.zst)
+
+t0=$(now)
+run "$b/mmusim" -q --json live.json -- sort -n in.txt > /dev/null
+t1=$(now)
+live=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+
+t0=$(now)
+run "$b/mmusim" -q --os none --json none.json -- sort -n in.txt > /dev/null
+t1=$(now)
+none=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+
+echo "sort -n of $lines lines: $acc accesses (cachegrind's I refs + D refs);" \
+	"the capture holds $got, $size bytes ($(echo "$size $got" | awk '{ printf "%.3f", $1 / $2 }') bytes/access)"
+printf '%-40s %9s %12s %12s\n' run "wall s" "M acc/s" "x cachegrind"
+row() { echo "$1|$2" | awk -F'|' -v a="$acc" -v c="$cg" \
+	'{ printf "%-40s %9.2f %12.1f %12.2f\n", $1, $2, a / $2 / 1e6, $2 / c }'; }
+row "cachegrind --cache-sim=yes (TLBs)" "$cg"
+row "mmutrace capture -> .mmut.zst" "$cap"
+row "mmusim -- PROG (--os linux, default)" "$live"
+row "mmusim --os none -- PROG" "$none"
+if [ "$got" != "$acc" ]; then
+	echo "  NOTE: the capture holds $got accesses, cachegrind counted $acc (sort sorts a large"
+	echo "  input on several threads, whose interleaving under Valgrind differs between runs)"
+fi
+echo "$acc $cap" | awk '{ exit !($1 / $2 >= 100e6) }' || { echo "  MISSED: capture < 100 M accesses/s"; status=1; }
+echo "$cap $cg" | awk '{ exit !($1 <= 5 * $2) }' || { echo "  MISSED: capture > 5x cachegrind"; status=1; }
+echo "$live $cg" | awk '{ exit !($1 <= 5 * $2) }' || { echo "  MISSED: live (--os linux) > 5x cachegrind"; status=1; }
+exit $status

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+
+#define TOOL "mmut"
+
+static bool is_file(const char *path, int mode)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, mode);
+}
+
+/* build/vg next to the running tool (build/ or build/asan/), or $MMUSIM_VGLIB. */
+static int find_vglib(const char *exe, char *dir, size_t n)
+{
+	const char *env = getenv("MMUSIM_VGLIB");
+	char self[PATH_MAX], tool[PATH_MAX + 32];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (env && *env) {
+		snprintf(dir, n, "%s", env);
+		snprintf(tool, sizeof(tool), "%s/" TOOL "-amd64-linux", dir);
+		return is_file(tool, X_OK) ? 0 : -1;
+	}
+	if (len <= 0) {
+		snprintf(self, sizeof(self), "%s", exe);
+		len = (ssize_t)strlen(self);
+	}
+	self[len] = 0;
+	char *slash = strrchr(self, '/');
+
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(self, sizeof(self), ".");
+	static const char *const rel[] = { "/vg", "/../vg" };
+
+	for (int i = 0; i < 2; i++) {
+		char real[PATH_MAX];
+
+		snprintf(tool, sizeof(tool), "%s%s/" TOOL "-amd64-linux", self, rel[i]);
+		/* one spelling of the directory: the program sees it in VALGRIND_LIB */
+		if (is_file(tool, X_OK) && realpath(tool, real)) {
+			*strrchr(real, '/') = 0;
+			snprintf(dir, n, "%s", real);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The program as execvp would find it. */
+static bool program_exists(const char *prog)
+{
+	char path[PATH_MAX];
+	const char *p = getenv("PATH");
+
+	if (strchr(prog, '/'))
+		return is_file(prog, X_OK);
+	if (!p)
+		p = "/usr/bin:/bin";
+	while (*p) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n ? (int)n : 1, n ? p : ".", prog);
+		if (is_file(path, X_OK))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* "valgrind-3.19.0" -> "3.19"; -1 if valgrind cannot be run. */
+static int valgrind_version(char *out, size_t n)
+{
+	int pfd[2];
+
+	if (pipe(pfd))
+		return -1;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execlp("valgrind", "valgrind", "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	char buf[128] = "";
+	ssize_t got, len = 0;
+
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (got = read(pfd[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+		len += got;
+	buf[len] = 0;
+	close(pfd[0]);
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unsigned major, minor;
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) ||
+	    sscanf(buf, "valgrind-%u.%u", &major, &minor) != 2)
+		return -1;
+	snprintf(out, n, "%u.%u", major, minor);
+	return 0;
+}
+
+int capture_start(struct capture *c, const char *exe, char **prog, const char *exit_layout,
+		  char *err, size_t errlen)
+{
+	char vglib[PATH_MAX], want[32] = "", have[32], path[PATH_MAX + 16];
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->prog = prog[0];
+	if (find_vglib(exe, vglib, sizeof(vglib))) {
+		snprintf(err, errlen,
+			 "the Valgrind tool " TOOL " is not built next to %s (make build), "
+			 "or $MMUSIM_VGLIB does not hold it",
+			 exe);
+		return -1;
+	}
+	if (valgrind_version(have, sizeof(have))) {
+		snprintf(err, errlen, "valgrind is not installed or does not run (make deps)");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/version", vglib);
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(want, sizeof(want), f))
+		want[0] = 0;
+	if (f)
+		fclose(f);
+	want[strcspn(want, "\n")] = 0;
+	if (strcmp(want, have)) {
+		snprintf(err, errlen,
+			 "valgrind %s is installed, but the tool in %s was built for %s: "
+			 "rebuild it (make clean build)",
+			 have, vglib, want[0] ? want : "an unknown version");
+		return -1;
+	}
+	if (!program_exists(prog[0])) {
+		snprintf(err, errlen, "%s: no such program (or not executable)", prog[0]);
+		return -1;
+	}
+	int pfd[2];
+
+	if (pipe(pfd)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	/* a deep pipe: the tool writes in 1 MiB pieces */
+	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+	int nprog = 0;
+
+	while (prog[nprog])
+		nprog++;
+	char **av = calloc((size_t)nprog + 8, sizeof(*av));
+	char fdarg[32], *layoutarg = NULL;
+
+	if (!av) {
+		close(pfd[0]);
+		close(pfd[1]);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(fdarg, sizeof(fdarg), "--out-fd=%d", pfd[1]);
+	int k = 0;
+
+	av[k++] = "valgrind";
+	av[k++] = "-q";
+	av[k++] = "--tool=" TOOL;
+	av[k++] = fdarg;
+	if (exit_layout && asprintf(&layoutarg, "--exit-layout=%s", exit_layout) > 0)
+		av[k++] = layoutarg;
+	for (int j = 0; j < nprog; j++)
+		av[k++] = prog[j];
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		free(av);
+		free(layoutarg);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		close(pfd[0]);
+		setenv("VALGRIND_LIB", vglib, 1);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(av[0], av);
+		fprintf(stderr, "cannot run valgrind: %s\n", strerror(errno));
+		_exit(127);
+	}
+	free(av);
+	free(layoutarg);
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	c->fd = pfd[0];
+	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", c->fd);
+	return 0;
+}
+
+int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, size_t errlen)
+{
+	int st = 0;
+
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->pid <= 0)
+		return -1;
+	/* a broken stream: valgrind has likely ended already; else stop it */
+	bool killed = false;
+	pid_t got = 0;
+
+	for (int i = 0; !stream_ok && i < 20 && !got; i++) {
+		got = waitpid(c->pid, &st, WNOHANG);
+		if (!got)
+			usleep(50000);
+	}
+	if (!stream_ok && !got) {
+		kill(c->pid, SIGTERM);
+		killed = true;
+	}
+	if (!got)
+		while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+			;
+	c->pid = 0;
+	if (WIFSIGNALED(st) && !killed) {
+		int sig = WTERMSIG(st);
+
+		snprintf(err, errlen, "%s %s by signal %d (%s): no trace kept", c->prog,
+			 sig == SIGKILL || sig == SIGTERM || sig == SIGINT ? "was killed" : "died",
+			 sig, strsignal(sig));
+		return -1;
+	}
+	if (!stream_ok) {
+		snprintf(err, errlen, "%s: the trace stopped early (valgrind exit status %d)",
+			 c->prog, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return -1;
+	}
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	return 0;
+}

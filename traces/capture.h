@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs a program under Valgrind with the project's own tool (mmut, built
+ * into build/vg by `make build`), which writes the program's trace in the
+ * native format down a pipe. Used by `mmutrace capture` and `mmusim -- PROG`.
+ */
+#ifndef MMUSIM_CAPTURE_H
+#define MMUSIM_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct capture {
+	pid_t pid;	  /* valgrind */
+	int fd;		  /* read end of the trace pipe */
+	char path[32];	  /* "/dev/fd/N": open it with trace_open */
+	const char *prog; /* argv[0] of the program */
+};
+
+/*
+ * Checks that the tool is built, that valgrind is installed and is the
+ * version the tool was built against, and that the program exists; then
+ * starts it. With exit_layout, the tool writes the client's segments at
+ * exit there ("START END PROT" lines, END exclusive). exe is argv[0] of the calling tool (build/vg is found next to
+ * it). On failure returns -1 with a message in err.
+ */
+int capture_start(struct capture *c, const char *exe, char **prog, const char *exit_layout,
+		  char *err, size_t errlen);
+/*
+ * Waits for valgrind. stream_ok: the trace arrived whole. Returns 0 if the
+ * program ran to its end (its exit status in *status), -1 with a message if
+ * it was killed, crashed or could not run; kills valgrind first unless
+ * stream_ok.
+ */
+int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, size_t errlen);
+
+#endif

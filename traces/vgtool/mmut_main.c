@@ -1,0 +1,933 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmut: the project's own Valgrind tool. It writes a program's memory trace
+ * straight in the native format (traces/FORMAT.md, version 2: checksummed
+ * blocks of whole records, uncompressed) to the file descriptor given with
+ * --out-fd=N; `mmutrace capture` and
+ * `mmusim -- PROG` read it from a pipe.
+ *
+ * The records are the ones the lackey path (`valgrind --tool=lackey
+ * --trace-mem=yes --trace-syscalls=yes --trace-sched=yes -d`, read by
+ * traces/lackey.c) gives for the same run:
+ *  - accesses: one instruction fetch per guest instruction, loads, stores
+ *    and modifies (a store right after a load of the same size at the same
+ *    address), the events lackey and cachegrind count;
+ *  - the start-up address space, from the address-space manager;
+ *  - mmap, munmap, mprotect, brk, mremap, clone/fork/vfork, exit and
+ *    exit_group, from the syscall wrappers, with their results;
+ *  - thread switches from the core's start_client_code hook; a thread's
+ *    clone record when it first runs.
+ *
+ * Built against Valgrind's headers and static libraries (no libc): see the
+ * Makefile. Per access the helpers only append a tag byte and an address
+ * delta to a buffer; a run of instructions that follow each other inside a
+ * superblock is one helper call.
+ */
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_options.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_aspacehl.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_vkiscnums.h"
+
+/* XXH3 for the blocks' checksums; header-only, memcpy comes from Valgrind's core */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* ---- the native encoding (traces/native.c is the reference) ---- */
+
+enum {
+	TAG_IJUMP = 0x40,
+	TAG_DATA = 0x80,
+	TAG_ACCESS = 0xc0,
+	TAG_SWITCH = 0xe0,
+	TAG_SEGMENT,
+	TAG_MMAP,
+	TAG_MUNMAP,
+	TAG_MPROTECT,
+	TAG_BRK,
+	TAG_MREMAP,
+	TAG_CLONE,
+	TAG_EXIT,
+	TAG_FILE,
+	TAG_EXEC,
+	TAG_END = 0xff,
+};
+
+#define PROT_R 1
+#define PROT_W 2
+#define PROT_X 4
+#define MAP_PRIVATE_ 0x02
+#define MAP_ANON_ 0x20
+#define CLONE_VM_ 0x100
+#define CLONE_VFORK_ 0x4000
+#define SEG_ANON 0
+#define SEG_FILE 1
+#define SEG_HEAP 2
+#define SEG_STACK 3
+
+#define VERSION 3 /* of the native format */
+#define OBUF_SIZE (1 << 20)
+#define OBUF_ROOM (8192 + 64) /* the longest record: a file name */
+#define BLOCK_HEADER 8	       /* u32 payload length, u32 checksum */
+#define BLOCK_MAX (64 * 1024)  /* payload bytes at most */
+/* a block closes once its payload passes this: the next record still fits */
+#define BLOCK_FULL (BLOCK_MAX - OBUF_ROOM)
+#define MAX_FDS 4096
+#define MAX_PATH 4096
+#define MAX_FILES 4096
+#define MAX_PENDING 64
+#define MAX_THREADS 4096
+
+static Int clo_out_fd = -1;
+static const HChar *clo_exit_layout; /* file for the client's segments at exit */
+
+static UChar obuf[OBUF_SIZE];
+static UInt olen;     /* bytes in obuf */
+static UInt blk;      /* the open block's header is at obuf + blk */
+static ULong nblk;    /* blocks closed so far */
+static Addr iend, daddr;   /* the encoder's state, as in native.c */
+static ULong nrec;	   /* records written */
+static ThreadId cur_tid = 1; /* the thread the stream is at */
+static Bool layout_done;
+static Bool ended; /* the end record is written: nothing more */
+
+static Bool seen[MAX_THREADS]; /* threads that have run */
+static struct {
+	ThreadId parent;
+	ULong flags;
+} pending[MAX_PENDING]; /* thread clones not yet started */
+static Int npending;
+
+static UInt fd_file[MAX_FDS]; /* fd -> file id */
+static HChar *files[MAX_FILES]; /* file id -> path */
+static UInt nfiles;
+static Addr cur_brk;
+static Bool have_brk;
+
+static void write_out(void)
+{
+	UInt done = 0;
+
+	if (clo_out_fd < 0) {
+		olen = 0;
+		return;
+	}
+	while (done < olen) {
+		Int n = VG_(write)(clo_out_fd, obuf + done, (Int)(olen - done));
+
+		if (n <= 0) {
+			VG_(fmsg)("mmut: writing the trace to fd %d failed (%d): the reader "
+				  "has gone\n", clo_out_fd, n);
+			clo_out_fd = -1;
+			VG_(exit)(1);
+		}
+		done += (UInt)n;
+	}
+	olen = 0;
+}
+
+static void put_le32(UChar *p, UInt v)
+{
+	for (Int i = 0; i < 4; i++)
+		p[i] = (UChar)(v >> 8 * i);
+}
+
+/* Closes the open block (length, checksum) and opens the next one. */
+static void close_block(Bool last)
+{
+	UInt len = olen - blk - BLOCK_HEADER;
+
+	if (len > 0) {
+		put_le32(obuf + blk, len);
+		put_le32(obuf + blk + 4,
+			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len,
+						    nblk | (ULong)VERSION << 56));
+		nblk++;
+	} else {
+		olen = blk; /* nothing in it: drop its header */
+	}
+	if (last || olen > OBUF_SIZE - BLOCK_HEADER - BLOCK_MAX - OBUF_ROOM)
+		write_out();
+	if (last)
+		return;
+	blk = olen;
+	olen += BLOCK_HEADER;
+}
+
+static inline void block_check(void)
+{
+	if (UNLIKELY(olen - blk > BLOCK_FULL))
+		close_block(False);
+}
+
+static inline UChar *put_u(UChar *p, ULong v)
+{
+	while (v >= 0x80) {
+		*p++ = (UChar)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (UChar)v;
+	return p;
+}
+
+static inline UChar *put_s(UChar *p, Long v)
+{
+	return put_u(p, ((ULong)v << 1) ^ -((ULong)v >> 63));
+}
+
+/* Room for one more record of up to OBUF_ROOM bytes, in the open block. */
+static inline UChar *out_begin(void)
+{
+	return obuf + olen;
+}
+
+static inline void out_end(UChar *p)
+{
+	olen = (UInt)(p - obuf);
+	nrec++;
+	block_check();
+}
+
+/* An event of thread tid: the stream switches to it first, as native.c does. */
+static UChar *event_begin(ThreadId tid)
+{
+	UChar *p = out_begin();
+
+	if (tid != cur_tid) {
+		*p++ = TAG_SWITCH;
+		p = put_u(p, tid);
+		cur_tid = tid;
+		out_end(p);
+		p = out_begin();
+	}
+	return p;
+}
+
+/* ---- access helpers, called from the instrumented code ---- */
+
+/*
+ * n instructions (n <= 8) that follow each other, the first at a: their
+ * sizes are the bytes of packed, low byte first; nt = n | total size << 8.
+ */
+static VG_REGPARM(3) void h_irun(Addr a, ULong packed, UWord nt)
+{
+	UChar *p = obuf + olen;
+	UWord n = nt & 0xff;
+
+	if (LIKELY(a == iend)) {
+		*p++ = (UChar)packed;
+	} else {
+		*p++ = (UChar)(TAG_IJUMP | (packed & 0xff));
+		p = put_s(p, (Long)(a - iend));
+	}
+	/* the other sizes are single bytes: store all seven, keep n - 1 */
+	*(ULong *)p = packed >> 8;
+	p += n - 1;
+	iend = a + (nt >> 8);
+	nrec += n;
+	olen = (UInt)(p - obuf);
+	block_check();
+}
+
+/* A load, store or modify of a power-of-two size: tag is its record's byte. */
+static VG_REGPARM(2) void h_data(Addr a, UWord tag)
+{
+	UChar *p = obuf + olen;
+
+	*p++ = (UChar)tag;
+	p = put_s(p, (Long)(a - daddr));
+	daddr = a;
+	nrec++;
+	olen = (UInt)(p - obuf);
+	block_check();
+}
+
+/* Any other access: ks = kind (0 I, 1 R, 2 W, 3 M) | size << 2. */
+static VG_REGPARM(2) void h_access(Addr a, UWord ks)
+{
+	UChar *p = out_begin();
+	UWord kind = ks & 3, size = ks >> 2;
+
+	*p++ = TAG_ACCESS;
+	p = put_u(p, kind);
+	p = put_u(p, size);
+	if (kind == 0) {
+		p = put_s(p, (Long)(a - iend));
+		iend = a + size;
+	} else {
+		p = put_s(p, (Long)(a - daddr));
+		daddr = a;
+	}
+	out_end(p);
+}
+
+/* ---- instrumentation: lackey's events, in lackey's order ---- */
+
+typedef IRExpr IRAtom;
+
+typedef enum { EV_IR, EV_DR, EV_DW, EV_DM } EvKind;
+
+typedef struct {
+	EvKind kind;
+	IRAtom *addr; /* EV_IR: a constant */
+	Int size;
+	IRAtom *guard; /* NULL: always */
+} Event;
+
+#define N_EVENTS 64
+static Event events[N_EVENTS];
+static Int nevents;
+
+static Addr const_addr(IRAtom *a)
+{
+	tl_assert(a->tag == Iex_Const);
+	return (Addr)a->Iex.Const.con->Ico.U64;
+}
+
+static void add_dirty(IRSB *sb, const HChar *name, void *fn, IRExpr **argv, IRAtom *guard,
+		      Int regparms)
+{
+	IRDirty *di = unsafeIRDirty_0_N(regparms, name, VG_(fnptr_to_fnentry)(fn), argv);
+
+	if (guard)
+		di->guard = guard;
+	addStmtToIRSB(sb, IRStmt_Dirty(di));
+}
+
+static Int log2_size(Int size)
+{
+	for (Int lg = 0; lg <= 9; lg++)
+		if (size == 1 << lg)
+			return lg;
+	return -1;
+}
+
+static void flush_events(IRSB *sb)
+{
+	Int i = 0;
+
+	while (i < nevents) {
+		Event *ev = &events[i];
+
+		if (ev->kind == EV_IR && ev->size < 0x40) {
+			/* the instructions that follow on from this one */
+			Addr a = const_addr(ev->addr), next = a + (Addr)ev->size;
+			ULong packed = (ULong)ev->size;
+			UWord n = 1, total = (UWord)ev->size;
+
+			while (i + (Int)n < nevents && n < 8) {
+				Event *e = &events[i + (Int)n];
+
+				if (e->kind != EV_IR || e->size >= 0x40 || const_addr(e->addr) != next)
+					break;
+				packed |= (ULong)e->size << (8 * n);
+				total += (UWord)e->size;
+				next += (Addr)e->size;
+				n++;
+			}
+			add_dirty(sb, "h_irun", h_irun,
+				  mkIRExprVec_3(mkIRExpr_HWord(a), IRExpr_Const(IRConst_U64(packed)),
+						mkIRExpr_HWord(n | total << 8)),
+				  NULL, 3);
+			i += (Int)n;
+			continue;
+		}
+		Int lg = log2_size(ev->size);
+		UWord kind = ev->kind == EV_IR ? 0 : ev->kind == EV_DR ? 1 : ev->kind == EV_DW ? 2 : 3;
+
+		if (kind && lg >= 0)
+			add_dirty(sb, "h_data", h_data,
+				  mkIRExprVec_2(ev->addr,
+						mkIRExpr_HWord(TAG_DATA | (kind - 1) << 4 | (UWord)lg)),
+				  ev->guard, 2);
+		else
+			add_dirty(sb, "h_access", h_access,
+				  mkIRExprVec_2(ev->addr, mkIRExpr_HWord(kind | (UWord)ev->size << 2)),
+				  ev->guard, 2);
+		i++;
+	}
+	nevents = 0;
+}
+
+static void add_event(IRSB *sb, EvKind kind, IRAtom *addr, Int size, IRAtom *guard)
+{
+	if (nevents == N_EVENTS)
+		flush_events(sb);
+	events[nevents].kind = kind;
+	events[nevents].addr = addr;
+	events[nevents].size = size;
+	events[nevents].guard = guard;
+	nevents++;
+}
+
+/* A store right after an unguarded load of the same size and address is a modify. */
+static void add_store(IRSB *sb, IRAtom *addr, Int size)
+{
+	if (nevents > 0) {
+		Event *last = &events[nevents - 1];
+
+		if (last->kind == EV_DR && last->size == size && !last->guard &&
+		    eqIRAtom(last->addr, addr)) {
+			last->kind = EV_DM;
+			return;
+		}
+	}
+	add_event(sb, EV_DW, addr, size, NULL);
+}
+
+static IRSB *mmut_instrument(VgCallbackClosure *closure, IRSB *in, const VexGuestLayout *layout,
+			     const VexGuestExtents *vge, const VexArchInfo *archinfo,
+			     IRType gWordTy, IRType hWordTy)
+{
+	IRTypeEnv *tyenv = in->tyenv;
+	IRSB *out;
+	Int i = 0;
+
+	if (gWordTy != hWordTy)
+		VG_(tool_panic)("host/guest word size mismatch");
+	out = deepCopyIRSBExceptStmts(in);
+	while (i < in->stmts_used && in->stmts[i]->tag != Ist_IMark)
+		addStmtToIRSB(out, in->stmts[i++]);
+	nevents = 0;
+	for (; i < in->stmts_used; i++) {
+		IRStmt *st = in->stmts[i];
+
+		if (!st || st->tag == Ist_NoOp)
+			continue;
+		switch (st->tag) {
+		case Ist_IMark:
+			add_event(out, EV_IR, mkIRExpr_HWord((HWord)st->Ist.IMark.addr),
+				  (Int)st->Ist.IMark.len, NULL);
+			break;
+		case Ist_WrTmp: {
+			IRExpr *data = st->Ist.WrTmp.data;
+
+			if (data->tag == Iex_Load)
+				add_event(out, EV_DR, data->Iex.Load.addr,
+					  sizeofIRType(data->Iex.Load.ty), NULL);
+			break;
+		}
+		case Ist_Store:
+			add_store(out, st->Ist.Store.addr,
+				  sizeofIRType(typeOfIRExpr(tyenv, st->Ist.Store.data)));
+			break;
+		case Ist_StoreG: {
+			IRStoreG *sg = st->Ist.StoreG.details;
+
+			add_event(out, EV_DW, sg->addr, sizeofIRType(typeOfIRExpr(tyenv, sg->data)),
+				  sg->guard);
+			break;
+		}
+		case Ist_LoadG: {
+			IRLoadG *lg = st->Ist.LoadG.details;
+			IRType ty = Ity_INVALID, wide = Ity_INVALID;
+
+			typeOfIRLoadGOp(lg->cvt, &wide, &ty);
+			add_event(out, EV_DR, lg->addr, sizeofIRType(ty), lg->guard);
+			break;
+		}
+		case Ist_Dirty: {
+			IRDirty *d = st->Ist.Dirty.details;
+
+			if (d->mFx == Ifx_Read || d->mFx == Ifx_Modify)
+				add_event(out, EV_DR, d->mAddr, d->mSize, NULL);
+			if (d->mFx == Ifx_Write || d->mFx == Ifx_Modify)
+				add_store(out, d->mAddr, d->mSize);
+			break;
+		}
+		case Ist_CAS: {
+			IRCAS *cas = st->Ist.CAS.details;
+			Int size = sizeofIRType(typeOfIRExpr(tyenv, cas->dataLo));
+
+			if (cas->dataHi)
+				size *= 2;
+			add_event(out, EV_DR, cas->addr, size, NULL);
+			add_store(out, cas->addr, size);
+			break;
+		}
+		case Ist_LLSC:
+			if (!st->Ist.LLSC.storedata) {
+				add_event(out, EV_DR, st->Ist.LLSC.addr,
+					  sizeofIRType(typeOfIRTemp(tyenv, st->Ist.LLSC.result)),
+					  NULL);
+				flush_events(out);
+			} else {
+				add_store(out, st->Ist.LLSC.addr,
+					  sizeofIRType(typeOfIRExpr(tyenv, st->Ist.LLSC.storedata)));
+			}
+			break;
+		case Ist_Exit:
+			flush_events(out);
+			break;
+		default:
+			break;
+		}
+		addStmtToIRSB(out, st);
+	}
+	flush_events(out);
+	return out;
+}
+
+/* ---- files ---- */
+
+static void put_file_record(UInt id, const HChar *path)
+{
+	SizeT n = VG_(strlen)(path);
+	UChar *p;
+
+	if (n > MAX_PATH)
+		n = MAX_PATH;
+	p = event_begin(cur_tid);
+	*p++ = TAG_FILE;
+	p = put_u(p, id);
+	p = put_u(p, n);
+	VG_(memcpy)(p, path, n);
+	out_end(p + n);
+}
+
+/* The id of path, naming it in the stream the first time (lackey.c's file_id_for). */
+static UInt file_id_for(const HChar *path)
+{
+	for (UInt id = 1; id <= nfiles; id++)
+		if (!VG_(strcmp)(files[id], path))
+			return id;
+	if (nfiles + 1 >= MAX_FILES)
+		return 0;
+	files[++nfiles] = VG_(strdup)("mmut.file", path);
+	put_file_record(nfiles, path);
+	return nfiles;
+}
+
+static UInt file_of_fd(Long fd)
+{
+	HChar name[32];
+
+	if ((Int)fd < 0)
+		return 0;
+	if (fd < MAX_FDS && fd_file[fd])
+		return fd_file[fd];
+	VG_(snprintf)(name, sizeof(name), "<fd %u>", (UInt)fd); /* opened unseen */
+	return file_id_for(name);
+}
+
+/* ---- the start-up address space ---- */
+
+static UInt seg_prot(NSegment const *s)
+{
+	return (s->hasR ? PROT_R : 0) | (s->hasW ? PROT_W : 0) | (s->hasX ? PROT_X : 0);
+}
+
+/* A file's size + 1 for the records that map it (0: not known). */
+static ULong size_of_fd(Int fd)
+{
+	struct vg_stat st;
+
+	return fd >= 0 && VG_(fstat)(fd, &st) == 0 ? (ULong)st.size + 1 : 0;
+}
+
+static ULong size_of_path(const HChar *path)
+{
+	struct vg_stat st;
+
+	return path && !sr_isError(VG_(stat)(path, &st)) ? (ULong)st.size + 1 : 0;
+}
+
+static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, UInt file,
+			ULong offset, ULong size1)
+{
+	UChar *p = event_begin(cur_tid);
+
+	*p++ = TAG_SEGMENT;
+	p = put_u(p, addr);
+	p = put_u(p, len);
+	p = put_u(p, prot);
+	p = put_u(p, flags);
+	p = put_u(p, kind);
+	p = put_u(p, file);
+	p = put_u(p, offset);
+	p = put_u(p, file ? size1 : 0);
+	out_end(p);
+}
+
+/*
+ * The client's anonymous and file segments. The anonymous one just below
+ * the SmLower reservation is the brk heap (Valgrind anchors an empty heap
+ * with one page: brk is its start), the one just above the SmUpper
+ * reservation the main stack.
+ */
+static void emit_layout(void)
+{
+	Int n = 0;
+	Addr *starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
+
+	layout_done = True;
+	for (Int i = 0; i < n; i++) {
+		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
+		NSegment const *next, *prev;
+		Bool file;
+		UInt id = 0;
+		ULong size1 = 0;
+
+		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
+			continue;
+		file = s->kind == SkFileC;
+		if (file) {
+			const HChar *name = VG_(am_get_filename)(s);
+
+			if (name) {
+				id = file_id_for(name);
+				size1 = size_of_path(name);
+			}
+		}
+		next = VG_(am_find_nsegment)(s->end + 1);
+		prev = s->start ? VG_(am_find_nsegment)(s->start - 1) : NULL;
+		if (!file && next && next->kind == SkResvn && next->smode == SmLower) {
+			put_segment(s->start, 0, seg_prot(s), MAP_PRIVATE_ | MAP_ANON_, SEG_HEAP, 0,
+				    0, 0);
+			cur_brk = s->start;
+			have_brk = True;
+		} else {
+			put_segment(s->start, s->end - s->start + 1, seg_prot(s),
+				    MAP_PRIVATE_ | (file ? 0 : MAP_ANON_),
+				    file ? SEG_FILE : (prev && prev->kind == SkResvn &&
+						       prev->smode == SmUpper)
+						      ? SEG_STACK
+						      : SEG_ANON,
+				    id, file ? (ULong)s->offset : 0, size1);
+		}
+	}
+	VG_(free)(starts);
+}
+
+/* ---- threads ---- */
+
+static void on_start_client_code(ThreadId tid, ULong blocks)
+{
+	UChar *p;
+
+	if (!layout_done)
+		emit_layout();
+	if (tid >= MAX_THREADS)
+		return;
+	if (!seen[tid]) {
+		seen[tid] = True;
+		if (npending > 0) {
+			/* a thread's first run completes its clone */
+			p = event_begin(pending[0].parent);
+			*p++ = TAG_CLONE;
+			p = put_u(p, tid);
+			p = put_u(p, pending[0].flags);
+			out_end(p);
+			npending--;
+			VG_(memmove)(pending, pending + 1, (SizeT)npending * sizeof(pending[0]));
+		}
+	}
+	if (tid != cur_tid) {
+		p = out_begin();
+		*p++ = TAG_SWITCH;
+		p = put_u(p, tid);
+		cur_tid = tid;
+		out_end(p);
+	}
+}
+
+static void on_thread_exit(ThreadId tid)
+{
+	if (tid < MAX_THREADS)
+		seen[tid] = False;
+}
+
+/* ---- system calls ---- */
+
+static void end_stream(void)
+{
+	UChar *p;
+
+	if (!layout_done)
+		emit_layout();
+	p = out_begin();
+	*p++ = TAG_END;
+	p = put_u(p, nrec);
+	olen = (UInt)(p - obuf);
+	close_block(True);
+	ended = True;
+	clo_out_fd = -1;
+}
+
+/*
+ * An exec that will likely succeed (its file exists) ends this trace: the
+ * new program is not traced (child processes are not yet), and this tool
+ * instance will not see its own end.
+ */
+static void pre_execve(ThreadId tid, const HChar *path)
+{
+	struct vg_stat st;
+	UInt id;
+	UChar *p;
+
+	if (!path || sr_isError(VG_(stat)(path, &st)))
+		return;
+	id = file_id_for(path);
+	p = event_begin(tid);
+	*p++ = TAG_EXEC;
+	p = put_u(p, id);
+	out_end(p);
+	end_stream();
+}
+
+static void mmut_pre_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs)
+{
+	UChar *p;
+
+	if (ended)
+		return;
+	if (nr == __NR_execve) {
+		pre_execve(tid, (const HChar *)args[0]);
+		return;
+	}
+	if (nr != __NR_exit && nr != __NR_exit_group)
+		return;
+	/* exit records carry their own thread: no switch */
+	p = out_begin();
+	*p++ = TAG_EXIT;
+	p = put_u(p, tid);
+	p = put_u(p, nr == __NR_exit_group);
+	out_end(p);
+}
+
+static void track_fd(UWord fd, UInt file)
+{
+	if (fd < MAX_FDS)
+		fd_file[fd] = file;
+}
+
+static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, SysRes res)
+{
+	UWord r;
+	UChar *p;
+
+	if (ended) {
+		if (nr == __NR_execve && sr_isError(res))
+			VG_(umsg)("mmut: the exec of %s failed, but the trace had ended there\n",
+				  (const HChar *)args[0]);
+		return;
+	}
+	if (sr_isError(res))
+		return;
+	r = sr_Res(res);
+	switch (nr) {
+	case __NR_mmap: {
+		UInt flags = (UInt)args[3];
+		UInt file = flags & MAP_ANON_ ? 0 : file_of_fd((Long)args[4]);
+
+		p = event_begin(tid);
+		*p++ = TAG_MMAP;
+		p = put_u(p, r);
+		p = put_u(p, args[1]);
+		p = put_u(p, (UInt)args[2]);
+		p = put_u(p, flags);
+		p = put_u(p, 0);
+		p = put_u(p, file);
+		p = put_u(p, file ? args[5] : 0);
+		p = put_u(p, file ? size_of_fd((Int)args[4]) : 0);
+		out_end(p);
+		break;
+	}
+	case __NR_munmap:
+	case __NR_mprotect:
+		p = event_begin(tid);
+		*p++ = nr == __NR_munmap ? TAG_MUNMAP : TAG_MPROTECT;
+		p = put_u(p, args[0]);
+		p = put_u(p, args[1]);
+		if (nr == __NR_mprotect)
+			p = put_u(p, (UInt)args[2]);
+		out_end(p);
+		break;
+	case __NR_brk:
+		if (have_brk && r == cur_brk)
+			break;
+		if (!have_brk && args[0] == 0) {
+			cur_brk = r; /* the first query names the base */
+			have_brk = True;
+			break;
+		}
+		cur_brk = r;
+		have_brk = True;
+		p = event_begin(tid);
+		*p++ = TAG_BRK;
+		p = put_u(p, r);
+		out_end(p);
+		break;
+	case __NR_mremap:
+		p = event_begin(tid);
+		*p++ = TAG_MREMAP;
+		p = put_u(p, args[0]);
+		p = put_u(p, args[1]);
+		p = put_u(p, r);
+		p = put_u(p, args[2]);
+		p = put_u(p, (UInt)args[3]);
+		out_end(p);
+		break;
+	case __NR_clone:
+	case __NR_fork:
+	case __NR_vfork: {
+		ULong flags = nr == __NR_clone ? args[0] : 0;
+
+		if (r == 0)
+			break;
+		/* Valgrind runs a vfork (posix_spawn's CLONE_VM | CLONE_VFORK) as a fork */
+		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
+			flags &= ~(ULong)(CLONE_VM_ | CLONE_VFORK_);
+		if (flags & CLONE_VM_) {
+			/* a thread: its clone record comes when it first runs */
+			if (npending < MAX_PENDING) {
+				pending[npending].parent = tid;
+				pending[npending++].flags = flags;
+			}
+			break;
+		}
+		/* a process: its own accesses are not in this trace */
+		p = event_begin(tid);
+		*p++ = TAG_CLONE;
+		p = put_u(p, r);
+		p = put_u(p, flags);
+		out_end(p);
+		break;
+	}
+	case __NR_open:
+	case __NR_openat: {
+		const HChar *path = (const HChar *)(nr == __NR_open ? args[0] : args[1]);
+
+		if (path && path[0])
+			track_fd(r, file_id_for(path));
+		break;
+	}
+	case __NR_close:
+		track_fd(args[0], 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A forked child runs on under Valgrind: it must not write into this stream. */
+static void mmut_atfork_child(ThreadId tid)
+{
+	clo_out_fd = -1;
+	olen = blk + BLOCK_HEADER;
+}
+
+/* ---- set-up ---- */
+
+static Bool mmut_process_cmd_line_option(const HChar *arg)
+{
+	static const HChar fd_opt[] = "--out-fd=", layout_opt[] = "--exit-layout=";
+	HChar *end;
+
+	if (!VG_(strncmp)(arg, fd_opt, sizeof(fd_opt) - 1)) {
+		const HChar *v = arg + sizeof(fd_opt) - 1;
+		Long n = VG_(strtoll10)(v, &end);
+
+		if (!*v || *end || n < 0 || n > 1 << 20) {
+			VG_(fmsg)("mmut: bad --out-fd '%s'\n", v);
+			VG_(exit)(1);
+		}
+		clo_out_fd = (Int)n;
+		return True;
+	}
+	if (!VG_(strncmp)(arg, layout_opt, sizeof(layout_opt) - 1)) {
+		clo_exit_layout = arg + sizeof(layout_opt) - 1;
+		return True;
+	}
+	return False;
+}
+
+static void mmut_print_usage(void)
+{
+	VG_(printf)("    --out-fd=N            write the native trace to file descriptor N\n"
+		    "    --exit-layout=FILE    the client's segments at exit, 'START END PROT' lines\n");
+}
+
+static void mmut_print_debug_usage(void)
+{
+	VG_(printf)("    (none)\n");
+}
+
+static void mmut_post_clo_init(void)
+{
+	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', VERSION, 0 };
+
+	if (clo_out_fd < 0) {
+		VG_(fmsg)("mmut: give --out-fd=N, the descriptor to write the trace to\n");
+		VG_(exit)(1);
+	}
+	VG_(memcpy)(obuf, header, sizeof(header));
+	blk = sizeof(header);
+	olen = blk + BLOCK_HEADER;
+	seen[1] = True;
+	VG_(atfork)(NULL, NULL, mmut_atfork_child);
+}
+
+/* The client's segments at exit, as traces/lackey.c gives them from -d. */
+static void write_exit_layout(void)
+{
+	Int n = 0, fd;
+	Addr *starts;
+	SysRes sr = VG_(open)(clo_exit_layout, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
+
+	if (sr_isError(sr)) {
+		VG_(fmsg)("mmut: cannot create %s\n", clo_exit_layout);
+		return;
+	}
+	fd = (Int)sr_Res(sr);
+	starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
+	for (Int i = 0; i < n; i++) {
+		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
+		HChar line[96];
+		Int len;
+
+		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
+			continue;
+		len = VG_(snprintf)(line, sizeof(line), "%#lx %#lx %c%c%c\n", s->start, s->end + 1,
+				    s->hasR ? 'r' : '-', s->hasW ? 'w' : '-', s->hasX ? 'x' : '-');
+		VG_(write)(fd, line, len);
+	}
+	VG_(free)(starts);
+	VG_(close)(fd);
+}
+
+static void mmut_fini(Int exitcode)
+{
+	if (clo_exit_layout)
+		write_exit_layout();
+	if (!ended)
+		end_stream();
+}
+
+static void mmut_pre_clo_init(void)
+{
+	VG_(details_name)("mmut");
+	VG_(details_version)("1");
+	VG_(details_description)("mmusim's memory-trace capture");
+	VG_(details_copyright_author)("mmusim authors; MIT licence");
+	VG_(details_bug_reports_to)("the mmusim project");
+	VG_(details_avg_translation_sizeB)(200);
+	VG_(basic_tool_funcs)(mmut_post_clo_init, mmut_instrument, mmut_fini);
+	VG_(needs_command_line_options)(mmut_process_cmd_line_option, mmut_print_usage,
+					mmut_print_debug_usage);
+	VG_(needs_syscall_wrapper)(mmut_pre_syscall, mmut_post_syscall);
+	VG_(track_start_client_code)(on_start_client_code);
+	VG_(track_pre_thread_ll_exit)(on_thread_exit);
+}
+
+VG_DETERMINE_INTERFACE_VERSION(mmut_pre_clo_init)
