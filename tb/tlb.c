@@ -41,6 +41,7 @@ int tlb_init(struct tlb *t, const struct tlb_geometry *g, uint64_t seed)
 {
 	memset(t, 0, sizeof(*t));
 	t->geo = *g;
+	t->gen = 1; /* recent[] starts at generation 0: empty */
 	if (g->entries == 0)
 		return 0;
 	if (tlb_geometry_error(g))
@@ -133,8 +134,21 @@ static bool entry_maps(const struct tlb_entry *e, uint64_t va, uint16_t asid)
 
 const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	if (t->memo && t->memo_page == va >> PAGE_SHIFT && t->memo_asid == asid)
+	uint64_t page = va >> PAGE_SHIFT;
+
+	if (t->memo && t->memo_page == page && t->memo_asid == asid)
 		return t->memo; /* the most recently used already */
+	struct tlb_recent *r = &t->recent[page & (TLB_RECENT - 1)];
+
+	if (r->gen == t->gen && r->page == page && r->asid == asid) {
+		size_t i = (size_t)(r->e - t->e);
+
+		touch(t, (unsigned)(i / t->geo.ways), (unsigned)(i % t->geo.ways), false);
+		t->memo = r->e;
+		t->memo_page = page;
+		t->memo_asid = asid;
+		return r->e;
+	}
 	for (unsigned level = LEVEL_4K; level >= LEVEL_1G && t->e; level--) {
 		if (!t->held[level])
 			continue;
@@ -145,8 +159,9 @@ const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 			if (row[w].t.level == level && entry_maps(&row[w], va, asid)) {
 				touch(t, set, w, false);
 				t->memo = &row[w];
-				t->memo_page = va >> PAGE_SHIFT;
+				t->memo_page = page;
 				t->memo_asid = asid;
+				*r = (struct tlb_recent){ page, t->gen, asid, &row[w] };
 				return &row[w];
 			}
 		}
@@ -182,6 +197,7 @@ void tlb_fill(struct tlb *t, const struct translation *tr)
 	if (!t->e)
 		return;
 	t->memo = NULL;
+	t->gen++;
 	unsigned set = set_of(t, tr->va_base, tr->level);
 	unsigned way = pick_victim(t, set);
 	struct tlb_entry *e = &t->e[(size_t)set * t->geo.ways + way];
@@ -214,6 +230,7 @@ unsigned tlb_invalidate(struct tlb *t, const struct tlbi_target *target)
 	unsigned n = 0;
 
 	t->memo = NULL;
+	t->gen++;
 	for (unsigned i = 0; i < t->geo.entries; i++) {
 		struct tlb_entry *e = &t->e[i];
 

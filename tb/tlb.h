@@ -43,6 +43,8 @@ struct tlb_entry {
 	uint64_t stamp; /* lru: last use; fifo: fill time */
 };
 
+#define TLB_RECENT 64 /* a power of two */
+
 struct tlb {
 	struct tlb_geometry geo;
 	unsigned sets;
@@ -62,6 +64,18 @@ struct tlb {
 	uint64_t memo_page;
 	uint16_t memo_asid;
 	struct tlb_entry *memo;
+	/*
+	 * Recent hits by 4 KiB page: where the search found (page, ASID) while
+	 * the contents had generation gen. Fills and invalidations start a new
+	 * generation; until then the same search finds the same entry, so a
+	 * lookup that finds its page here skips the search (not the touch).
+	 */
+	uint64_t gen;
+	struct tlb_recent {
+		uint64_t page, gen;
+		uint16_t asid;
+		struct tlb_entry *e;
+	} recent[TLB_RECENT];
 };
 
 /* Checks a geometry; returns NULL or a message naming what is wrong. */
