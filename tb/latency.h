@@ -32,7 +32,9 @@ struct latency_stats {
 	struct latency_hist h[LAT_NR_OUTCOMES];
 };
 
-static inline void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles)
+/* n pages of this outcome that took these cycles each */
+static inline void latency_add_n(struct latency_stats *s, enum latency_outcome o, uint64_t cycles,
+				 uint64_t n)
 {
 	struct latency_hist *h = &s->h[o];
 
@@ -40,9 +42,14 @@ static inline void latency_add(struct latency_stats *s, enum latency_outcome o, 
 		h->min = cycles;
 	if (cycles > h->max)
 		h->max = cycles;
-	h->count++;
-	h->sum += cycles;
-	h->bins[cycles < LATENCY_BINS ? cycles : LATENCY_BINS - 1]++;
+	h->count += n;
+	h->sum += n * cycles;
+	h->bins[cycles < LATENCY_BINS ? cycles : LATENCY_BINS - 1] += n;
+}
+
+static inline void latency_add(struct latency_stats *s, enum latency_outcome o, uint64_t cycles)
+{
+	latency_add_n(s, o, cycles, 1);
 }
 /* The smallest latency at or below which pct percent of the pages answered. */
 uint64_t latency_percentile(const struct latency_hist *h, double pct);

@@ -161,23 +161,23 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 	uint64_t last = va + size - 1;
 	struct translation t;
 
+	/*
+	 * The fast path: all bytes in the page the L1 TLB hit last (tlb.h), an
+	 * access the entry permits. The same hit as below, without the lookup,
+	 * counted at once by mmu_settle (all such hits cost the L1's latency);
+	 * not when every page's answer is checked.
+	 */
+	if (count && l1->memo && l1->memo_page == va >> PAGE_SHIFT &&
+	    last >> PAGE_SHIFT == l1->memo_page && l1->memo_asid == asid &&
+	    el0_permits(l1->memo->t.attrs, acc) && !m->check) {
+		c->fast_hits[!instr]++;
+		return true;
+	}
 	if (count) {
 		if (instr)
 			c->st.instructions++;
 		else
 			c->st.data_accesses++;
-	}
-	/*
-	 * The fast path: all bytes in the page the L1 TLB hit last (tlb.h), an
-	 * access the entry permits. The same hit as below, with its counts and
-	 * latency, without the lookup; not when every page's answer is checked.
-	 */
-	if (l1->memo && l1->memo_page == va >> PAGE_SHIFT && last >> PAGE_SHIFT == l1->memo_page &&
-	    l1->memo_asid == asid && el0_permits(l1->memo->t.attrs, acc) && !m->check) {
-		c->st.translation_cycles += l1->geo.latency;
-		latency_add(&m->latency, LAT_L1_HIT, l1->geo.latency);
-		ls->accesses += count;
-		return true;
 	}
 	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f, &t);
 
@@ -237,6 +237,26 @@ void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op)
 	}
 	for (unsigned c = 0; c < m->cfg.cores; c++)
 		tlbi_core(&m->core[c], &t, op->op);
+}
+
+void mmu_settle(struct mmu *m)
+{
+	for (unsigned i = 0; i < m->cfg.cores; i++) {
+		struct mmu_core *c = &m->core[i];
+
+		for (int d = 0; d < 2; d++) {
+			uint64_t n = c->fast_hits[d];
+			const struct tlb *l1 = d ? &c->l1d : &c->l1i;
+
+			if (!n)
+				continue;
+			*(d ? &c->st.data_accesses : &c->st.instructions) += n;
+			(d ? &c->st.l1d : &c->st.l1i)->accesses += n;
+			c->st.translation_cycles += n * l1->geo.latency;
+			latency_add_n(&m->latency, LAT_L1_HIT, l1->geo.latency, n);
+			c->fast_hits[d] = 0;
+		}
+	}
 }
 
 static void add_level(struct level_stats *a, const struct level_stats *b)

@@ -41,6 +41,7 @@ struct mmu_core {
 	struct tlb l1i, l1d, l2;
 	struct walker ptw; /* its walk caches (--os linux) */
 	struct core_stats st;
+	uint64_t fast_hits[2]; /* L1 I, L1 D: the fast path's, not yet in st (mmu_settle) */
 };
 
 /* Where an access stopped: the page that faulted and why. */
@@ -74,6 +75,8 @@ void mmu_free(struct mmu *m);
  * Translates one access record on a core, filling the TLBs as it goes.
  * Returns false at a fault, described in *f; the caller has the OS handle
  * it and replays the access with count false, so it is counted once.
+ * A hit on the page its L1 TLB hit last is only counted in fast_hits: the
+ * statistics (st, latency) are whole after mmu_settle().
  */
 bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
 		uint16_t asid, bool count, struct mmu_fault *f);
@@ -96,6 +99,9 @@ void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op);
 /* The walker of --os none: every VA maps to itself, a walk costs cfg cycles. */
 void identity_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
 		   struct walk_result *out);
+
+/* Adds the fast path's hits to st and latency: call before reading them. */
+void mmu_settle(struct mmu *m);
 
 /* Sum of every core's statistics. */
 void mmu_totals(const struct mmu *m, struct core_stats *sum);

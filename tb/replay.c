@@ -403,6 +403,7 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 
 int replay_finish(struct replay *rp)
 {
+	mmu_settle(&rp->mmu);
 	if (!rp->linux_os)
 		return 0;
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)

@@ -21,6 +21,16 @@
 static struct mmu m;
 static struct mmu_fault fault;
 
+/* mmu_access, with the fast path's hits settled: the tests read st after each access */
+static bool access_once(struct mmu *mm, unsigned core, uint8_t type, uint64_t va, unsigned size,
+			uint16_t asid, bool count, struct mmu_fault *f)
+{
+	bool ok = mmu_access(mm, core, type, va, size, asid, count, f);
+
+	mmu_settle(mm);
+	return ok;
+}
+
 static void build(unsigned l1_entries, unsigned l2_entries, unsigned cores)
 {
 	struct sim_config c;
@@ -40,18 +50,18 @@ static void test_straddle(void **s)
 	build(4, 0, 1);
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault); /* pages 1 and 2, both miss */
+	access_once(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault); /* pages 1 and 2, both miss */
 	assert_int_equal(st->l1d.accesses, 1);
 	assert_int_equal(st->l1d.misses, 1);
 	assert_int_equal(st->walks, 2);
-	mmu_access(&m, 0, TR_LOAD, 0x1ffc, 8, 1, true, &fault); /* both hit */
+	access_once(&m, 0, TR_LOAD, 0x1ffc, 8, 1, true, &fault); /* both hit */
 	assert_int_equal(st->l1d.misses, 1);
-	mmu_access(&m, 0, TR_STORE, 0x2ffe, 4, 1, true, &fault); /* page 2 hits, 3 misses */
+	access_once(&m, 0, TR_STORE, 0x2ffe, 4, 1, true, &fault); /* page 2 hits, 3 misses */
 	assert_int_equal(st->l1d.accesses, 3);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->walks, 3);
 	assert_int_equal(st->l2.accesses, 0); /* no L2 */
-	mmu_access(&m, 0, TR_LOAD, 0x3fff, 1, 1, true, &fault); /* last byte of page 3 only */
+	access_once(&m, 0, TR_LOAD, 0x3fff, 1, 1, true, &fault); /* last byte of page 3 only */
 	assert_int_equal(st->l1d.misses, 2);
 	mmu_free(&m);
 }
@@ -89,7 +99,7 @@ static void test_repeat_hits(void **s)
 	const struct core_stats *st = &m.core[0].st;
 
 	for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
-		assert_true(mmu_access(&m, 0, TR_LOAD, seq[i].page << 12 | 0x10, 8, 1, true, &fault));
+		assert_true(access_once(&m, 0, TR_LOAD, seq[i].page << 12 | 0x10, 8, 1, true, &fault));
 		misses += seq[i].miss;
 		assert_int_equal(st->l1d.accesses, i + 1);
 		assert_int_equal(st->l1d.misses, misses);
@@ -101,16 +111,16 @@ static void test_repeat_hits(void **s)
 	/* a store to the read-only page just read hits, and faults */
 	build(2, 0, 1);
 	m.walk = walk_page5_rdonly;
-	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5008, 8, 1, true, &fault));
-	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5010, 8, 1, true, &fault));
-	assert_false(mmu_access(&m, 0, TR_STORE, 0x5010, 8, 1, true, &fault));
+	assert_true(access_once(&m, 0, TR_LOAD, 0x5008, 8, 1, true, &fault));
+	assert_true(access_once(&m, 0, TR_LOAD, 0x5010, 8, 1, true, &fault));
+	assert_false(access_once(&m, 0, TR_STORE, 0x5010, 8, 1, true, &fault));
 	assert_int_equal(fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(fault.va, 0x5010);
 	assert_int_equal(st->l1d.accesses, 3);
 	assert_int_equal(st->l1d.misses, 1);
 	assert_int_equal(st->faults[MMU_FAULT_PERMISSION], 1);
 	/* another ASID does not reuse the entry of the last hit: a walk */
-	assert_true(mmu_access(&m, 0, TR_LOAD, 0x5018, 8, 2, true, &fault));
+	assert_true(access_once(&m, 0, TR_LOAD, 0x5018, 8, 2, true, &fault));
 	assert_int_equal(st->walks, 2);
 	mmu_free(&m);
 }
@@ -122,11 +132,11 @@ static void test_latency(void **s)
 	build(4, 8, 1);
 	const struct latency_hist *h = m.latency.h;
 
-	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault); /* walk */
-	mmu_access(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault); /* L1 hit */
+	access_once(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault); /* walk */
+	access_once(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault); /* L1 hit */
 	for (uint64_t p = 2; p <= 5; p++)			 /* evicts 0x1000 from L1 */
-		mmu_access(&m, 0, TR_LOAD, p << 12, 8, 1, true, &fault);
-	mmu_access(&m, 0, TR_LOAD, 0x1010, 8, 1, true, &fault); /* L2 hit */
+		access_once(&m, 0, TR_LOAD, p << 12, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x1010, 8, 1, true, &fault); /* L2 hit */
 	assert_int_equal(h[LAT_WALK].count, 5);
 	assert_int_equal(h[LAT_WALK].bins[47], 5);
 	assert_int_equal(h[LAT_L1_HIT].count, 1);
@@ -138,7 +148,7 @@ static void test_latency(void **s)
 
 	/* without an L2 TLB a miss is a walk: 1 + 40 cycles */
 	build(4, 0, 1);
-	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault);
 	assert_int_equal(h[LAT_WALK].count, 1);
 	assert_int_equal(h[LAT_WALK].bins[41], 1);
 	assert_int_equal(h[LAT_L2_HIT].count, 0);
@@ -168,21 +178,21 @@ static void test_l2_once_per_record(void **s)
 	const struct core_stats *st = &m.core[0].st;
 
 	/* 1-entry L1: page 2's fill evicts page 1; both walk */
-	mmu_access(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x1ffe, 4, 1, true, &fault);
 	assert_int_equal(st->l1d.misses, 1);
 	assert_int_equal(st->l2.accesses, 1);
 	assert_int_equal(st->l2.misses, 1);
 	assert_int_equal(st->walks, 2);
 	assert_int_equal(st->translation_cycles, 2 * (1 + 6 + 40));
 	/* page 1 is gone from L1 but in L2 */
-	mmu_access(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x1000, 8, 1, true, &fault);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->l2.accesses, 2);
 	assert_int_equal(st->l2.misses, 1);
 	assert_int_equal(st->walks, 2);
 	assert_int_equal(st->translation_cycles, 2 * 47 + 7);
 	/* L1 hit */
-	mmu_access(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x1008, 8, 1, true, &fault);
 	assert_int_equal(st->translation_cycles, 2 * 47 + 7 + 1);
 	mmu_free(&m);
 }
@@ -193,9 +203,9 @@ static void test_kinds(void **s)
 	build(4, 16, 1);
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_INSTR, 0x400000, 4, 1, true, &fault);
-	mmu_access(&m, 0, TR_MODIFY, 0x400000, 8, 1, true, &fault); /* one data access */
-	mmu_access(&m, 0, TR_INSTR, 0x400004, 4, 1, true, &fault);
+	access_once(&m, 0, TR_INSTR, 0x400000, 4, 1, true, &fault);
+	access_once(&m, 0, TR_MODIFY, 0x400000, 8, 1, true, &fault); /* one data access */
+	access_once(&m, 0, TR_INSTR, 0x400004, 4, 1, true, &fault);
 	assert_int_equal(st->instructions, 2);
 	assert_int_equal(st->data_accesses, 1);
 	assert_int_equal(st->l1i.accesses, 2);
@@ -216,9 +226,9 @@ static void test_huge_identity(void **s)
 	m.cfg.page_level = LEVEL_2M;
 	const struct core_stats *st = &m.core[0].st;
 
-	mmu_access(&m, 0, TR_LOAD, 0x200000, 8, 1, true, &fault);
-	mmu_access(&m, 0, TR_LOAD, 0x3ff000, 8, 1, true, &fault);
-	mmu_access(&m, 0, TR_LOAD, 0x3ffffc, 8, 1, true, &fault); /* into the next 2 MiB */
+	access_once(&m, 0, TR_LOAD, 0x200000, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x3ff000, 8, 1, true, &fault);
+	access_once(&m, 0, TR_LOAD, 0x3ffffc, 8, 1, true, &fault); /* into the next 2 MiB */
 	assert_int_equal(st->l1d.accesses, 3);
 	assert_int_equal(st->l1d.misses, 2);
 	assert_int_equal(st->walks, 2);
@@ -230,12 +240,12 @@ static void test_tlbi_reach(void **s)
 	(void)s;
 	build(4, 0, 3);
 	for (unsigned c = 0; c < 3; c++)
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
+		access_once(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 	struct tlbi local = { TLBI_VAE1, false, tlbi_vaddr(0x5000, 1, 0) };
 
 	mmu_tlbi(&m, 1, &local);
 	for (unsigned c = 0; c < 3; c++)
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
+		access_once(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 	assert_int_equal(m.core[0].st.l1d.misses, 1);
 	assert_int_equal(m.core[1].st.l1d.misses, 2);
 	assert_int_equal(m.core[2].st.l1d.misses, 1);
@@ -243,7 +253,7 @@ static void test_tlbi_reach(void **s)
 
 	mmu_tlbi(&m, 1, &is);
 	for (unsigned c = 0; c < 3; c++) {
-		mmu_access(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
+		access_once(&m, c, TR_LOAD, 0x5000, 8, 1, true, &fault);
 		assert_int_equal(m.core[c].st.tlbi[TLBI_VAE1], c == 1 ? 2 : 1);
 	}
 	assert_int_equal(m.core[0].st.l1d.misses, 2);
