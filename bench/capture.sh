@@ -5,9 +5,12 @@
 #    lines (--I1=48*4096,48,4096 --D1=48*4096,48,4096 --LL=1280*4096,5,4096);
 #  - mmutrace capture to .mmut.zst (our Valgrind tool, zstd level 1);
 #  - mmusim -- sort -n (live: the tool and the replay joined by a pipe),
-#    default geometry, --os linux, and the same with --os none.
-# Wall time and accesses/s (accesses: cachegrind's I refs + D refs). Targets:
-# capture >= 100 M accesses/s and <= 5x cachegrind's time; live <= 5x.
+#    default geometry, --os linux, and the same with --os none;
+#  - mmusim replaying the captured trace, --os none and --os linux.
+# Wall time and accesses/s (accesses: cachegrind's I refs + D refs; the
+# capture's own count for its replays). Targets: capture >= 100 M
+# accesses/s and <= 5x cachegrind's time; live <= 5x; replay >= 200 M
+# records/s with --os none and >= 100 M with --os linux.
 # Exits 1 if a target is missed. usage: bench/capture.sh [LINES]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +51,16 @@ run "$b/mmusim" -q --os none --json none.json -- sort -n in.txt > /dev/null
 t1=$(now)
 none=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
 
+t0=$(now)
+"$b/mmusim" cap.mmut.zst -q --os none > /dev/null
+t1=$(now)
+rnone=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+t0=$(now)
+"$b/mmusim" cap.mmut.zst -q > /dev/null
+t1=$(now)
+rlinux=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
+recs=$("$b/mmutrace" info cap.mmut.zst | awk '/^records/ { print $2 }')
+
 echo "sort -n of $lines lines: $acc accesses (cachegrind's I refs + D refs);" \
 	"the capture holds $got, $size bytes ($(echo "$size $got" | awk '{ printf "%.3f", $1 / $2 }') bytes/access)"
 printf '%-40s %9s %12s %12s\n' run "wall s" "M acc/s" "x cachegrind"
@@ -57,6 +70,10 @@ row "cachegrind --cache-sim=yes (TLBs)" "$cg"
 row "mmutrace capture -> .mmut.zst" "$cap"
 row "mmusim -- PROG (--os linux, default)" "$live"
 row "mmusim --os none -- PROG" "$none"
+rrow() { echo "$1|$2" | awk -F'|' -v a="$got" -v c="$cg" \
+	'{ printf "%-40s %9.2f %12.1f %12.2f\n", $1, $2, a / $2 / 1e6, $2 / c }'; }
+rrow "mmusim cap.mmut.zst --os none (replay)" "$rnone"
+rrow "mmusim cap.mmut.zst (replay, --os linux)" "$rlinux"
 if [ "$got" != "$acc" ]; then
 	echo "  NOTE: the capture holds $got accesses, cachegrind counted $acc (sort sorts a large"
 	echo "  input on several threads, whose interleaving under Valgrind differs between runs)"
@@ -64,4 +81,6 @@ fi
 echo "$acc $cap" | awk '{ exit !($1 / $2 >= 100e6) }' || { echo "  MISSED: capture < 100 M accesses/s"; status=1; }
 echo "$cap $cg" | awk '{ exit !($1 <= 5 * $2) }' || { echo "  MISSED: capture > 5x cachegrind"; status=1; }
 echo "$live $cg" | awk '{ exit !($1 <= 5 * $2) }' || { echo "  MISSED: live (--os linux) > 5x cachegrind"; status=1; }
+echo "${recs:-$got} $rnone" | awk '{ exit !($1 / $2 >= 200e6) }' || { echo "  MISSED: replay --os none < 200 M records/s"; status=1; }
+echo "${recs:-$got} $rlinux" | awk '{ exit !($1 / $2 >= 100e6) }' || { echo "  MISSED: replay --os linux < 100 M records/s"; status=1; }
 exit $status
