@@ -288,7 +288,7 @@ $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
+		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c tb/fuzz/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
