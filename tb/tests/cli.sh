@@ -414,12 +414,18 @@ T
 	# the new program; a shell pipeline's children are process clones
 	# (fork's flags: SIGCHLD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID)
 	# with their real pids; both replay with every check, no signal.
-	run "$tr" capture -o exec.mmut.zst -- sh -c 'exec sort -n in.txt' > /dev/null 2> exec.err
+	# (and the shell's maps when it exec'd are Valgrind's at that point)
+	run "$tr" capture -o exec.mmut.zst --exit-layout exec.layout -- sh -c 'exec sort -n in.txt' \
+		> /dev/null 2> exec.err
 	"$tr" cat exec.mmut.zst 2> exec.err | grep -v '^[IRWM] ' | tail -2 > exec.got
-	"$sim" exec.mmut.zst --check -q --json exec.json 2>> exec.err
+	"$sim" exec.mmut.zst --check -q --dump maps --json exec.json 2>> exec.err |
+		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > exec.ours
+	pages < exec.layout > exec.valgrind
 	if [ "$(sed 's/[0-9][0-9]*/N/g' exec.got | tr '\n' ' ')" = "file N /usr/bin/sort exec N " ] &&
 		[ "$(sed -n 's/^file \([0-9]*\) .*/\1/p' exec.got)" = "$(sed -n 's/^exec //p' exec.got)" ] &&
-		[ "$(fig exec.json .os.signals)" = 0 ]; then ok capture_exec
+		[ "$(fig exec.json .os.signals)" = 0 ] && [ -s exec.valgrind ] &&
+		cmp -s exec.ours exec.valgrind; then ok capture_exec
 	else bad capture_exec "$(cat exec.got) $(head -c 200 exec.err)"; fi
 	run "$tr" capture -o pipe.mmut.zst -- sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
 	"$tr" cat pipe.mmut.zst 2> /dev/null | grep -E '^(clone|exit|exec) ' > pipe.got
