@@ -427,12 +427,18 @@ T
 		[ "$(fig exec.json .os.signals)" = 0 ] && [ -s exec.valgrind ] &&
 		cmp -s exec.ours exec.valgrind; then ok capture_exec
 	else bad capture_exec "$(cat exec.got) $(head -c 200 exec.err)"; fi
-	run "$tr" capture -o pipe.mmut.zst -- sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
+	# (the children, which exec, leave the shell's exit layout alone)
+	run "$tr" capture -o pipe.mmut.zst --exit-layout pipe.layout -- \
+		sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
 	"$tr" cat pipe.mmut.zst 2> /dev/null | grep -E '^(clone|exit|exec) ' > pipe.got
-	"$sim" pipe.mmut.zst --check -q --json pipe.json 2>> pipe2.err
+	"$sim" pipe.mmut.zst --check -q --dump maps --json pipe.json 2>> pipe2.err |
+		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > pipe.ours
+	pages < pipe.layout > pipe.valgrind
 	if [ "$(awk '$1 == "clone" && $2 > 1 && $3 == "0x1200011"' pipe.got | wc -l)" = 2 ] &&
 		[ "$(tail -1 pipe.got)" = "exit 1 group" ] && [ "$(wc -l < pipe.got)" = 3 ] &&
-		[ "$(fig pipe.json .os.signals)" = 0 ]; then ok capture_pipeline_forks
+		[ "$(fig pipe.json .os.signals)" = 0 ] && [ -s pipe.valgrind ] &&
+		cmp -s pipe.ours pipe.valgrind; then ok capture_pipeline_forks
 	else bad capture_pipeline_forks "$(tr '\n' ' ' < pipe.got) $(head -c 200 pipe2.err)"; fi
 
 	# Bad input: a clear error, a non-zero exit, nothing left behind.

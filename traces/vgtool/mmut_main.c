@@ -850,10 +850,15 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	}
 }
 
-/* A forked child runs on under Valgrind: it must not write into this stream. */
+/*
+ * A forked child runs on under Valgrind: it must not write into this
+ * stream, nor over the parent's exit layout.
+ */
 static void mmut_atfork_child(ThreadId tid)
 {
 	clo_out_fd = -1;
+	clo_exit_layout = NULL;
+	ended = True;
 	olen = blk + BLOCK_HEADER;
 }
 
