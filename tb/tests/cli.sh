@@ -503,19 +503,31 @@ T
 	# the new program; a shell pipeline's children are process clones
 	# (fork's flags: SIGCHLD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID)
 	# with their real pids; both replay with every check, no signal.
-	run "$tr" capture -o exec.mmut.zst -- sh -c 'exec sort -n in.txt' > /dev/null 2> exec.err
+	# (and the shell's maps when it exec'd are Valgrind's at that point)
+	run "$tr" capture -o exec.mmut.zst --exit-layout exec.layout -- sh -c 'exec sort -n in.txt' \
+		> /dev/null 2> exec.err
 	"$tr" cat exec.mmut.zst 2> exec.err | grep -v '^[IRWM] ' | tail -2 > exec.got
-	"$sim" exec.mmut.zst --check -q --json exec.json 2>> exec.err
+	"$sim" exec.mmut.zst --check -q --dump maps --json exec.json 2>> exec.err |
+		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > exec.ours
+	pages < exec.layout > exec.valgrind
 	if [ "$(sed 's/[0-9][0-9]*/N/g' exec.got | tr '\n' ' ')" = "file N /usr/bin/sort exec N " ] &&
 		[ "$(sed -n 's/^file \([0-9]*\) .*/\1/p' exec.got)" = "$(sed -n 's/^exec //p' exec.got)" ] &&
-		[ "$(fig exec.json .os.signals)" = 0 ]; then ok capture_exec
+		[ "$(fig exec.json .os.signals)" = 0 ] && [ -s exec.valgrind ] &&
+		cmp -s exec.ours exec.valgrind; then ok capture_exec
 	else bad capture_exec "$(cat exec.got) $(head -c 200 exec.err)"; fi
-	run "$tr" capture -o pipe.mmut.zst -- sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
+	# (the children, which exec, leave the shell's exit layout alone)
+	run "$tr" capture -o pipe.mmut.zst --exit-layout pipe.layout -- \
+		sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
 	"$tr" cat pipe.mmut.zst 2> /dev/null | grep -E '^(clone|exit|exec) ' > pipe.got
-	"$sim" pipe.mmut.zst --check -q --json pipe.json 2>> pipe2.err
+	"$sim" pipe.mmut.zst --check -q --dump maps --json pipe.json 2>> pipe2.err |
+		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > pipe.ours
+	pages < pipe.layout > pipe.valgrind
 	if [ "$(awk '$1 == "clone" && $2 > 1 && $3 == "0x1200011"' pipe.got | wc -l)" = 2 ] &&
 		[ "$(tail -1 pipe.got)" = "exit 1 group" ] && [ "$(wc -l < pipe.got)" = 3 ] &&
-		[ "$(fig pipe.json .os.signals)" = 0 ]; then ok capture_pipeline_forks
+		[ "$(fig pipe.json .os.signals)" = 0 ] && [ -s pipe.valgrind ] &&
+		cmp -s pipe.ours pipe.valgrind; then ok capture_pipeline_forks
 	else bad capture_pipeline_forks "$(tr '\n' ' ' < pipe.got) $(head -c 200 pipe2.err)"; fi
 
 	# Bad input: a clear error, a non-zero exit, nothing left behind.

@@ -649,6 +649,34 @@ static void on_thread_exit(ThreadId tid)
 
 /* ---- system calls ---- */
 
+/* The client's segments at exit, as traces/lackey.c gives them from -d. */
+static void write_exit_layout(void)
+{
+	Int n = 0, fd;
+	Addr *starts;
+	SysRes sr = VG_(open)(clo_exit_layout, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
+
+	if (sr_isError(sr)) {
+		VG_(fmsg)("mmut: cannot create %s\n", clo_exit_layout);
+		return;
+	}
+	fd = (Int)sr_Res(sr);
+	starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
+	for (Int i = 0; i < n; i++) {
+		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
+		HChar line[96];
+		Int len;
+
+		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
+			continue;
+		len = VG_(snprintf)(line, sizeof(line), "%#lx %#lx %c%c%c\n", s->start, s->end + 1,
+				    s->hasR ? 'r' : '-', s->hasW ? 'w' : '-', s->hasX ? 'x' : '-');
+		VG_(write)(fd, line, len);
+	}
+	VG_(free)(starts);
+	VG_(close)(fd);
+}
+
 static void end_stream(void)
 {
 	UChar *p;
@@ -682,6 +710,8 @@ static void pre_execve(ThreadId tid, const HChar *path)
 	*p++ = TAG_EXEC;
 	p = put_u(p, id);
 	out_end(p);
+	if (clo_exit_layout)
+		write_exit_layout(); /* the image the exec ends */
 	end_stream();
 }
 
@@ -820,10 +850,15 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	}
 }
 
-/* A forked child runs on under Valgrind: it must not write into this stream. */
+/*
+ * A forked child runs on under Valgrind: it must not write into this
+ * stream, nor over the parent's exit layout.
+ */
 static void mmut_atfork_child(ThreadId tid)
 {
 	clo_out_fd = -1;
+	clo_exit_layout = NULL;
+	ended = True;
 	olen = blk + BLOCK_HEADER;
 }
 
@@ -878,40 +913,13 @@ static void mmut_post_clo_init(void)
 	VG_(atfork)(NULL, NULL, mmut_atfork_child);
 }
 
-/* The client's segments at exit, as traces/lackey.c gives them from -d. */
-static void write_exit_layout(void)
-{
-	Int n = 0, fd;
-	Addr *starts;
-	SysRes sr = VG_(open)(clo_exit_layout, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
-
-	if (sr_isError(sr)) {
-		VG_(fmsg)("mmut: cannot create %s\n", clo_exit_layout);
-		return;
-	}
-	fd = (Int)sr_Res(sr);
-	starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
-	for (Int i = 0; i < n; i++) {
-		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
-		HChar line[96];
-		Int len;
-
-		if (!s || (s->kind != SkFileC && s->kind != SkAnonC))
-			continue;
-		len = VG_(snprintf)(line, sizeof(line), "%#lx %#lx %c%c%c\n", s->start, s->end + 1,
-				    s->hasR ? 'r' : '-', s->hasW ? 'w' : '-', s->hasX ? 'x' : '-');
-		VG_(write)(fd, line, len);
-	}
-	VG_(free)(starts);
-	VG_(close)(fd);
-}
-
 static void mmut_fini(Int exitcode)
 {
+	if (ended)
+		return;
 	if (clo_exit_layout)
 		write_exit_layout();
-	if (!ended)
-		end_stream();
+	end_stream();
 }
 
 static void mmut_pre_clo_init(void)
