@@ -18,7 +18,12 @@
 
 /* What mmusim --version and mmutrace --version print. */
 #define MMUSIM_VERSION "0.9"
-#define TRACE_VERSIONS "native trace format 2 (reads 1 and 2), text form 1"
+#define TRACE_NATIVE_VERSION 3 /* written; every earlier one is read */
+#define TRACE_STR_(x) #x
+#define TRACE_STR(x) TRACE_STR_(x)
+#define TRACE_VERSIONS                                                                    \
+	"native trace format " TRACE_STR(TRACE_NATIVE_VERSION) " (reads 1 to " TRACE_STR( \
+		TRACE_NATIVE_VERSION) "), text form 1"
 
 enum trace_type {
 	/* accesses */

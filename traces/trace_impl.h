@@ -76,7 +76,7 @@ int trace_flush(struct trace_writer *w, size_t room);
  * Version 2 cuts the records into checksummed blocks (FORMAT.md); version 1
  * (a plain record stream) is still read.
  */
-#define NATIVE_VERSION 3
+#define NATIVE_VERSION TRACE_NATIVE_VERSION
 #define NATIVE_HEADER 16
 #define NATIVE_BLOCK_HEADER 8	     /* u32 payload length, u32 checksum */
 #define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */

@@ -67,9 +67,13 @@ vs_cachegrind() {
 check help "$sim" --help
 if "$sim" --help | grep -q '%%'; then bad help_no_percent "--help prints a literal %%"
 else ok help_no_percent; fi
-if "$sim" --version | grep -q '^mmusim [0-9.]*: native trace format 2' &&
-	"$tr" --version | grep -q '^mmutrace [0-9.]*: native trace format 2'; then ok version
-else bad version "$("$sim" --version 2>&1 | head -c 200)"; fi
+# --version names the native format version that a converted file's header carries
+printf 'mmutrace-text 1\nI 0x1000 4\n' > "$tmp/v.txt"
+"$tr" convert "$tmp/v.txt" "$tmp/v.mmut" 2> /dev/null
+v=$(od -An -tu2 -j8 -N2 "$tmp/v.mmut" | tr -d ' ')
+if [ -n "$v" ] && "$sim" --version | grep -q "^mmusim [0-9.]*: native trace format $v " &&
+	"$tr" --version | grep -q "^mmutrace [0-9.]*: native trace format $v "; then ok version
+else bad version "header $v: $("$sim" --version 2>&1 | head -c 200)"; fi
 # standard output is the same run to run: the timing line goes to stderr
 "$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run1.out" 2> "$tmp/run1.err"
 "$sim" "$bundled/sort.mmut.zst" --os none > "$tmp/run2.out" 2> /dev/null
