@@ -46,7 +46,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace wave clean help
+.PHONY: all build deps run test lint bench trace wave clean help systemc
 all build: $(addprefix $(B)/,$(TOOLS))
 
 help:
@@ -58,6 +58,7 @@ help:
 	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
+	@echo "make systemc  the MMU as a SystemC/TLM-2.0 module, its example platform and tests"
 	@echo "make clean    remove build/"
 
 deps:
@@ -241,6 +242,47 @@ $(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_top_test_rules,$(c),race)))
 
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
+
+# ---- SystemC/TLM-2.0: the system top as a SystemC module, and an example platform ----
+# libmmu_tlm.a: the module (tb/systemc/mmu_tlm.h) and the C library it loads
+# the Verilated top with; mmusc: the example platform (tb/systemc/mmusc.cpp);
+# sc_protocol: the sockets' error responses, under ASan/UBSan.
+SC_CFLAGS := $(shell pkg-config --cflags systemc 2>/dev/null)
+SC_LIBS   := $(shell pkg-config --libs systemc 2>/dev/null)
+SC_CXXW   := -std=c++17 -Wall -Wextra -Wshadow
+SC_HDR    := $(wildcard tb/systemc/*.h)
+SC_OBJ    := $(patsubst %.c,$(B)/systemc/obj/%.o,$(LIB_SRC))
+SC_SANOBJ := $(patsubst %.c,$(B)/systemc/asan/%.o,$(LIB_SRC))
+
+systemc: $(B)/systemc/libmmu_tlm.a $(B)/systemc/mmusc $(B)/systemc/sc_protocol
+
+$(B)/systemc/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(B)/systemc/obj/tb/systemc/%.o: tb/systemc/%.cpp $(SC_HDR) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(SC_CXXW) $(SC_CFLAGS) -c $< -o $@
+
+$(B)/systemc/libmmu_tlm.a: $(B)/systemc/obj/tb/systemc/mmu_tlm.o $(SC_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/systemc/mmusc: $(B)/systemc/obj/tb/systemc/mmusc.o $(B)/systemc/obj/tb/systemc/platform.o \
+		$(B)/systemc/obj/tb/systemc/sc_replay.o $(B)/systemc/libmmu_tlm.a
+	$(CXX) $(CFLAGS) -o $@ $^ $(SC_LIBS) $(LIBS) -pthread
+
+$(B)/systemc/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) $(WARN) -c $< -o $@
+
+$(B)/systemc/asan/tb/systemc/%.o: tb/systemc/%.cpp $(SC_HDR) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) $(SC_CXXW) $(SC_CFLAGS) -c $< -o $@
+
+$(B)/systemc/sc_protocol: $(B)/systemc/asan/tb/systemc/sc_protocol.o \
+		$(B)/systemc/asan/tb/systemc/mmu_tlm.o $(B)/systemc/asan/tb/systemc/platform.o $(SC_SANOBJ)
+	$(CXX) $(SAN) -o $@ $^ $(SC_LIBS) $(LIBS) -pthread
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
