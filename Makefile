@@ -93,7 +93,8 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS))
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS)) \
+		$(B)/systemc/mmusc $(B)/systemc/sc_protocol
 	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----

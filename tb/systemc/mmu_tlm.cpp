@@ -109,7 +109,8 @@ void mmu_tlm::translate(int core, tlm_generic_payload &t, mmu_xlat &x)
 	struct mmu_result r;
 	core_trace &c = tr[(unsigned)core];
 
-	x.cycles = shim.translate(top, (unsigned)core, x.ttbr0, x.va, x.access, &r);
+	x.cycles = shim.translate(top, (unsigned)core, x.ttbr0, x.va,
+				  static_cast<enum mmu_access>(x.access), &r);
 	x.fault = r.fault;
 	x.level = r.level;
 	x.pa = r.pa;
@@ -119,7 +120,7 @@ void mmu_tlm::translate(int core, tlm_generic_payload &t, mmu_xlat &x)
 	t.set_response_status(TLM_OK_RESPONSE);
 	c.va = x.va;
 	c.pa = x.pa;
-	c.access = (unsigned)x.access;
+	c.access = x.access;
 	c.fault = (unsigned)x.fault;
 	c.level = x.level;
 	c.source = x.source;
@@ -194,12 +195,12 @@ void mmu_tlm::maint_b_transport_tagged(int, tlm_generic_payload &t, sc_time &del
 	if (m->kind == mmu_maint::TLBI) {
 		struct tlbi op;
 
-		op.op = m->op;
+		op.op = static_cast<enum tlbi_op>(m->op);
 		op.shareable = m->shareable;
 		std::memcpy(&op.operand, t.get_data_ptr(), 8);
 		shim.tlbi(top, m->core, &op);
 		m->cycles = 1;
-		tr_tlbi_op = (unsigned)m->op;
+		tr_tlbi_op = m->op;
 		tr_tlbi_core = m->core;
 		tr_tlbi_operand = op.operand;
 		tr_tlbi_count++;

@@ -60,7 +60,7 @@ struct mmu_xlat : tlm::tlm_extension<mmu_xlat> {
 	/* request */
 	uint64_t va = 0;
 	uint64_t ttbr0 = 0; /* the table's PA; the ASID in [63:48] */
-	enum mmu_access access = MMU_READ;
+	unsigned access = MMU_READ; /* an enum mmu_access: MMU_READ, MMU_WRITE, MMU_EXEC */
 	/* response */
 	enum mmu_fault_kind fault = MMU_OK;
 	unsigned level = 0;  /* the leaf's level, or the faulting one */
@@ -80,7 +80,7 @@ struct mmu_xlat : tlm::tlm_extension<mmu_xlat> {
 struct mmu_maint : tlm::tlm_extension<mmu_maint> {
 	enum kind_e { TLBI, DSB } kind = TLBI;
 	unsigned core = 0;	      /* TLBI: the issuing core */
-	enum tlbi_op op = TLBI_VMALLE1; /* TLBI: VMALLE1 .. RVAALE1 */
+	unsigned op = TLBI_VMALLE1; /* TLBI: an enum tlbi_op, TLBI_VMALLE1 .. TLBI_RVAALE1 */
 	bool shareable = true;	      /* TLBI: the Inner-Shareable (broadcast) form */
 	unsigned cycles = 0; /* response: cycles the RTL took (a DSB: until it completed) */
 

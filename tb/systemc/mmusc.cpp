@@ -267,8 +267,10 @@ int sc_main(int argc, char **argv)
 	sc_trace_file *tf = nullptr;
 
 	if (o.vcd) {
+		/* stdout is the report's: no note that the unit was set */
+		sc_report_handler::set_actions("tracing timescale unit set", SC_DO_NOTHING);
 		tf = sc_create_vcd_trace_file(o.vcd);
-		tf->set_time_unit(1, SC_NS);
+		tf->set_time_unit(1, SC_NS); /* one RTL cycle a time unit */
 		plat->mmu.trace(tf);
 	}
 	sc_start();
