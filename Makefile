@@ -94,7 +94,7 @@ run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
 test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(addprefix $(B)/asan/,$(RTL_TESTS)) \
-		$(B)/systemc/mmusc $(B)/systemc/sc_protocol
+		$(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
 	@tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- RTL lockstep tests: Verilated TLB against the golden one ----
@@ -255,7 +255,7 @@ SC_HDR    := $(wildcard tb/systemc/*.h)
 SC_OBJ    := $(patsubst %.c,$(B)/systemc/obj/%.o,$(LIB_SRC))
 SC_SANOBJ := $(patsubst %.c,$(B)/systemc/asan/%.o,$(LIB_SRC))
 
-systemc: $(B)/systemc/libmmu_tlm.a $(B)/systemc/mmusc $(B)/systemc/sc_protocol
+systemc: $(B)/systemc/libmmu_tlm.a $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
 
 $(B)/systemc/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -273,6 +273,11 @@ $(B)/systemc/mmusc: $(B)/systemc/obj/tb/systemc/mmusc.o $(B)/systemc/obj/tb/syst
 		$(B)/systemc/obj/tb/systemc/sc_replay.o $(B)/systemc/libmmu_tlm.a
 	$(CXX) $(CFLAGS) -o $@ $^ $(SC_LIBS) $(LIBS) -pthread
 
+# the README's sample, built as a platform of your own would be
+$(B)/systemc/minimal: tb/systemc/minimal.cpp tb/systemc/mmu_tlm.h $(B)/systemc/libmmu_tlm.a
+	$(CXX) $(CFLAGS) $(SC_CXXW) $(SC_CFLAGS) -o $@ $< $(B)/systemc/libmmu_tlm.a $(SC_LIBS) \
+		-lzstd -lz -lm -ldl -pthread
+
 $(B)/systemc/asan/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(WARN) -c $< -o $@
@@ -287,7 +292,10 @@ $(B)/systemc/sc_protocol: $(B)/systemc/asan/tb/systemc/sc_protocol.o \
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c
+		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c \
+		tb/systemc/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c++17 --language=c++ --inline-suppr tb/systemc/*.cpp
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \

@@ -297,6 +297,17 @@ if "$sc" "$tmp/short.txt" -s cores=2 $small --quantum 0 --vcd "$tmp/sc" -q 2> "$
 else
 	bad systemc_vcd "$(tail -2 "$tmp/vcd.err") $(grep -c '^#' "$tmp/sc.vcd" 2> /dev/null) time steps"
 fi
+# the README's sample: one hand-written mapping (VA 0x400000 -> PA 0x5000):
+# a walk to level 3, then an L1 hit, then after TLBI VAE1IS and a DSB a walk again
+"$top/build/systemc/minimal" > "$tmp/minimal.out" 2> "$tmp/minimal.err"
+if [ $? -eq 0 ] && [ "$(sed -n 's/^[0-9]* ns //p' "$tmp/minimal.out" | sed 's/, [0-9]* cycles$//')" = \
+"VA 0x400123 -> PA 0x5123, none, level 3, from walk
+VA 0x400123 -> PA 0x5123, none, level 3, from L1
+after TLBI VAE1IS + DSB: PA 0x5123 from walk" ]; then
+	ok systemc_minimal
+else
+	bad systemc_minimal "$(cat "$tmp/minimal.out" "$tmp/minimal.err" | tail -4 | tr '\n' ' ')"
+fi
 # the base protocol's error responses at every socket (ASan/UBSan build)
 "$top/build/systemc/sc_protocol" > "$tmp/protocol.out" 2>&1
 rc=$?
