@@ -18,6 +18,12 @@ mmu_tlm::mmu_tlm(sc_module_name name, const struct sim_config &cfg, const sc_tim
 	if (rtl_shim_load(&shim, &cfg, err, sizeof(err)))
 		throw std::runtime_error(err);
 	top = shim.new_top(&mmu_tlm::read64, this, cfg.mem_latency);
+	if (cfg.wave &&
+	    (!shim.wave_open || shim.wave_open(top, cfg.wave, cfg.wave_from, cfg.wave_to))) {
+		shim.free_top(top);
+		rtl_shim_unload(&shim);
+		throw std::runtime_error(std::string("cannot write the RTL's waveforms to ") + cfg.wave);
+	}
 	for (unsigned c = 0; c < ncores; c++) {
 		cpu[c].register_b_transport(this, &mmu_tlm::cpu_b_transport, (int)c);
 		cpu[c].register_nb_transport_fw(this, &mmu_tlm::cpu_nb_transport_fw, (int)c);

@@ -101,8 +101,10 @@ public:
 
 	/*
 	 * cfg: the configuration as mmusim reads it (cores, TLB geometry,
-	 * walk.mem_latency, fabric.hop_latency, ...). Throws std::runtime_error
-	 * when the RTL model cannot be built or loaded.
+	 * walk.mem_latency, fabric.hop_latency, ...); with cfg.wave set, the
+	 * RTL writes its FST of cycles wave_from..wave_to there, as mmusim
+	 * --wave does. Throws std::runtime_error when the RTL model cannot be
+	 * built or loaded.
 	 */
 	mmu_tlm(sc_core::sc_module_name name, const struct sim_config &cfg,
 		const sc_core::sc_time &clock = sc_core::sc_time(1, sc_core::SC_NS));

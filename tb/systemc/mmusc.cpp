@@ -22,6 +22,7 @@
 #include "platform.h"
 
 extern "C" {
+#include "../gtkw.h"
 #include "sc_replay.h"
 }
 
@@ -31,7 +32,8 @@ using namespace mmusim;
 namespace {
 
 struct options {
-	const char *trace = nullptr, *json = nullptr, *vcd = nullptr;
+	const char *trace = nullptr, *json = nullptr, *vcd = nullptr, *wave = nullptr;
+	uint64_t wave_from = 0, wave_to = UINT64_MAX;
 	std::vector<std::string> sets;
 	timing style = timing::lt;
 	unsigned quantum = 1000; /* cycles */
@@ -43,11 +45,13 @@ void usage(FILE *f)
 	std::fprintf(f,
 		     "usage: mmusc TRACE [-s KEY=VALUE]... [--config FILE] [--style lt|at]\n"
 		     "             [--quantum CYCLES] [--vcd NAME] [--json FILE|-] [-q]\n"
+		     "             [--wave FILE.fst [--wave-from N] [--wave-to N]]\n"
 		     "\n"
 		     "Replays TRACE as mmusim --backend rtl does, through the MMU's SystemC\n"
 		     "TLM-2.0 sockets: --style lt (b_transport, annotated delays, a quantum of\n"
 		     "CYCLES, default 1000) or at (nb_transport phases). --vcd writes NAME.vcd,\n"
-		     "the sockets' traffic. Keys as mmusim's (mmusim --help).\n");
+		     "the sockets' traffic; --wave the RTL's FST and GTKWave save file, as\n"
+		     "mmusim --wave. Keys as mmusim's (mmusim --help).\n");
 }
 
 int parse(int argc, char **argv, options &o, struct sim_config &cfg)
@@ -65,7 +69,8 @@ int parse(int argc, char **argv, options &o, struct sim_config &cfg)
 		} else if (a == "-q" || a == "--quiet") {
 			o.quiet = true;
 		} else if (a == "-s" || a == "--set" || a == "--config" || a == "--style" ||
-			   a == "--quantum" || a == "--vcd" || a == "--json") {
+			   a == "--quantum" || a == "--vcd" || a == "--json" || a == "--wave" ||
+			   a == "--wave-from" || a == "--wave-to") {
 			if (!val) {
 				std::fprintf(stderr, "mmusc: %s needs a value\n", a.c_str());
 				return -1;
@@ -79,6 +84,12 @@ int parse(int argc, char **argv, options &o, struct sim_config &cfg)
 				o.vcd = val;
 			else if (a == "--json")
 				o.json = val;
+			else if (a == "--wave")
+				o.wave = val;
+			else if (a == "--wave-from")
+				o.wave_from = std::strtoull(val, nullptr, 0);
+			else if (a == "--wave-to")
+				o.wave_to = std::strtoull(val, nullptr, 0);
 			else if (a == "--quantum")
 				o.quantum = (unsigned)std::strtoul(val, nullptr, 0);
 			else if (!std::strcmp(val, "lt") || !std::strcmp(val, "at"))
@@ -118,6 +129,14 @@ int parse(int argc, char **argv, options &o, struct sim_config &cfg)
 		}
 	}
 	cfg.backend = BACKEND_RTL;
+	cfg.wave = o.wave;
+	cfg.wave_from = o.wave_from;
+	cfg.wave_to = o.wave_to;
+	if (o.wave && (std::strlen(o.wave) < 5 || std::strcmp(o.wave + std::strlen(o.wave) - 4, ".fst") ||
+		       o.wave_to < o.wave_from)) {
+		std::fprintf(stderr, "mmusc: --wave writes FST (*.fst), --wave-from <= --wave-to\n");
+		return -1;
+	}
 	if (cfg.os != OS_LINUX) {
 		std::fprintf(stderr, "mmusc: the platform needs the OS model (--os linux)\n");
 		return -1;
@@ -308,7 +327,11 @@ int sc_main(int argc, char **argv)
 			     sc_time_stamp().to_string().c_str(), plat->seconds,
 			     plat->seconds > 0 ? (double)pages / plat->seconds : 0.0);
 	trace_close(r);
-	delete plat;
+	delete plat; /* closes the RTL's FST */
 	sc_replay_free(rp);
+	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
+		std::fprintf(stderr, "mmusc: cannot write the GTKWave save file next to %s\n", o.wave);
+		rc = 1;
+	}
 	return rc;
 }

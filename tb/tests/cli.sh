@@ -285,8 +285,12 @@ done
 sc_same systemc_stress_at "$tmp/rtl_stress_pieces.rtl.json" "" "$tmp/stress.txt" \
 	-s cores=2 $small -s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)" --style at
 # the sockets' traffic as a VCD (sc_trace): per core the requests and answers,
-# the walkers' reads and the maintenance operations, a time step per transaction
-if "$sc" "$tmp/short.txt" -s cores=2 $small --quantum 0 --vcd "$tmp/sc" -q 2> "$tmp/vcd.err" &&
+# the walkers' reads and the maintenance operations, a time step per
+# transaction; next to it the RTL's FST of cycles 1000..1999 of the same run
+if "$sc" "$tmp/short.txt" -s cores=2 $small --quantum 0 --vcd "$tmp/sc" -q --wave "$tmp/scw.fst" \
+	--wave-from 1000 --wave-to 1999 2> "$tmp/vcd.err" &&
+	[ "$(fst2vcd "$tmp/scw.fst" 2> /dev/null | grep '^#' | sed -n '1p;$p' | tr '\n' ' ')" = "#2000 #3999 " ] &&
+	grep -q '^-core 1 L2 TLB' "$tmp/scw.gtkw" &&
 	grep -q '^\$scope module top \$end' "$tmp/sc.vcd" &&
 	grep -q ' va \[63:0\]' "$tmp/sc.vcd" && grep -q ' addr \[63:0\]' "$tmp/sc.vcd" &&
 	grep -q ' tlbi_op \[31:0\]' "$tmp/sc.vcd" && [ "$(grep -c '^#' "$tmp/sc.vcd")" -gt 1000 ] &&
