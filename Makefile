@@ -59,7 +59,7 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace wave clean help fuzz
+.PHONY: all build deps run test lint bench trace wave clean help fuzz systemc
 all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
@@ -72,6 +72,7 @@ help:
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
+	@echo "make systemc  the MMU as a SystemC/TLM-2.0 module, its example platform and tests"
 	@echo "make clean    remove build/"
 
 deps:
@@ -116,7 +117,7 @@ run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
 test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(VGTOOL) $(addprefix $(B)/asan/,$(RTL_TESTS)) \
-		$(FUZZERS)
+		$(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- fuzzing: libFuzzer harnesses of the input readers and the config parser ----
@@ -286,9 +287,58 @@ $(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_top_test_rules,$(c),race)))
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;
 
+# ---- SystemC/TLM-2.0: the system top as a SystemC module, and an example platform ----
+# libmmu_tlm.a: the module (tb/systemc/mmu_tlm.h) and the C library it loads
+# the Verilated top with; mmusc: the example platform (tb/systemc/mmusc.cpp);
+# sc_protocol: the sockets' error responses, under ASan/UBSan.
+SC_CFLAGS := $(shell pkg-config --cflags systemc 2>/dev/null)
+SC_LIBS   := $(shell pkg-config --libs systemc 2>/dev/null)
+SC_CXXW   := -std=c++17 -Wall -Wextra -Wshadow
+SC_HDR    := $(wildcard tb/systemc/*.h)
+SC_OBJ    := $(patsubst %.c,$(B)/systemc/obj/%.o,$(LIB_SRC))
+SC_SANOBJ := $(patsubst %.c,$(B)/systemc/asan/%.o,$(LIB_SRC))
+
+systemc: $(B)/systemc/libmmu_tlm.a $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
+
+$(B)/systemc/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(B)/systemc/obj/tb/systemc/%.o: tb/systemc/%.cpp $(SC_HDR) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(SC_CXXW) $(SC_CFLAGS) -c $< -o $@
+
+$(B)/systemc/libmmu_tlm.a: $(B)/systemc/obj/tb/systemc/mmu_tlm.o $(SC_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/systemc/mmusc: $(B)/systemc/obj/tb/systemc/mmusc.o $(B)/systemc/obj/tb/systemc/platform.o \
+		$(B)/systemc/obj/tb/systemc/sc_replay.o $(B)/systemc/libmmu_tlm.a
+	$(CXX) $(CFLAGS) -o $@ $^ $(SC_LIBS) $(LIBS) -pthread
+
+# the README's sample, built as a platform of your own would be
+$(B)/systemc/minimal: tb/systemc/minimal.cpp tb/systemc/mmu_tlm.h $(B)/systemc/libmmu_tlm.a
+	$(CXX) $(CFLAGS) $(SC_CXXW) $(SC_CFLAGS) -o $@ $< $(B)/systemc/libmmu_tlm.a $(SC_LIBS) \
+		-lzstd -lz -lm -ldl -pthread
+
+$(B)/systemc/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) $(WARN) -c $< -o $@
+
+$(B)/systemc/asan/tb/systemc/%.o: tb/systemc/%.cpp $(SC_HDR) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) $(SC_CXXW) $(SC_CFLAGS) -c $< -o $@
+
+$(B)/systemc/sc_protocol: $(B)/systemc/asan/tb/systemc/sc_protocol.o \
+		$(B)/systemc/asan/tb/systemc/mmu_tlm.o $(B)/systemc/asan/tb/systemc/platform.o $(SC_SANOBJ)
+	$(CXX) $(SAN) -o $@ $^ $(SC_LIBS) $(LIBS) -pthread
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c tb/fuzz/*.c
+		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c tb/fuzz/*.c \
+		tb/systemc/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c++17 --language=c++ --inline-suppr tb/systemc/*.cpp
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c

@@ -12,7 +12,7 @@ enum { EXIT_NONE, EXIT_THREAD, EXIT_GROUP };
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t read_pmem(void *ctx, uint64_t pa)
+uint64_t replay_read_pmem(void *ctx, uint64_t pa)
 {
 	const struct replay *rp = ctx;
 
@@ -92,6 +92,12 @@ static void warn(struct replay *rp, const char *fmt, ...)
 
 int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 {
+	return replay_init_port(rp, cfg, check, NULL);
+}
+
+int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check,
+		     const struct rtl_port *port)
+{
 	memset(rp, 0, sizeof(*rp));
 	rp->cfg = *cfg;
 	rp->check = check;
@@ -124,10 +130,13 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 		return -1;
 	for (unsigned c = 0; c < cfg->cores; c++)
 		if (walker_init(&rp->mmu.core[c].ptw, cfg->va_bits, cfg->mem_latency,
-				cfg->walk_cache, read_pmem, rp))
+				cfg->walk_cache, replay_read_pmem, rp))
 			return -1;
 	if (cfg->backend == BACKEND_RTL) {
-		if (rtl_backend_open(&rp->rtl, cfg, read_pmem, rp, rp->err, sizeof(rp->err)))
+		if (port)
+			rtl_backend_attach(&rp->rtl, port);
+		else if (rtl_backend_open(&rp->rtl, cfg, replay_read_pmem, rp, rp->err,
+					  sizeof(rp->err)))
 			return -1;
 		rp->use_rtl = true;
 		rp->mmu.check = rtl_check;

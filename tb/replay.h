@@ -36,6 +36,14 @@ struct replay {
 };
 
 int replay_init(struct replay *rp, const struct sim_config *cfg, bool check);
+/*
+ * The same, but with --backend rtl the RTL is reached through port (a top
+ * someone else made: tb/systemc's TLM-2.0 module) instead of a top of its own.
+ */
+int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check,
+		     const struct rtl_port *port);
+/* The simulated physical memory the OS model's page tables live in (--os linux). */
+uint64_t replay_read_pmem(void *rp, uint64_t pa);
 /* Returns -1 when the record cannot be honoured; rp->err says why. */
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n);
 /* Ends every process: their address spaces are torn down. */

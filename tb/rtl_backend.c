@@ -17,12 +17,23 @@ uint64_t rtl_random_state(uint64_t seed)
 	return (seed * 0x9e3779b97f4a7c15ULL) | 1;
 }
 
-/* The repository: up from the program until tb/rtl/build_top.sh is found. */
+/*
+ * The repository: $MMUSIM_ROOT, or up from the program until
+ * tb/rtl/build_top.sh is found.
+ */
 static int find_root(char *root, size_t n)
 {
 	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *env = getenv("MMUSIM_ROOT");
+	ssize_t len;
 
+	if (env && *env) {
+		if (strlen(env) >= n)
+			return -1;
+		memcpy(root, env, strlen(env) + 1);
+		return 0;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len <= 0)
 		return -1;
 	exe[len] = 0;
@@ -82,16 +93,16 @@ static unsigned build_estimate(const struct sim_config *c)
 	return c->wave ? 3 * s : s;
 }
 
-int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
-		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
+int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, size_t errlen)
 {
 	char root[2048], params[1024], key[256], dir[2400], lib[2500];
 	char cmd[6000];
 	struct stat st;
 
-	memset(b, 0, sizeof(*b));
+	memset(s, 0, sizeof(*s));
 	if (find_root(root, sizeof(root))) {
-		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above mmusim");
+		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above the program "
+			 "(set MMUSIM_ROOT)");
 		return -1;
 	}
 	snprintf(params, sizeof(params),
@@ -134,32 +145,95 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 			return -1;
 		}
 	}
-	b->lib = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-	if (!b->lib) {
+	s->lib = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!s->lib) {
 		snprintf(err, errlen, "--backend rtl: %s", dlerror());
 		return -1;
 	}
-	*(void **)&b->new_top = dlsym(b->lib, "rtl_top_new");
-	*(void **)&b->free_top = dlsym(b->lib, "rtl_top_free");
-	*(void **)&b->translate = dlsym(b->lib, "rtl_top_translate");
-	*(void **)&b->tlbi = dlsym(b->lib, "rtl_top_tlbi");
-	*(void **)&b->sync = dlsym(b->lib, "rtl_top_sync");
-	*(void **)&b->errors = dlsym(b->lib, "rtl_top_errors");
-	*(void **)&b->wave_open = dlsym(b->lib, "rtl_top_wave_open");
-	*(void **)&b->counters = dlsym(b->lib, "rtl_top_counters");
-	if (!b->new_top || !b->free_top || !b->translate || !b->tlbi || !b->sync || !b->errors ||
-	    !b->counters) {
+	*(void **)&s->new_top = dlsym(s->lib, "rtl_top_new");
+	*(void **)&s->free_top = dlsym(s->lib, "rtl_top_free");
+	*(void **)&s->translate = dlsym(s->lib, "rtl_top_translate");
+	*(void **)&s->tlbi = dlsym(s->lib, "rtl_top_tlbi");
+	*(void **)&s->sync = dlsym(s->lib, "rtl_top_sync");
+	*(void **)&s->errors = dlsym(s->lib, "rtl_top_errors");
+	*(void **)&s->wave_open = dlsym(s->lib, "rtl_top_wave_open");
+	*(void **)&s->counters = dlsym(s->lib, "rtl_top_counters");
+	if (!s->new_top || !s->free_top || !s->translate || !s->tlbi || !s->sync || !s->errors ||
+	    !s->counters) {
 		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
-		dlclose(b->lib);
-		b->lib = NULL;
+		dlclose(s->lib);
+		s->lib = NULL;
 		return -1;
 	}
-	b->top = b->new_top(read64, ctx, c->mem_latency);
-	if (c->wave && (!b->wave_open || b->wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
+	return 0;
+}
+
+void rtl_shim_unload(struct rtl_shim *s)
+{
+	if (s->lib)
+		dlclose(s->lib);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The port of a top of our own: every call goes straight to the shim. */
+static unsigned own_translate(void *ctx, unsigned core, uint64_t ttbr0, uint64_t va,
+			      enum mmu_access acc, struct mmu_result *out)
+{
+	struct rtl_backend *b = ctx;
+
+	return b->shim.translate(b->top, core, ttbr0, va, acc, out);
+}
+
+static void own_tlbi(void *ctx, unsigned core, const struct tlbi *op)
+{
+	struct rtl_backend *b = ctx;
+
+	b->shim.tlbi(b->top, core, op);
+}
+
+static unsigned own_sync(void *ctx)
+{
+	struct rtl_backend *b = ctx;
+
+	return b->shim.sync(b->top);
+}
+
+static int own_errors(void *ctx)
+{
+	struct rtl_backend *b = ctx;
+
+	return b->shim.errors(b->top);
+}
+
+static void own_counters(void *ctx, unsigned core, struct rtl_core_counters *out)
+{
+	struct rtl_backend *b = ctx;
+
+	b->shim.counters(b->top, core, out);
+}
+
+int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
+		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof(*b));
+	if (rtl_shim_load(&b->shim, c, err, errlen))
+		return -1;
+	b->top = b->shim.new_top(read64, ctx, c->mem_latency);
+	b->port = (struct rtl_port){ .ctx = b, .translate = own_translate, .tlbi = own_tlbi,
+				     .sync = own_sync, .errors = own_errors,
+				     .counters = own_counters };
+	if (c->wave &&
+	    (!b->shim.wave_open || b->shim.wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
 		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
 		return -1;
 	}
 	return 0;
+}
+
+void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port)
+{
+	memset(b, 0, sizeof(*b));
+	b->port = *port;
 }
 
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
@@ -176,7 +250,7 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 			 (unsigned long long)b->batch);
 		return;
 	}
-	cycles = b->translate(b->top, core, ttbr0, va, acc, &r);
+	cycles = b->port.translate(b->port.ctx, core, ttbr0, va, acc, &r);
 	b->cycles += cycles;
 	b->pages++;
 	latency_add(&b->latency, latency_outcome_of(r.fault != MMU_OK, r.source), cycles);
@@ -189,21 +263,21 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
 			 (const char *[]){ "L1", "L2", "walk" }[g->source % 3], mmu_fault_names[r.fault],
 			 r.level, (unsigned long long)r.pa, (const char *[]){ "L1", "L2", "walk" }[r.source % 3]);
-	else if (b->errors(b->top))
+	else if (b->port.errors(b->port.ctx))
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at page %llu",
 			 (unsigned long long)b->pages);
 }
 
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op)
 {
-	b->tlbi(b->top, core, op); /* one cycle each */
+	b->port.tlbi(b->port.ctx, core, op); /* one cycle each */
 	b->tlbis++;
 	b->batch++;
 }
 
 void rtl_backend_dsb(struct rtl_backend *b)
 {
-	uint64_t cycles = b->batch + b->sync(b->top);
+	uint64_t cycles = b->batch + b->port.sync(b->port.ctx);
 
 	b->syncs++;
 	b->sync_cycles += cycles;
@@ -215,14 +289,14 @@ void rtl_backend_dsb(struct rtl_backend *b)
 void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 {
 	memset(&b->total, 0, sizeof(b->total));
-	if (b->errors(b->top) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
+	if (b->port.errors(b->port.ctx) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at the end");
 	for (unsigned c = 0; c < m->cfg.cores; c++) {
 		const struct walker *w = &m->core[c].ptw;
 		struct rtl_core_counters r;
 		bool same;
 
-		b->counters(b->top, c, &r);
+		b->port.counters(b->port.ctx, c, &r);
 		same = r.walks == w->walks && r.reads == w->reads;
 		for (int l = 0; l < 3; l++) {
 			same &= r.wc_lookups[l] == w->wc[l].lookups && r.wc_hits[l] == w->wc[l].hits;
@@ -250,8 +324,7 @@ void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 void rtl_backend_close(struct rtl_backend *b)
 {
 	if (b->top)
-		b->free_top(b->top);
-	if (b->lib)
-		dlclose(b->lib);
+		b->shim.free_top(b->top);
+	rtl_shim_unload(&b->shim);
 	memset(b, 0, sizeof(*b));
 }

@@ -17,9 +17,9 @@
 
 struct rtl_top;
 
-struct rtl_backend {
+/* The Verilated top of one configuration: its shim library, loaded. */
+struct rtl_shim {
 	void *lib;
-	struct rtl_top *top;
 	struct rtl_top *(*new_top)(uint64_t (*)(void *, uint64_t), void *, unsigned);
 	void (*free_top)(struct rtl_top *);
 	unsigned (*translate)(struct rtl_top *, unsigned, uint64_t, uint64_t, enum mmu_access,
@@ -29,6 +29,27 @@ struct rtl_backend {
 	int (*errors)(struct rtl_top *);
 	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
 	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
+};
+
+/*
+ * What the back end drives: the shim's top itself (rtl_backend_open), or a
+ * front end that passes every call on to it (tb/systemc: the TLM-2.0
+ * sockets of the SystemC module; rtl_backend_attach).
+ */
+struct rtl_port {
+	void *ctx;
+	unsigned (*translate)(void *ctx, unsigned core, uint64_t ttbr0, uint64_t va,
+			      enum mmu_access acc, struct mmu_result *out);
+	void (*tlbi)(void *ctx, unsigned core, const struct tlbi *op);
+	unsigned (*sync)(void *ctx); /* cycles until the sync completed */
+	int (*errors)(void *ctx);
+	void (*counters)(void *ctx, unsigned core, struct rtl_core_counters *out);
+};
+
+struct rtl_backend {
+	struct rtl_shim shim;
+	struct rtl_top *top; /* rtl_backend_open's, or NULL */
+	struct rtl_port port;
 	uint64_t pages, cycles;
 	uint64_t tlbis, syncs;		/* TLBIs issued; DSBs that waited for them */
 	uint64_t sync_cycles, sync_max; /* first TLBI of a batch to its DSB's end */
@@ -41,8 +62,19 @@ struct rtl_backend {
 /* The random policy's state both back ends start from (seed-derived). */
 uint64_t rtl_random_state(uint64_t seed);
 
+/*
+ * Finds (or builds, once, into build/rtl/cache/) the Verilated top of cfg's
+ * configuration and loads it. The repository is found above the running
+ * program, or named by the environment variable MMUSIM_ROOT.
+ */
+int rtl_shim_load(struct rtl_shim *s, const struct sim_config *cfg, char *err, size_t errlen);
+void rtl_shim_unload(struct rtl_shim *s);
+
+/* Loads the shim and makes its top, whose walkers read through read64. */
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
 		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen);
+/* Drives a top someone else made, through port. */
+void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port);
 /* Translates on the RTL and compares with the golden answer. */
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *golden);

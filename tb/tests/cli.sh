@@ -357,6 +357,80 @@ else bad rtl_build_interrupted "$(ls -d "$tmp"/rtlbuild* 2>&1) $(tail -2 "$tmp/b
 fails_with wave_needs_rtl 2 "--wave needs --backend rtl" "$sim" x --wave "$tmp/x.fst"
 fails_with wave_is_fst 2 "name the file *.fst" "$sim" x --backend rtl --wave "$tmp/x.vcd"
 
+# ---- SystemC/TLM-2.0: the MMU module in the example platform (mmusc) ----
+# Every figure (all of the JSON, the table but its timing line) equals
+# mmusim --backend rtl's on the same input: the first 300,000 records of
+# sort on 1 and 2 cores, loosely and approximately timed; and the random
+# stress above (TLBIs from both cores) through the AT sockets.
+sc=$top/build/systemc/mmusc
+"$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 300000 > "$tmp/sort300k.txt"
+# sc_same NAME REFERENCE-JSON REFERENCE-TABLE|"" TRACE MMUSC-ARGS...
+sc_same() {
+	name=$1 ref=$2 reft=$3 src=$4
+	shift 4
+	if "$sc" "$src" "$@" --json "$tmp/$name.json" > "$tmp/$name.txt" 2> "$tmp/$name.err"; then
+		jq -S . "$ref" > "$tmp/$name.want.json"
+		jq -S . "$tmp/$name.json" > "$tmp/$name.got.json"
+		if ! diff "$tmp/$name.want.json" "$tmp/$name.got.json" > "$tmp/$name.diff"; then
+			bad "$name" "JSON differs from mmusim --backend rtl's: $(head -4 "$tmp/$name.diff" | tr '\n' ' ')"
+		elif [ -n "$reft" ] && ! { sed '$d' "$reft" > "$tmp/$name.want.txt" &&
+			sed '$d' "$tmp/$name.txt" | diff "$tmp/$name.want.txt" - > /dev/null; }; then
+			bad "$name" "the table differs from mmusim --backend rtl's"
+		elif ! grep -q "pages through the cpu sockets" "$tmp/$name.err"; then
+			bad "$name" "no SystemC summary line"
+		else
+			ok "$name"
+		fi
+	else
+		bad "$name" "$(grep -v ': warning: ' "$tmp/$name.err" | tail -3)"
+	fi
+}
+for cores in 1 2; do
+	"$top/build/mmusim" "$tmp/sort300k.txt" --backend rtl -s cores=$cores $small \
+		--json "$tmp/sort_rtl_$cores.json" > "$tmp/sort_rtl_$cores.txt" 2> /dev/null
+	for style in lt at; do
+		sc_same "systemc_sort_${cores}core_$style" "$tmp/sort_rtl_$cores.json" \
+			"$tmp/sort_rtl_$cores.txt" "$tmp/sort300k.txt" -s cores=$cores $small --style $style
+	done
+done
+sc_same systemc_stress_at "$tmp/rtl_stress_pieces.rtl.json" "" "$tmp/stress.txt" \
+	-s cores=2 $small -s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)" --style at
+# the sockets' traffic as a VCD (sc_trace): per core the requests and answers,
+# the walkers' reads and the maintenance operations, a time step per
+# transaction; next to it the RTL's FST of cycles 1000..1999 of the same run
+if "$sc" "$tmp/short.txt" -s cores=2 $small --quantum 0 --vcd "$tmp/sc" -q --wave "$tmp/scw.fst" \
+	--wave-from 1000 --wave-to 1999 2> "$tmp/vcd.err" &&
+	[ "$(fst2vcd "$tmp/scw.fst" 2> /dev/null | grep '^#' | sed -n '1p;$p' | tr '\n' ' ')" = "#2000 #3999 " ] &&
+	grep -q '^-core 1 L2 TLB' "$tmp/scw.gtkw" &&
+	grep -q '^\$scope module top \$end' "$tmp/sc.vcd" &&
+	grep -q ' va \[63:0\]' "$tmp/sc.vcd" && grep -q ' addr \[63:0\]' "$tmp/sc.vcd" &&
+	grep -q ' tlbi_op \[31:0\]' "$tmp/sc.vcd" && [ "$(grep -c '^#' "$tmp/sc.vcd")" -gt 1000 ] &&
+	# GTKWave's own converter reads it, every time step
+	vcd2fst "$tmp/sc.vcd" "$tmp/sc.fst" > /dev/null 2>&1 &&
+	[ "$(fst2vcd "$tmp/sc.fst" 2> /dev/null | grep -c '^#')" = "$(grep -c '^#' "$tmp/sc.vcd")" ]; then
+	ok systemc_vcd
+else
+	bad systemc_vcd "$(tail -2 "$tmp/vcd.err") $(grep -c '^#' "$tmp/sc.vcd" 2> /dev/null) time steps"
+fi
+# the README's sample: one hand-written mapping (VA 0x400000 -> PA 0x5000):
+# a walk to level 3, then an L1 hit, then after TLBI VAE1IS and a DSB a walk again
+"$top/build/systemc/minimal" > "$tmp/minimal.out" 2> "$tmp/minimal.err"
+if [ $? -eq 0 ] && [ "$(sed -n 's/^[0-9]* ns //p' "$tmp/minimal.out" | sed 's/, [0-9]* cycles$//')" = \
+"VA 0x400123 -> PA 0x5123, none, level 3, from walk
+VA 0x400123 -> PA 0x5123, none, level 3, from L1
+after TLBI VAE1IS + DSB: PA 0x5123 from walk" ]; then
+	ok systemc_minimal
+else
+	bad systemc_minimal "$(cat "$tmp/minimal.out" "$tmp/minimal.err" | tail -4 | tr '\n' ' ')"
+fi
+# the base protocol's error responses at every socket (ASan/UBSan build)
+"$top/build/systemc/sc_protocol" > "$tmp/protocol.out" 2>&1
+rc=$?
+grep '^\[' "$tmp/protocol.out"
+if [ "$rc" -ne 0 ] && ! grep -q '^\[  FAILED' "$tmp/protocol.out"; then
+	bad systemc_protocol "exit $rc: $(grep -v '^\[' "$tmp/protocol.out" | tail -3 | tr '\n' ' ')"
+fi
+
 # ---- the same trace through the text form and gzip gives the same figures ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 300000 | gzip > "$tmp/part.txt.gz"
 "$tr" convert "$tmp/part.txt.gz" "$tmp/part.mmut" 2> /dev/null
