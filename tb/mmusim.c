@@ -324,6 +324,21 @@ static void dump(const struct replay *rp, const char *view)
 		dump_maps(&rp->os, rp->thread[1]->mm, stdout);
 }
 
+/* Before the replay ran: the live program stopped, no output file left behind. */
+static void give_up(struct capture *live, struct xout *save, struct xout *json_out)
+{
+	if (live) {
+		char why[512];
+		int status;
+
+		if (capture_finish(live, false, &status, why, sizeof(why)))
+			fprintf(stderr, "mmusim: %s\n", why);
+	}
+	if (save)
+		xout_abort(save);
+	xout_abort(json_out);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -376,16 +391,7 @@ int main(int argc, char **argv)
 	}
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
-		if (o.prog) {
-			char why[512];
-			int status;
-
-			if (capture_finish(&live, false, &status, why, sizeof(why)))
-				fprintf(stderr, "mmusim: %s\n", why);
-		}
-		if (save)
-			xout_abort(save);
-		xout_abort(json_out);
+		give_up(o.prog ? &live : NULL, save, json_out);
 		return 1;
 	}
 	static struct replay rp;
@@ -394,7 +400,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
 		replay_free(&rp);
 		trace_close(r);
-		xout_abort(json_out);
+		give_up(o.prog ? &live : NULL, save, json_out);
 		return 1;
 	}
 	static struct trace_rec buf[BATCH];

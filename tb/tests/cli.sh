@@ -625,6 +625,10 @@ T
 	fails_with capture_killed 1 "./events was killed by signal 9" \
 		"$tr" capture -o bad.mmut.zst -- ./events kill
 	nothing_left capture_killed_nothing_left bad.mmut.zst
+	# an exec that fails: the program goes on, and so does capture
+	if "$tr" capture -o ef.mmut.zst -- ./events execfail > ef.out 2> ef.err &&
+		grep -q "after the failed exec: -24" ef.out && [ -s ef.mmut.zst ]; then ok capture_exec_fails
+	else bad capture_exec_fails "$(head -c 300 ef.err)"; fi
 	# the reader of mmutrace's output goes away
 	{ "$tr" capture -o - -- sort -n in.txt 2> pipe.err; echo $? > pipe.rc; } | head -c 100 > /dev/null
 	if [ "$(cat pipe.rc)" = 1 ] && grep -q "Broken pipe" pipe.err; then ok capture_broken_pipe
@@ -662,6 +666,13 @@ T
 	fails_with live_crash 1 "./events died by signal 11" "$sim" --save bad.mmut.zst -- ./events crash
 	nothing_left live_crash_nothing_left bad.mmut.zst
 	fails_with live_no_program 1 "no-such-prog: no such program" "$sim" -- no-such-prog
+	# the replay cannot start (the RTL build fails: no verilator, nor mkdir, on PATH)
+	mkdir -p nover
+	ln -sf "$(command -v valgrind)" nover/valgrind
+	ln -sf "$(command -v valgrind.bin)" nover/valgrind.bin
+	fails_with live_replay_cannot_start 1 "building the RTL model failed" \
+		env PATH="$PWD/nover" "$sim" -s cores=7 --backend rtl --save ns.mmut -q -- /bin/true
+	nothing_left live_replay_cannot_start_nothing_left ns.mmut
 	fails_with live_trace_and_program 2 "a trace or -- PROGRAM, not both" "$sim" x -- sort
 
 	# A multi-threaded run: every access in the raw log, found by grep,

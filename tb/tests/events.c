@@ -56,6 +56,18 @@ int main(int argc, char **argv)
 		return *(volatile int *)16;
 	if (!strcmp(argv[1], "kill"))
 		raise(SIGKILL);
+	if (!strcmp(argv[1], "execfail")) { /* an exec that fails (EACCES), then work */
+		static char buf[1 << 16];
+		char *args[] = { argv[0], NULL };
+		int fd = open("noexec.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || close(fd) || execv("noexec.txt", args) == 0)
+			return 6;
+		for (unsigned i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)i;
+		printf("after the failed exec: %d\n", buf[1000]);
+		return 0;
+	}
 
 	/* anonymous: map 4 pages, protect the second, unmap the fourth */
 	char *a = mmap(BASE, 0x4000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,

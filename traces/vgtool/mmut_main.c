@@ -690,6 +690,9 @@ static void end_stream(void)
 	close_block(True);
 	ended = True;
 	clo_out_fd = -1;
+	/* an exec that then fails goes on running: what it records is dropped */
+	blk = 0;
+	olen = BLOCK_HEADER;
 }
 
 /*
