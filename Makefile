@@ -14,9 +14,9 @@ HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
 TOOLS     := mmusim mmutrace
 
-# Debian packages: simulation, waveforms, traces, plots, tests, lint.
+# Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential yosys
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
@@ -46,7 +46,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace wave clean help
+.PHONY: all build deps run test lint bench synth trace wave clean help
 all build: $(addprefix $(B)/,$(TOOLS))
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and trace size; RTL pages/s per geometry"
+	@echo "make synth    Yosys synthesis of the RTL: cells, flip-flops, longest path (SYNTH=names)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of a bundled trace, opened in GTKWave"
 	@echo "make clean    remove build/"
@@ -267,6 +268,10 @@ lint:
 bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace
 	bench/reader.sh
 	bench/rtl.sh
+
+# SYNTH: configurations of bench/synth.sh (default: all but core_default)
+synth:
+	bench/synth.sh $(SYNTH)
 
 $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)

@@ -174,14 +174,19 @@ module mmu_ptw #(
     last  = '0;
     sel   = 1'b0;
     for (int l = 0; l < 3; l++) begin
-      for (int w = 0; w < WcEntries; w++) begin
-        start = 64'(wc_tag_q[l][w]) << (39 - 9 * l);
-        last  = start + (64'd1 << (39 - 9 * l)) - 64'd1;
-        if (target.all) sel = 1'b1;
-        else if (!target.any_asid && wc_asid_q[l][w] != target.asid) sel = 1'b0;
-        else if (target.asid_only) sel = 1'b1;
-        else sel = start <= target.va_last && last >= target.va_start;
-        wc_kill[l][w] = tlbi_valid_i && !target.last_level && wc_valid_q[l][w] && sel;
+      for (int w = 0; w < WcEntries; w++) wc_kill[l][w] = 1'b0;
+    end
+    if (tlbi_valid_i && !target.last_level) begin
+      for (int l = 0; l < 3; l++) begin
+        for (int w = 0; w < WcEntries; w++) begin
+          start = 64'(wc_tag_q[l][w]) << (39 - 9 * l);
+          last  = start + (64'd1 << (39 - 9 * l)) - 64'd1;
+          if (target.all) sel = 1'b1;
+          else if (!target.any_asid && wc_asid_q[l][w] != target.asid) sel = 1'b0;
+          else if (target.asid_only) sel = 1'b1;
+          else sel = start <= target.va_last && last >= target.va_start;
+          wc_kill[l][w] = wc_valid_q[l][w] && sel;
+        end
       end
     end
   end

@@ -93,14 +93,6 @@ module mmu_tlb #(
     index = IdxBits'(32'(set) * Ways + 32'(w));
   endfunction
 
-  // Does an entry of this level, VPN, ASID and nG translate vpn for asid?
-  function automatic logic maps(input logic [1:0] level, input logic [51:0] entry_vpn,
-                                input logic [15:0] entry_asid, input logic global,
-                                input logic [51:0] vpn, input logic [15:0] asid);
-    maps = ((vpn >> (9 * (3 - 32'(level)))) == (entry_vpn >> (9 * (3 - 32'(level))))) &&
-           (global || entry_asid == asid);
-  endfunction
-
   logic               hit;
   logic [IdxBits-1:0] hit_idx;
   logic [SetBits-1:0] hit_set;
@@ -116,8 +108,11 @@ module mmu_tlb #(
         logic [IdxBits-1:0] i;
         s = set_of(lookup_vpn_i, 2'(l));
         i = index(s, w);
+        // entry i maps the page: a leaf of this level, the same VPN above
+        // the leaf's offset, the same ASID unless global
         if (!hit && valid_q[i] && level_q[i] == 2'(l) &&
-            maps(2'(l), vpn_q[i], asid_q[i], global_q[i], lookup_vpn_i, lookup_asid_i)) begin
+            (lookup_vpn_i >> (9 * (3 - l))) == (vpn_q[i] >> (9 * (3 - l))) &&
+            (global_q[i] || asid_q[i] == lookup_asid_i)) begin
           hit     = 1'b1;
           hit_set = s;
           hit_way = WayBits'(w);
@@ -150,6 +145,7 @@ module mmu_tlb #(
     ranks    = rank_q[32'(fill_set)*RankBits +: RankBits];
     victim   = '0;
     found    = 1'b0;
+    n        = 1;
     for (int w = 0; w < Ways; w++) begin
       if (!found && !valid_q[index(fill_set, w)]) begin
         victim = w[WayBits-1:0];
@@ -160,7 +156,6 @@ module mmu_tlb #(
     if (!found) begin
       unique case (Policy)
         mmu_pkg::PolicyPlru: begin  // from the root, the way each node points to
-          n = 1;
           for (int d = 0; d < TreeDepth; d++) n = 2 * n + 32'(tree[n]);
           victim = WayBits'(n - Ways);
         end
