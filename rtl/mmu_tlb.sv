@@ -47,9 +47,7 @@ module mmu_tlb #(
   localparam int unsigned TreeBits  = (Ways > 1) ? Ways : 2;  // nodes 1..Ways-1
   localparam int          TreeDepth = $clog2(Ways);           // PLRU: levels of nodes
   localparam int unsigned IdxBits   = (Entries > 1) ? $clog2(Entries) : 1;
-  // The state of a set is one word, so a cycle writes only the set it
-  // touches (the simulation cost of a large TLB stays per access).
-  localparam int unsigned RankBits  = Ways * WayBits;  // LRU/FIFO: way w's rank, 0 newest
+  localparam int unsigned RankBits  = Ways * WayBits;  // a set's LRU/FIFO ranks
 
   if (Entries % Ways != 0 || (Sets & (Sets - 1)) != 0) begin : g_bad_geometry
     $error("mmu_tlb: Entries/Ways must be a power of two");
@@ -72,8 +70,11 @@ module mmu_tlb #(
   logic [15:0]                asid_q  [Entries];
   logic [35:0]                ppn_q   [Entries];
   logic [63:0]                attrs_q [Entries];
-  // The replacement state of set s is the word at [s*RankBits +: RankBits]
-  // (and [s*TreeBits +: TreeBits]): one vector, so that a reset sets all.
+  // The replacement state of a set is one word, so a cycle writes only the
+  // set it touches (the simulation cost of a large TLB stays per access).
+  // Set s's is at [s*RankBits +: RankBits] (way w's rank, 0 newest, at
+  // [w*WayBits +: WayBits]) and [s*TreeBits +: TreeBits]: one vector each,
+  // so that a reset sets every set.
   logic [Sets*RankBits-1:0]   rank_q;
   logic [Sets*TreeBits-1:0]   tree_q;  // PLRU: bit n of a set's word steers node n
   logic [63:0]                rng_q;

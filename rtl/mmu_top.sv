@@ -21,6 +21,9 @@
 //     has left, and no fill of an old entry is still to come.
 // The golden model applies a TLBI between two translations of a core, the
 // same order.
+//
+// For simulation: its per-core ports are unpacked arrays, which Yosys 0.23
+// does not take (the modules below it synthesize: `make synth`).
 `include "mmu_assert.svh"
 
 module mmu_top
