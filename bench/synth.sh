@@ -9,7 +9,7 @@
 #   hierarchy -check -top TOP -chparam ...; synth -top TOP -flatten -noshare
 #   stat; ltp -noff
 # (-noshare: the SAT-based resource sharing did not finish on the 1280-entry
-# TLB in 10 minutes; on the 16x4 TLB it saves 2% of the cells.)
+# TLB in 10 minutes; on the 16x4 TLB it saves about 1% of the cells.)
 # cells: every cell after `synth` (gates $_AND_, $_MUX_, $_XOR_... and
 # flip-flops), the memories mapped to flip-flops (no memory library);
 # flip-flops: the $_DFF*/$_SDFF* cells among them; longest path: `ltp -noff`,
