@@ -14,9 +14,9 @@ HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
 TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
 TOOLS     := mmusim mmutrace
 
-# Debian packages: simulation, waveforms, traces, plots, tests, lint.
+# Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
@@ -59,7 +59,7 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench trace wave clean help fuzz systemc
+.PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc
 all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
@@ -70,6 +70,7 @@ help:
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and size; RTL pages/s; capture and live runs vs cachegrind"
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
+	@echo "make synth    Yosys synthesis of the RTL: cells, flip-flops, longest path (SYNTH=names)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
 	@echo "make systemc  the MMU as a SystemC/TLM-2.0 module, its example platform and tests"
@@ -365,6 +366,10 @@ bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
 	bench/reader.sh
 	bench/rtl.sh
 	bench/capture.sh
+
+# SYNTH: configurations of bench/synth.sh (default: all but core_default)
+synth:
+	bench/synth.sh $(SYNTH)
 
 $(B)/bench_reader: bench/bench_reader.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)

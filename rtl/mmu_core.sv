@@ -19,54 +19,53 @@
 // answer, L2 fill, L1 fill).
 `include "mmu_assert.svh"
 
-module mmu_core
-  import mmu_pkg::*;
-#(
+module mmu_core #(
   parameter int unsigned L1iEntries  = 48,
   parameter int unsigned L1iWays     = 48,
-  parameter int unsigned L1iPolicy   = 32'(PolicyLru),
+  parameter int unsigned L1iPolicy   = 32'(mmu_pkg::PolicyLru),
   parameter int unsigned L1dEntries  = 48,
   parameter int unsigned L1dWays     = 48,
-  parameter int unsigned L1dPolicy   = 32'(PolicyLru),
+  parameter int unsigned L1dPolicy   = 32'(mmu_pkg::PolicyLru),
   parameter int unsigned L2Entries   = 1280,
   parameter int unsigned L2Ways      = 5,
-  parameter int unsigned L2Policy    = 32'(PolicyLru),
+  parameter int unsigned L2Policy    = 32'(mmu_pkg::PolicyLru),
   parameter int unsigned VaBits      = 48,
   parameter int unsigned WcEntries   = 4,
   parameter logic [63:0] RandomState = 64'h1
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
+  input  logic              clk_i,
+  input  logic              rst_ni,
   // one page of an access: its VA, kind, and the TTBR0 (table, ASID) in use
-  input  logic        req_valid_i,
-  output logic        req_ready_o,
-  input  logic [63:0] req_va_i,
-  input  access_e     req_access_i,
-  input  logic [63:0] req_ttbr_i,
-  output logic        resp_valid_o,
-  output fault_e      resp_fault_o,
-  output logic [1:0]  resp_level_o,   // the leaf's level, or where a walk faulted
-  output logic [47:0] resp_pa_o,
-  output logic [1:0]  resp_source_o,  // 0 L1 hit, 1 L2 hit, 2 walked
+  input  logic              req_valid_i,
+  output logic              req_ready_o,
+  input  logic [63:0]       req_va_i,
+  input  mmu_pkg::access_e  req_access_i,
+  input  logic [63:0]       req_ttbr_i,
+  output logic              resp_valid_o,
+  output mmu_pkg::fault_e   resp_fault_o,
+  output logic [1:0]        resp_level_o,   // the leaf's level, or where a walk faulted
+  output logic [47:0]       resp_pa_o,
+  output logic [1:0]        resp_source_o,  // 0 L1 hit, 1 L2 hit, 2 walked
   // the walker's memory port
-  output logic        mem_req_valid_o,
-  input  logic        mem_req_ready_i,
-  output logic [47:0] mem_req_addr_o,
-  input  logic        mem_resp_valid_i,
-  input  logic [63:0] mem_resp_data_i,
+  output logic              mem_req_valid_o,
+  input  logic              mem_req_ready_i,
+  output logic [47:0]       mem_req_addr_o,
+  input  logic              mem_resp_valid_i,
+  input  logic [63:0]       mem_resp_data_i,
   // TLB maintenance: an operation is offered only while tlbi_ready_o
-  output logic        tlbi_ready_o,
-  input  logic        tlbi_valid_i,
-  input  tlbi_op_e    tlbi_op_i,
-  input  logic [63:0] tlbi_operand_i,
-  // performance counters: per TLB (L1 I, L1 D, L2) lookups, hits, fills,
-  // evictions, invalidated entries; the walker's walks, reads and walk-cache
-  // lookups and hits per level
-  output logic [63:0] cnt_tlb_o [3][5],
-  output logic [63:0] cnt_walks_o,
-  output logic [63:0] cnt_reads_o,
-  output logic [63:0] cnt_wc_lookups_o [3],
-  output logic [63:0] cnt_wc_hits_o [3]
+  output logic              tlbi_ready_o,
+  input  logic              tlbi_valid_i,
+  input  mmu_pkg::tlbi_op_e tlbi_op_i,
+  input  logic [63:0]       tlbi_operand_i,
+  // performance counters, 64 bits each: per TLB t (0 L1 I, 1 L1 D, 2 L2)
+  // lookups, hits, fills, evictions, invalidated entries (counter c at
+  // [64*(5*t+c) +: 64]); the walker's walks, reads and walk-cache lookups
+  // and hits per level l ([64*l +: 64])
+  output logic [15*64-1:0]  cnt_tlb_o,
+  output logic [63:0]       cnt_walks_o,
+  output logic [63:0]       cnt_reads_o,
+  output logic [3*64-1:0]   cnt_wc_lookups_o,
+  output logic [3*64-1:0]   cnt_wc_hits_o
 );
 
   typedef enum logic [2:0] {
@@ -79,24 +78,24 @@ module mmu_core
     Respond
   } state_e;
 
-  state_e      state_q, state_d;
-  logic [63:0] va_q;
-  access_e     access_q;
-  logic [63:0] ttbr_q;
-  tlb_entry_t  entry_q, entry_d;
-  fault_e      fault_q, fault_d;
+  state_e              state_q, state_d;
+  logic [63:0]         va_q;
+  mmu_pkg::access_e    access_q;
+  logic [63:0]         ttbr_q;
+  mmu_pkg::tlb_entry_t entry_q, entry_d;
+  mmu_pkg::fault_e     fault_q, fault_d;
   logic [1:0]  level_q, level_d;
   logic [1:0]  source_q, source_d;
   logic        instr;
 
-  assign instr = access_q == AccessExec;
+  assign instr = access_q == mmu_pkg::AccessExec;
 
   // ---- the TLBs ----
 
   logic        l1i_lookup, l1d_lookup, l2_lookup, l1i_fill, l1d_fill, l2_fill;
   logic        l1i_hit, l1d_hit, l2_hit;
   logic [2:0]  unused_rvalid;  // answers are due a fixed cycle later
-  tlb_entry_t  l1i_entry, l1d_entry, l2_entry;
+  mmu_pkg::tlb_entry_t l1i_entry, l1d_entry, l2_entry;
   logic [51:0] l1_vpn;
   logic [15:0] l1_asid;
 
@@ -115,9 +114,9 @@ module mmu_core
     .resp_valid_o(unused_rvalid[0]), .resp_hit_o(l1i_hit), .resp_entry_o(l1i_entry),
     .fill_valid_i(l1i_fill), .fill_entry_i(entry_q),
     .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
-    .cnt_lookups_o(cnt_tlb_o[0][0]), .cnt_hits_o(cnt_tlb_o[0][1]),
-    .cnt_fills_o(cnt_tlb_o[0][2]), .cnt_evictions_o(cnt_tlb_o[0][3]),
-    .cnt_invalidated_o(cnt_tlb_o[0][4]));
+    .cnt_lookups_o(cnt_tlb_o[64*0 +: 64]), .cnt_hits_o(cnt_tlb_o[64*1 +: 64]),
+    .cnt_fills_o(cnt_tlb_o[64*2 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*3 +: 64]),
+    .cnt_invalidated_o(cnt_tlb_o[64*4 +: 64]));
 
   mmu_tlb #(.Entries(L1dEntries), .Ways(L1dWays), .ReplPolicy(L1dPolicy),
             .RandomState(RandomState ^ 64'h2)) u_l1d (
@@ -127,9 +126,9 @@ module mmu_core
     .resp_valid_o(unused_rvalid[1]), .resp_hit_o(l1d_hit), .resp_entry_o(l1d_entry),
     .fill_valid_i(l1d_fill), .fill_entry_i(entry_q),
     .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
-    .cnt_lookups_o(cnt_tlb_o[1][0]), .cnt_hits_o(cnt_tlb_o[1][1]),
-    .cnt_fills_o(cnt_tlb_o[1][2]), .cnt_evictions_o(cnt_tlb_o[1][3]),
-    .cnt_invalidated_o(cnt_tlb_o[1][4]));
+    .cnt_lookups_o(cnt_tlb_o[64*5 +: 64]), .cnt_hits_o(cnt_tlb_o[64*6 +: 64]),
+    .cnt_fills_o(cnt_tlb_o[64*7 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*8 +: 64]),
+    .cnt_invalidated_o(cnt_tlb_o[64*9 +: 64]));
 
   mmu_tlb #(.Entries(L2Entries), .Ways(L2Ways), .ReplPolicy(L2Policy),
             .RandomState(RandomState ^ 64'h3)) u_l2 (
@@ -139,16 +138,16 @@ module mmu_core
     .resp_valid_o(unused_rvalid[2]), .resp_hit_o(l2_hit), .resp_entry_o(l2_entry),
     .fill_valid_i(l2_fill), .fill_entry_i(entry_q),
     .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
-    .cnt_lookups_o(cnt_tlb_o[2][0]), .cnt_hits_o(cnt_tlb_o[2][1]),
-    .cnt_fills_o(cnt_tlb_o[2][2]), .cnt_evictions_o(cnt_tlb_o[2][3]),
-    .cnt_invalidated_o(cnt_tlb_o[2][4]));
+    .cnt_lookups_o(cnt_tlb_o[64*10 +: 64]), .cnt_hits_o(cnt_tlb_o[64*11 +: 64]),
+    .cnt_fills_o(cnt_tlb_o[64*12 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*13 +: 64]),
+    .cnt_invalidated_o(cnt_tlb_o[64*14 +: 64]));
 
   // ---- the walker ----
 
-  logic        ptw_req, ptw_ready, ptw_rvalid;
-  fault_e      ptw_fault;
-  logic [1:0]  ptw_level;
-  tlb_entry_t  ptw_entry;
+  logic                ptw_req, ptw_ready, ptw_rvalid;
+  mmu_pkg::fault_e     ptw_fault;
+  logic [1:0]          ptw_level;
+  mmu_pkg::tlb_entry_t ptw_entry;
 
   mmu_ptw #(.VaBits(VaBits), .WcEntries(WcEntries)) u_ptw (
     .clk_i, .rst_ni,
@@ -164,11 +163,11 @@ module mmu_core
 
   // EL0 permission of a leaf with these UXN, AP[1] (user) and AP[2] (read-only) bits
   function automatic logic permits(input logic uxn, input logic user, input logic rdonly,
-                                   input access_e acc);
+                                   input mmu_pkg::access_e acc);
     unique case (acc)
-      AccessExec:  return !uxn;
-      AccessWrite: return user && !rdonly;
-      default:     return user;
+      mmu_pkg::AccessExec:  permits = !uxn;
+      mmu_pkg::AccessWrite: permits = user && !rdonly;
+      default:              permits = user;
     endcase
   endfunction
 
@@ -221,8 +220,8 @@ module mmu_core
           entry_d = ptw_entry;
           fault_d = ptw_fault;
           level_d = ptw_level;
-          state_d = (ptw_fault == FaultTranslation || ptw_fault == FaultAccessFlag) ? Respond
-                                                                                    : L2Fill;
+          state_d = (ptw_fault == mmu_pkg::FaultTranslation ||
+                     ptw_fault == mmu_pkg::FaultAccessFlag) ? Respond : L2Fill;
         end
       end
       L2Fill: begin
@@ -238,15 +237,15 @@ module mmu_core
       default: state_d = Idle;
     endcase
     if (accept) begin
-      l1i_lookup = req_access_i == AccessExec;
-      l1d_lookup = req_access_i != AccessExec;
+      l1i_lookup = req_access_i == mmu_pkg::AccessExec;
+      l1d_lookup = req_access_i != mmu_pkg::AccessExec;
     end
-    if (state_d == Respond && state_q != Respond && fault_d == FaultNone &&
+    if (state_d == Respond && state_q != Respond && fault_d == mmu_pkg::FaultNone &&
         !permits(entry_d.attrs[54], entry_d.attrs[6], entry_d.attrs[7], access_q)) begin
-      fault_d = FaultPermission;
+      fault_d = mmu_pkg::FaultPermission;
     end
-    if (state_d == Respond && state_q != Respond && fault_d != FaultTranslation &&
-        fault_d != FaultAccessFlag) begin
+    if (state_d == Respond && state_q != Respond && fault_d != mmu_pkg::FaultTranslation &&
+        fault_d != mmu_pkg::FaultAccessFlag) begin
       level_d = entry_d.level;
     end
   end
@@ -256,17 +255,17 @@ module mmu_core
     if (!rst_ni) begin
       state_q  <= Idle;
       va_q     <= '0;
-      access_q <= AccessRead;
+      access_q <= mmu_pkg::AccessRead;
       ttbr_q   <= '0;
       entry_q  <= '0;
-      fault_q  <= FaultNone;
+      fault_q  <= mmu_pkg::FaultNone;
       level_q  <= '0;
       source_q <= '0;
     end else if (accept) begin
       va_q     <= req_va_i;
       access_q <= req_access_i;
       ttbr_q   <= req_ttbr_i;
-      fault_q  <= FaultNone;
+      fault_q  <= mmu_pkg::FaultNone;
       state_q  <= L1Look;
     end else begin
       state_q  <= state_d;
@@ -282,7 +281,7 @@ module mmu_core
   assign resp_fault_o  = fault_q;
   assign resp_level_o  = level_q;
   assign resp_pa_o     = {entry_q.ppn, 12'b0} |
-                         (va_q[47:0] & ((48'd1 << level_shift(entry_q.level)) - 48'd1));
+                         (va_q[47:0] & ((48'd1 << mmu_pkg::level_shift(entry_q.level)) - 48'd1));
   assign resp_source_o = source_q;
 
   // For the assertions: a TLBI arrived while the core held an entry read for
@@ -302,7 +301,7 @@ module mmu_core
   `MMU_ASSERT(TlbiOnlyWhenReady, !tlbi_valid_i || tlbi_ready_o)
   `MMU_ASSERT(NoStaleFill, !((l1i_fill || l1d_fill || l2_fill) && stale_q))
   `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == 2'd2)
-  `MMU_ASSERT(PermissionFaultHasEntry, !(resp_valid_o && resp_fault_o == FaultPermission) ||
-      entry_q.level != level_e'(0))
+  `MMU_ASSERT(PermissionFaultHasEntry,
+      !(resp_valid_o && resp_fault_o == mmu_pkg::FaultPermission) || entry_q.level != 2'd0)
 
 endmodule

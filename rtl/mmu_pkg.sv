@@ -2,6 +2,17 @@
 // Shared types and constants of the MMU: VMSAv8-64 stage-1 descriptors
 // (4 KiB granule), the EL1 TLB maintenance operations and their operand
 // encodings, and the replacement policies. Mirrors model/arm64.h.
+//
+// The RTL keeps to the SystemVerilog that both tools of Debian 12 take:
+// simulation and lint with Verilator 5.006, synthesis with Yosys 0.23
+// (read_verilog -sv; `make synth`). Yosys 0.23 takes no `import` (package
+// names are written out, mmu_pkg::), no `return` (a function assigns its
+// own name), no cast to a type (size casts such as 32'(x) only), no
+// assignment pattern '{...}, no unpacked or multi-dimensional packed ports,
+// no whole-array assignment, and struct members only of signals declared
+// in a module's body (not of array elements, function arguments or block
+// locals: arrays hold a field each). Verilator refuses bits converted to an
+// enum without a cast, so what holds a level is declared as bits.
 package mmu_pkg;
 
   // Leaf sizes by the level of the descriptor that maps them.
@@ -50,7 +61,7 @@ package mmu_pkg;
   typedef struct packed {
     logic [51:0] vpn;     // VA[63:12] of the first page (canonical VA >> 12)
     logic [35:0] ppn;     // PA[47:12]
-    level_e      level;
+    logic [1:0]  level;   // a level_e (bits: see the note at the top)
     logic        global;
     logic [15:0] asid;
     logic [63:0] attrs;   // the leaf descriptor without its address
@@ -69,40 +80,42 @@ package mmu_pkg;
   } tlbi_target_t;
 
   function automatic logic [63:0] sext_from(input logic [63:0] v, input int unsigned bit_i);
-    logic [63:0] r;
     for (int i = 0; i < 64; i++) begin
-      r[i] = (i > bit_i) ? v[bit_i] : v[i];
+      sext_from[i] = (i > bit_i) ? v[bit_i] : v[i];
     end
-    return r;
   endfunction
 
   function automatic logic tlbi_is_range(input tlbi_op_e op);
-    return op >= TlbiRvae1;
+    tlbi_is_range = op >= mmu_pkg::TlbiRvae1;
   endfunction
 
   function automatic tlbi_target_t tlbi_decode(input tlbi_op_e op, input logic [63:0] x);
-    tlbi_target_t t;
+    logic        all, asid_only, last_level, any_asid;
+    logic [63:0] va_start, va_last;
+    logic [1:0]  level;
     logic [3:0]  ttl;
     logic [1:0]  tg, scale;
     logic [4:0]  num;
     logic [51:0] pages;  // at most 32 << 16
-    logic [63:0] start;
     logic [64:0] fin;
-    t            = '0;
-    t.asid       = x[63:48];
-    t.last_level = (op == TlbiVale1) || (op == TlbiVaale1) ||
-                   (op == TlbiRvale1) || (op == TlbiRvaale1);
-    t.any_asid   = (op == TlbiVaae1) || (op == TlbiVaale1) ||
-                   (op == TlbiRvaae1) || (op == TlbiRvaale1);
+    all        = 1'b0;
+    asid_only  = 1'b0;
+    va_start   = '0;
+    va_last    = '0;
+    level      = 2'd0;
+    last_level = (op == mmu_pkg::TlbiVale1) || (op == mmu_pkg::TlbiVaale1) ||
+                 (op == mmu_pkg::TlbiRvale1) || (op == mmu_pkg::TlbiRvaale1);
+    any_asid   = (op == mmu_pkg::TlbiVaae1) || (op == mmu_pkg::TlbiVaale1) ||
+                 (op == mmu_pkg::TlbiRvaae1) || (op == mmu_pkg::TlbiRvaale1);
     unique case (op)
-      TlbiVmalle1: t.all = 1'b1;
-      TlbiAside1:  t.asid_only = 1'b1;
-      TlbiVae1, TlbiVale1, TlbiVaae1, TlbiVaale1: begin
-        ttl        = x[47:44];
-        t.va_start = sext_from({8'b0, x[43:0], 12'b0}, 55);
-        t.va_last  = t.va_start + 64'hfff;
+      mmu_pkg::TlbiVmalle1: all = 1'b1;
+      mmu_pkg::TlbiAside1:  asid_only = 1'b1;
+      mmu_pkg::TlbiVae1, mmu_pkg::TlbiVale1, mmu_pkg::TlbiVaae1, mmu_pkg::TlbiVaale1: begin
+        ttl      = x[47:44];
+        va_start = sext_from({8'b0, x[43:0], 12'b0}, 55);
+        va_last  = va_start + 64'hfff;
         // a hint for another granule, or level 0, says nothing
-        t.level    = (ttl[3:2] == 2'b01) ? ttl[1:0] : 2'd0;
+        level    = (ttl[3:2] == 2'b01) ? ttl[1:0] : 2'd0;
       end
       default: begin
         tg    = x[47:46];
@@ -111,24 +124,25 @@ package mmu_pkg;
         pages = (52'(num) + 52'd1) << (5 * scale + 1);
         if (tg != 2'b01) begin
           // reserved or foreign granule: invalidating more is legal
-          t.va_start = '0;
-          t.va_last  = '1;
-          t.level    = 2'd0;
+          va_start = '0;
+          va_last  = '1;
+          level    = 2'd0;
         end else begin
-          start      = sext_from({15'b0, x[36:0], 12'b0}, 48);
-          fin        = {1'b0, start} + {1'b0, pages, 12'b0} - 65'd1;
-          t.va_start = start;
-          t.va_last  = fin[64] ? '1 : fin[63:0];
-          t.level    = x[38:37];
+          va_start = sext_from({15'b0, x[36:0], 12'b0}, 48);
+          fin      = {1'b0, va_start} + {1'b0, pages, 12'b0} - 65'd1;
+          va_last  = fin[64] ? '1 : fin[63:0];
+          level    = x[38:37];
         end
       end
     endcase
-    return t;
+    // the fields in tlbi_target_t's order (Yosys 0.23 takes no struct
+    // member inside a function)
+    tlbi_decode = {all, any_asid, asid_only, last_level, x[63:48], va_start, va_last, level};
   endfunction
 
   // log2 of a leaf's size in bytes.
-  function automatic int unsigned level_shift(input level_e l);
-    return 12 + 9 * (3 - int'(l));
+  function automatic int unsigned level_shift(input logic [1:0] level);
+    level_shift = 12 + 9 * (3 - 32'(level));
   endfunction
 
 endpackage

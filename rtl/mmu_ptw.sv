@@ -20,43 +20,42 @@
 // completes with descriptors read before the invalidation.
 `include "mmu_assert.svh"
 
-module mmu_ptw
-  import mmu_pkg::*;
-#(
+module mmu_ptw #(
   parameter int unsigned VaBits    = 48,
   parameter int unsigned WcEntries = 4  // per level
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
+  input  logic                clk_i,
+  input  logic                rst_ni,
   // walk requests
-  input  logic        req_valid_i,
-  output logic        req_ready_o,
-  input  logic [63:0] req_va_i,
-  input  logic [63:0] req_ttbr_i,    // table base [47:12], ASID [63:48]
-  input  access_e     req_access_i,
+  input  logic                req_valid_i,
+  output logic                req_ready_o,
+  input  logic [63:0]         req_va_i,
+  input  logic [63:0]         req_ttbr_i,    // table base [47:12], ASID [63:48]
+  input  mmu_pkg::access_e    req_access_i,
   // results
-  output logic        resp_valid_o,
-  output fault_e      resp_fault_o,
-  output logic [1:0]  resp_level_o,  // where the walk ended
-  output tlb_entry_t  resp_entry_o,  // the leaf, also with a permission fault
+  output logic                resp_valid_o,
+  output mmu_pkg::fault_e     resp_fault_o,
+  output logic [1:0]          resp_level_o,  // where the walk ended
+  output mmu_pkg::tlb_entry_t resp_entry_o,  // the leaf, also with a permission fault
   // memory port: 64-bit descriptor reads
-  output logic        mem_req_valid_o,
-  input  logic        mem_req_ready_i,
-  output logic [47:0] mem_req_addr_o,
-  input  logic        mem_resp_valid_i,
-  input  logic [63:0] mem_resp_data_i,
+  output logic                mem_req_valid_o,
+  input  logic                mem_req_ready_i,
+  output logic [47:0]         mem_req_addr_o,
+  input  logic                mem_resp_valid_i,
+  input  logic [63:0]         mem_resp_data_i,
   // TLB maintenance (only the non-leaf forms touch walk caches)
-  input  logic        tlbi_valid_i,
-  input  tlbi_op_e    tlbi_op_i,
-  input  logic [63:0] tlbi_operand_i,
-  // performance counters
-  output logic [63:0] cnt_walks_o,
-  output logic [63:0] cnt_reads_o,
-  output logic [63:0] cnt_wc_lookups_o [3],
-  output logic [63:0] cnt_wc_hits_o [3]
+  input  logic                tlbi_valid_i,
+  input  mmu_pkg::tlbi_op_e   tlbi_op_i,
+  input  logic [63:0]         tlbi_operand_i,
+  // performance counters; per walk-cache level l, bits [64*l +: 64]
+  output logic [63:0]         cnt_walks_o,
+  output logic [63:0]         cnt_reads_o,
+  output logic [3*64-1:0]     cnt_wc_lookups_o,
+  output logic [3*64-1:0]     cnt_wc_hits_o
 );
 
-  localparam logic [1:0]  StartLevel = (VaBits == 48) ? 2'd0 : 2'd1;
+  localparam int          FirstLevel = (VaBits == 48) ? 0 : 1;  // where a walk starts
+  localparam logic [1:0]  StartLevel = 2'(FirstLevel);
   localparam int unsigned WcBits     = (WcEntries > 1) ? $clog2(WcEntries) : 1;
 
   if (VaBits != 48 && VaBits != 39) begin : g_bad_va
@@ -74,30 +73,31 @@ module mmu_ptw
     Done      // the result on resp_*
   } state_e;
 
-  typedef struct packed {
-    logic        valid;
-    logic [15:0] asid;
-    logic [35:0] tag;     // VA bits above the table the entry points to
-    logic [35:0] table_;  // PA[47:12] of the next-level table
-  } wc_entry_t;
+  state_e              state_q, state_d;
+  logic [63:0]         va_q;
+  logic [63:12]        ttbr_q;  // table base and ASID
+  mmu_pkg::access_e    access_q;
+  logic [1:0]          level_q, level_d;
+  logic [35:0]         table_q, table_d;
+  logic                restart_q, restart_d;
+  mmu_pkg::fault_e     fault_q, fault_d;
+  mmu_pkg::tlb_entry_t leaf_q, leaf_d;
 
-  state_e      state_q, state_d;
-  logic [63:0] va_q;
-  logic [63:12] ttbr_q;  // table base and ASID
-  access_e     access_q;
-  logic [1:0]  level_q, level_d;
-  logic [35:0] table_q, table_d;
-  logic        restart_q, restart_d;
-  fault_e      fault_q, fault_d;
-  tlb_entry_t  leaf_q, leaf_d;
-
-  wc_entry_t   wc_q   [3][WcEntries];
-  logic [WcBits-1:0] rank_q [3][WcEntries];  // 0 newest
-  wc_entry_t   wc_d   [3][WcEntries];
-  logic [WcBits-1:0] rank_d [3][WcEntries];
+  // The walk caches, a field each: entry [l][w] is way w of the cache of
+  // the table descriptors read at level l.
+  logic              wc_valid_q [3][WcEntries];
+  logic [15:0]       wc_asid_q  [3][WcEntries];
+  logic [35:0]       wc_tag_q   [3][WcEntries];  // VA bits above the table it points to
+  logic [35:0]       wc_table_q [3][WcEntries];  // PA[47:12] of the next-level table
+  logic [WcBits-1:0] rank_q     [3][WcEntries];  // LRU, 0 newest
+  logic              wc_valid_d [3][WcEntries];
+  logic [15:0]       wc_asid_d  [3][WcEntries];
+  logic [35:0]       wc_tag_d   [3][WcEntries];
+  logic [35:0]       wc_table_d [3][WcEntries];
+  logic [WcBits-1:0] rank_d     [3][WcEntries];
 
   function automatic logic [35:0] tag_of(input logic [63:0] va, input int unsigned l);
-    return 36'(va >> (39 - 9 * l));
+    tag_of = 36'(va >> (39 - 9 * l));
   endfunction
 
   // ---- walk caches: deepest hit first ----
@@ -113,11 +113,11 @@ module mmu_ptw
     wc_way    = '0;
     wc_probed = '0;
     for (int l = 2; l >= 0; l--) begin
-      if (!wc_hit && l >= int'(StartLevel) && WcEntries > 0) begin
+      if (!wc_hit && l >= FirstLevel && WcEntries > 0) begin
         wc_probed[l] = 1'b1;
         for (int w = 0; w < WcEntries; w++) begin
-          if (!wc_hit && wc_q[l][w].valid && wc_q[l][w].asid == ttbr_q[63:48] &&
-              wc_q[l][w].tag == tag_of(va_q, l)) begin
+          if (!wc_hit && wc_valid_q[l][w] && wc_asid_q[l][w] == ttbr_q[63:48] &&
+              wc_tag_q[l][w] == tag_of(va_q, l)) begin
             wc_hit   = 1'b1;
             wc_level = 2'(l);
             wc_way   = WcBits'(w);
@@ -136,10 +136,12 @@ module mmu_ptw
   endtask
 
   task automatic wc_fill(input logic [1:0] l, input logic [35:0] tag, input logic [35:0] tbl);
-    logic [WcBits-1:0] victim = '0;
-    logic              found  = 1'b0;
+    logic [WcBits-1:0] victim;
+    logic              found;
+    victim = '0;
+    found  = 1'b0;
     for (int w = 0; w < WcEntries; w++) begin
-      if (!found && !wc_q[l][w].valid) begin
+      if (!found && !wc_valid_q[l][w]) begin
         victim = WcBits'(w);
         found  = 1'b1;
       end
@@ -149,26 +151,45 @@ module mmu_ptw
         if (rank_q[l][w] == WcBits'(WcEntries - 1)) victim = WcBits'(w);
       end
     end
-    wc_d[l][victim] = '{valid: 1'b1, asid: ttbr_q[63:48], tag: tag, table_: tbl};
+    wc_valid_d[l][victim] = 1'b1;
+    wc_asid_d[l][victim]  = ttbr_q[63:48];
+    wc_tag_d[l][victim]   = tag;
+    wc_table_d[l][victim] = tbl;
     wc_touch(l, victim);
   endtask
 
   // ---- TLBI: non-leaf forms drop the entries they cover ----
 
-  tlbi_target_t target;
-  logic [1:0]   unused_ttl;  // a level hint names leaves: walk caches drop regardless
-  assign target     = tlbi_decode(tlbi_op_i, tlbi_operand_i);
+  mmu_pkg::tlbi_target_t target;
+  logic [1:0]            unused_ttl;  // a level hint names leaves: walk caches drop regardless
+  assign target     = mmu_pkg::tlbi_decode(tlbi_op_i, tlbi_operand_i);
   assign unused_ttl = target.level;
 
-  function automatic logic wc_selected(input int unsigned l, input logic [15:0] asid,
-                                       input logic [35:0] tag);
-    logic [63:0] start = 64'(tag) << (39 - 9 * l);
-    logic [63:0] last  = start + (64'd1 << (39 - 9 * l)) - 64'd1;
-    if (target.all) return 1'b1;
-    if (!target.any_asid && asid != target.asid) return 1'b0;
-    if (target.asid_only) return 1'b1;
-    return start <= target.va_last && last >= target.va_start;
-  endfunction
+  logic wc_kill [3][WcEntries];  // entries the TLBI selects
+
+  always_comb begin
+    logic [63:0] start, last;  // the VAs an entry covers
+    logic        sel;
+    start = '0;
+    last  = '0;
+    sel   = 1'b0;
+    for (int l = 0; l < 3; l++) begin
+      for (int w = 0; w < WcEntries; w++) wc_kill[l][w] = 1'b0;
+    end
+    if (tlbi_valid_i && !target.last_level) begin
+      for (int l = 0; l < 3; l++) begin
+        for (int w = 0; w < WcEntries; w++) begin
+          start = 64'(wc_tag_q[l][w]) << (39 - 9 * l);
+          last  = start + (64'd1 << (39 - 9 * l)) - 64'd1;
+          if (target.all) sel = 1'b1;
+          else if (!target.any_asid && wc_asid_q[l][w] != target.asid) sel = 1'b0;
+          else if (target.asid_only) sel = 1'b1;
+          else sel = start <= target.va_last && last >= target.va_start;
+          wc_kill[l][w] = wc_valid_q[l][w] && sel;
+        end
+      end
+    end
+  end
 
   // ---- the walk ----
 
@@ -177,16 +198,16 @@ module mmu_ptw
 
   // EL0 access to a leaf with these UXN, AP[1] (user) and AP[2] (read-only) bits
   function automatic logic el0_permits(input logic uxn, input logic user, input logic rdonly,
-                                       input access_e acc);
+                                       input mmu_pkg::access_e acc);
     unique case (acc)
-      AccessExec:  return !uxn;
-      AccessWrite: return user && !rdonly;
-      default:     return user;
+      mmu_pkg::AccessExec:  el0_permits = !uxn;
+      mmu_pkg::AccessWrite: el0_permits = user && !rdonly;
+      default:              el0_permits = user;
     endcase
   endfunction
 
-  logic [63:0] leaf_size;  // bytes mapped by a leaf at level_q
-  assign leaf_size = 64'd1 << (39 - 9 * int'(level_q));
+  logic [63:0] leaf_mask;  // the offset within a leaf at level_q
+  assign leaf_mask = (64'd1 << (39 - 9 * 32'(level_q))) - 64'd1;
 
   always_comb begin
     state_d   = state_q;
@@ -195,16 +216,13 @@ module mmu_ptw
     restart_d = restart_q;
     fault_d   = fault_q;
     leaf_d    = leaf_q;
-    wc_d      = wc_q;
-    rank_d    = rank_q;
-
-    if (tlbi_valid_i && !target.last_level) begin
-      for (int l = 0; l < 3; l++) begin
-        for (int w = 0; w < WcEntries; w++) begin
-          if (wc_q[l][w].valid && wc_selected(l, wc_q[l][w].asid, wc_q[l][w].tag)) begin
-            wc_d[l][w].valid = 1'b0;
-          end
-        end
+    for (int l = 0; l < 3; l++) begin
+      for (int w = 0; w < WcEntries; w++) begin
+        wc_valid_d[l][w] = wc_valid_q[l][w] && !wc_kill[l][w];
+        wc_asid_d[l][w]  = wc_asid_q[l][w];
+        wc_tag_d[l][w]   = wc_tag_q[l][w];
+        wc_table_d[l][w] = wc_table_q[l][w];
+        rank_d[l][w]     = rank_q[l][w];
       end
     end
     if (tlbi_valid_i && state_q != Idle && state_q != Done) restart_d = 1'b1;
@@ -217,7 +235,7 @@ module mmu_ptw
         end else if (wc_hit) begin
           wc_touch(wc_level, wc_way);
           level_d = wc_level + 2'd1;
-          table_d = wc_q[wc_level][wc_way].table_;
+          table_d = wc_table_q[wc_level][wc_way];
           state_d = Read;
         end else begin
           level_d = StartLevel;
@@ -232,23 +250,23 @@ module mmu_ptw
             restart_d = 1'b0;
             state_d   = Probe;  // everything read so far may be stale
           end else if (!desc[0] || (level_q == 2'd0 && !desc[1]) || (level_q == 2'd3 && !desc[1])) begin
-            fault_d = FaultTranslation;
+            fault_d = mmu_pkg::FaultTranslation;
             state_d = Done;
           end else if (level_q < 2'd3 && desc[1]) begin
-            wc_fill(level_q, tag_of(va_q, int'(level_q)), desc[47:12]);
+            wc_fill(level_q, tag_of(va_q, 32'(level_q)), desc[47:12]);
             table_d = desc[47:12];
             level_d = level_q + 2'd1;
             state_d = Read;
           end else begin
-            leaf_d = '{vpn:    52'((va_q & ~(leaf_size - 64'd1)) >> 12),
-                       ppn:    36'((desc[47:0] & ~48'(leaf_size - 64'd1)) >> 12),
-                       level:  level_e'(level_q),
-                       global: !desc[11],
-                       asid:   ttbr_q[63:48],
-                       attrs:  desc & 64'hffff_0000_0000_0fff};
-            fault_d = !desc[10] ? FaultAccessFlag :
-                      !el0_permits(desc[54], desc[6], desc[7], access_q) ? FaultPermission :
-                      FaultNone;
+            leaf_d.vpn    = 52'((va_q & ~leaf_mask) >> 12);
+            leaf_d.ppn    = 36'((desc[47:0] & ~leaf_mask[47:0]) >> 12);
+            leaf_d.level  = level_q;
+            leaf_d.global = !desc[11];
+            leaf_d.asid   = ttbr_q[63:48];
+            leaf_d.attrs  = desc & 64'hffff_0000_0000_0fff;
+            fault_d = !desc[10] ? mmu_pkg::FaultAccessFlag :
+                      !el0_permits(desc[54], desc[6], desc[7], access_q) ? mmu_pkg::FaultPermission :
+                      mmu_pkg::FaultNone;
             state_d = Done;
           end
         end
@@ -269,11 +287,11 @@ module mmu_ptw
       state_q   <= Idle;
       va_q      <= '0;
       ttbr_q    <= '0;
-      access_q  <= AccessRead;
+      access_q  <= mmu_pkg::AccessRead;
       level_q   <= '0;
       table_q   <= '0;
       restart_q <= 1'b0;
-      fault_q   <= FaultNone;
+      fault_q   <= mmu_pkg::FaultNone;
       leaf_q    <= '0;
     end else if (state_q == Idle && req_valid_i) begin
       va_q      <= req_va_i;
@@ -282,11 +300,11 @@ module mmu_ptw
       restart_q <= 1'b0;
       leaf_q    <= '0;
       if (out_of_range) begin
-        fault_q <= FaultTranslation;
+        fault_q <= mmu_pkg::FaultTranslation;
         level_q <= StartLevel;
         state_q <= Done;
       end else begin
-        fault_q <= FaultNone;
+        fault_q <= mmu_pkg::FaultNone;
         state_q <= Probe;
       end
     end else begin
@@ -303,11 +321,17 @@ module mmu_ptw
     for (genvar w = 0; w < WcEntries; w++) begin : g_wc_way
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          wc_q[l][w]   <= '0;
-          rank_q[l][w] <= WcBits'(w);
+          wc_valid_q[l][w] <= 1'b0;
+          wc_asid_q[l][w]  <= '0;
+          wc_tag_q[l][w]   <= '0;
+          wc_table_q[l][w] <= '0;
+          rank_q[l][w]     <= WcBits'(w);
         end else begin
-          wc_q[l][w]   <= wc_d[l][w];
-          rank_q[l][w] <= rank_d[l][w];
+          wc_valid_q[l][w] <= wc_valid_d[l][w];
+          wc_asid_q[l][w]  <= wc_asid_d[l][w];
+          wc_tag_q[l][w]   <= wc_tag_d[l][w];
+          wc_table_q[l][w] <= wc_table_d[l][w];
+          rank_q[l][w]     <= rank_d[l][w];
         end
       end
     end
@@ -317,7 +341,7 @@ module mmu_ptw
 
   assign req_ready_o     = state_q == Idle;
   assign mem_req_valid_o = state_q == Read;
-  assign mem_req_addr_o  = {table_q, 9'(va_q >> (39 - 9 * int'(level_q))), 3'b0};
+  assign mem_req_addr_o  = {table_q, 9'(va_q >> (39 - 9 * 32'(level_q))), 3'b0};
   assign resp_valid_o    = state_q == Done;
   assign resp_fault_o    = fault_q;
   assign resp_level_o    = level_q;
@@ -341,7 +365,7 @@ module mmu_ptw
       if (state_q == Probe && !restart_q && !tlbi_valid_i) begin
         for (int l = 0; l < 3; l++) begin
           if (wc_probed[l]) lookups_q[l] <= lookups_q[l] + 1;
-          if (wc_hit && int'(wc_level) == l) hits_q[l] <= hits_q[l] + 1;
+          if (wc_hit && 32'(wc_level) == l) hits_q[l] <= hits_q[l] + 1;
         end
       end
     end
@@ -350,8 +374,8 @@ module mmu_ptw
   assign cnt_walks_o = walks_q;
   assign cnt_reads_o = reads_q;
   for (genvar l = 0; l < 3; l++) begin : g_cnt
-    assign cnt_wc_lookups_o[l] = lookups_q[l];
-    assign cnt_wc_hits_o[l]    = hits_q[l];
+    assign cnt_wc_lookups_o[64*l +: 64] = lookups_q[l];
+    assign cnt_wc_hits_o[64*l +: 64]    = hits_q[l];
   end
 
   `MMU_ASSERT_INIT

@@ -8,91 +8,90 @@
 // (lookup, fill or TLBI) a cycle. Behaves exactly as tb/tlb.c.
 `include "mmu_assert.svh"
 
-module mmu_tlb
-  import mmu_pkg::*;
-#(
+module mmu_tlb #(
   parameter int unsigned Entries = 16,
   parameter int unsigned Ways    = 4,
   // a policy_e; an integer so that builds can set it from the command line
-  parameter int unsigned ReplPolicy = 32'(PolicyLru),
+  parameter int unsigned ReplPolicy = 32'(mmu_pkg::PolicyLru),
   // xorshift64 state for PolicyRandom (nonzero)
   parameter logic [63:0] RandomState = 64'h1
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
   // lookup of the page VA[63:12] for an ASID; the answer comes a cycle later
-  input  logic        lookup_valid_i,
-  input  logic [51:0] lookup_vpn_i,
-  input  logic [15:0] lookup_asid_i,
-  output logic        resp_valid_o,
-  output logic        resp_hit_o,
-  output tlb_entry_t  resp_entry_o,
+  input  logic                 lookup_valid_i,
+  input  logic [51:0]          lookup_vpn_i,
+  input  logic [15:0]          lookup_asid_i,
+  output logic                 resp_valid_o,
+  output logic                 resp_hit_o,
+  output mmu_pkg::tlb_entry_t  resp_entry_o,
   // a new translation
-  input  logic        fill_valid_i,
-  input  tlb_entry_t  fill_entry_i,
+  input  logic                 fill_valid_i,
+  input  mmu_pkg::tlb_entry_t  fill_entry_i,
   // TLB maintenance
-  input  logic        tlbi_valid_i,
-  input  tlbi_op_e    tlbi_op_i,
-  input  logic [63:0] tlbi_operand_i,
+  input  logic                 tlbi_valid_i,
+  input  mmu_pkg::tlbi_op_e    tlbi_op_i,
+  input  logic [63:0]          tlbi_operand_i,
   // performance counters
-  output logic [63:0] cnt_lookups_o,
-  output logic [63:0] cnt_hits_o,
-  output logic [63:0] cnt_fills_o,
-  output logic [63:0] cnt_evictions_o,
-  output logic [63:0] cnt_invalidated_o
+  output logic [63:0]          cnt_lookups_o,
+  output logic [63:0]          cnt_hits_o,
+  output logic [63:0]          cnt_fills_o,
+  output logic [63:0]          cnt_evictions_o,
+  output logic [63:0]          cnt_invalidated_o
 );
 
-  localparam policy_e     Policy   = policy_e'(ReplPolicy[1:0]);
-  localparam int unsigned Sets     = Entries / Ways;
-  localparam int unsigned SetBits  = (Sets > 1) ? $clog2(Sets) : 1;
-  localparam int unsigned WayBits  = (Ways > 1) ? $clog2(Ways) : 1;
-  localparam int unsigned TreeBits = (Ways > 1) ? Ways : 2;  // nodes 1..Ways-1
-  localparam int unsigned IdxBits  = (Entries > 1) ? $clog2(Entries) : 1;
+  localparam logic [1:0]  Policy    = ReplPolicy[1:0];  // a policy_e
+  localparam int unsigned Sets      = Entries / Ways;
+  localparam int unsigned SetBits   = (Sets > 1) ? $clog2(Sets) : 1;
+  localparam int unsigned WayBits   = (Ways > 1) ? $clog2(Ways) : 1;
+  localparam int unsigned TreeBits  = (Ways > 1) ? Ways : 2;  // nodes 1..Ways-1
+  localparam int          TreeDepth = $clog2(Ways);           // PLRU: levels of nodes
+  localparam int unsigned IdxBits   = (Entries > 1) ? $clog2(Entries) : 1;
+  localparam int unsigned RankBits  = Ways * WayBits;  // a set's LRU/FIFO ranks
 
   if (Entries % Ways != 0 || (Sets & (Sets - 1)) != 0) begin : g_bad_geometry
     $error("mmu_tlb: Entries/Ways must be a power of two");
   end
-  if (Policy == PolicyPlru && (Ways & (Ways - 1)) != 0) begin : g_bad_plru
+  if (Policy == mmu_pkg::PolicyPlru && (Ways & (Ways - 1)) != 0) begin : g_bad_plru
     $error("mmu_tlb: PLRU needs a power-of-two number of ways");
   end
 
-  // The state of a set is one word, so a cycle writes only the set it
-  // touches (the simulation cost of a large TLB stays per access).
-  typedef logic [Ways*WayBits-1:0] ranks_t;  // LRU/FIFO: way w's rank, 0 newest
-
   // way w starts with rank w: a permutation in every set
-  function automatic ranks_t rank_init();
-    ranks_t r;
-    for (int w = 0; w < Ways; w++) r[w*WayBits +: WayBits] = WayBits'(w);
-    return r;
+  function automatic logic [RankBits-1:0] rank_init();
+    for (int w = 0; w < Ways; w++) rank_init[w*WayBits +: WayBits] = WayBits'(w);
   endfunction
 
-  tlb_entry_t                entry_q [Entries];
-  logic       [Entries-1:0]  valid_q;
-  ranks_t                    rank_q  [Sets];
-  logic       [TreeBits-1:0] tree_q  [Sets];     // PLRU: bit n steers node n
-  logic       [63:0]         rng_q;
+  // The entries, a field each (tlb_entry_t's): the tags that lookups and
+  // TLBIs compare, and the data only a hit reads.
+  logic [Entries-1:0]         valid_q;
+  logic [51:0]                vpn_q   [Entries];
+  logic [1:0]                 level_q [Entries];  // a level_e
+  logic [Entries-1:0]         global_q;
+  logic [15:0]                asid_q  [Entries];
+  logic [35:0]                ppn_q   [Entries];
+  logic [63:0]                attrs_q [Entries];
+  // The replacement state of a set is one word, so a cycle writes only the
+  // set it touches (the simulation cost of a large TLB stays per access).
+  // Set s's is at [s*RankBits +: RankBits] (way w's rank, 0 newest, at
+  // [w*WayBits +: WayBits]) and [s*TreeBits +: TreeBits]: one vector each,
+  // so that a reset sets every set.
+  logic [Sets*RankBits-1:0]   rank_q;
+  logic [Sets*TreeBits-1:0]   tree_q;  // PLRU: bit n of a set's word steers node n
+  logic [63:0]                rng_q;
 
-  function automatic logic [WayBits-1:0] rank_of(input ranks_t r, input logic [WayBits-1:0] w);
-    return r[int'(w)*WayBits +: WayBits];
+  function automatic logic [WayBits-1:0] rank_of(input logic [RankBits-1:0] r,
+                                                  input logic [WayBits-1:0] w);
+    rank_of = r[32'(w)*WayBits +: WayBits];
   endfunction
 
   // ---- lookup: probe the set of each page size, 4 KiB first ----
 
-  function automatic logic [SetBits-1:0] set_of(input logic [51:0] vpn, input level_e l);
-    return (Sets > 1) ? SetBits'(vpn >> (9 * (3 - int'(l)))) : '0;
+  function automatic logic [SetBits-1:0] set_of(input logic [51:0] vpn, input logic [1:0] level);
+    set_of = (Sets > 1) ? SetBits'(vpn >> (9 * (3 - 32'(level)))) : '0;
   endfunction
 
   function automatic logic [IdxBits-1:0] index(input logic [SetBits-1:0] set, input int w);
-    return IdxBits'(int'(set) * Ways + w);
-  endfunction
-
-  // Does entry i translate vpn for asid?
-  function automatic logic maps(input logic [IdxBits-1:0] i, input logic [51:0] vpn,
-                                input logic [15:0] asid);
-    int unsigned sh = 9 * (3 - int'(entry_q[i].level));
-    return ((vpn >> sh) == (entry_q[i].vpn >> sh)) &&
-           (entry_q[i].global || entry_q[i].asid == asid);
+    index = IdxBits'(32'(set) * Ways + 32'(w));
   endfunction
 
   logic               hit;
@@ -106,10 +105,15 @@ module mmu_tlb
     hit_way = '0;
     for (int l = 3; l >= 1; l--) begin
       for (int w = 0; w < Ways; w++) begin
-        logic [SetBits-1:0] s = set_of(lookup_vpn_i, level_e'(l));
-        logic [IdxBits-1:0] i = index(s, w);
-        if (!hit && valid_q[i] && entry_q[i].level == level_e'(l) &&
-            maps(i, lookup_vpn_i, lookup_asid_i)) begin
+        logic [SetBits-1:0] s;
+        logic [IdxBits-1:0] i;
+        s = set_of(lookup_vpn_i, 2'(l));
+        i = index(s, w);
+        // entry i maps the page: a leaf of this level, the same VPN above
+        // the leaf's offset, the same ASID unless global
+        if (!hit && valid_q[i] && level_q[i] == 2'(l) &&
+            (lookup_vpn_i >> (9 * (3 - l))) == (vpn_q[i] >> (9 * (3 - l))) &&
+            (global_q[i] || asid_q[i] == lookup_asid_i)) begin
           hit     = 1'b1;
           hit_set = s;
           hit_way = WayBits'(w);
@@ -117,96 +121,104 @@ module mmu_tlb
       end
     end
   end
-  assign hit_idx = index(hit_set, int'(hit_way));
+  assign hit_idx = index(hit_set, 32'(hit_way));
 
   // ---- fill: invalid ways first, then the policy's victim ----
+
+  function automatic logic [63:0] rng_next(input logic [63:0] x);
+    logic [63:0] y;
+    y        = x ^ (x << 13);
+    y        = y ^ (y >> 7);
+    rng_next = y ^ (y << 17);
+  endfunction
 
   logic [SetBits-1:0] fill_set;
   logic [WayBits-1:0] victim;
   logic               need_random;
 
   always_comb begin
-    logic found;
-    fill_set         = set_of(fill_entry_i.vpn, fill_entry_i.level);
-    victim           = '0;
-    found            = 1'b0;
+    logic                found;
+    logic [TreeBits-1:0] tree;
+    logic [RankBits-1:0] ranks;
+    int unsigned         n;
+    fill_set = set_of(fill_entry_i.vpn, fill_entry_i.level);
+    tree     = tree_q[32'(fill_set)*TreeBits +: TreeBits];
+    ranks    = rank_q[32'(fill_set)*RankBits +: RankBits];
+    victim   = '0;
+    found    = 1'b0;
+    n        = 1;
     for (int w = 0; w < Ways; w++) begin
       if (!found && !valid_q[index(fill_set, w)]) begin
         victim = w[WayBits-1:0];
         found  = 1'b1;
       end
     end
-    need_random = !found && Policy == PolicyRandom;
+    need_random = !found && Policy == mmu_pkg::PolicyRandom;
     if (!found) begin
       unique case (Policy)
-        PolicyPlru: begin
-          int unsigned n = 1;
-          while (n < Ways) n = 2 * n + int'(tree_q[fill_set][n]);
+        mmu_pkg::PolicyPlru: begin  // from the root, the way each node points to
+          for (int d = 0; d < TreeDepth; d++) n = 2 * n + 32'(tree[n]);
           victim = WayBits'(n - Ways);
         end
-        PolicyRandom: victim = WayBits'(rng_next(rng_q) % 64'(Ways));
+        mmu_pkg::PolicyRandom: victim = WayBits'(rng_next(rng_q) % 64'(Ways));
         default: begin  // LRU and FIFO: the oldest rank
           for (int w = 0; w < Ways; w++) begin
-            if (rank_of(rank_q[fill_set], WayBits'(w)) == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
+            if (rank_of(ranks, WayBits'(w)) == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
           end
         end
       endcase
     end
   end
 
-  function automatic logic [63:0] rng_next(input logic [63:0] x);
-    logic [63:0] y = x;
-    y = y ^ (y << 13);
-    y = y ^ (y >> 7);
-    y = y ^ (y << 17);
-    return y;
-  endfunction
-
   // ---- TLBI: every entry compared at once ----
 
-  tlbi_target_t target;
-  logic         unused_last_level;  // a TLB holds leaves only: *L forms select the same
-  assign target            = tlbi_decode(tlbi_op_i, tlbi_operand_i);
+  mmu_pkg::tlbi_target_t target;
+  logic                  unused_last_level;  // a TLB holds leaves only: *L forms select the same
+  assign target            = mmu_pkg::tlbi_decode(tlbi_op_i, tlbi_operand_i);
   assign unused_last_level = target.last_level;
 
-  // Does the TLBI select entry i? (Leaf-only forms select every entry here:
-  // a TLB holds leaves only.)
-  function automatic logic selected(input logic [IdxBits-1:0] i);
-    logic [63:0] start = {entry_q[i].vpn, 12'b0};
-    logic [63:0] last  = start + (64'd1 << level_shift(entry_q[i].level)) - 64'd1;
-    if (target.all) return 1'b1;
-    if (target.asid_only) return !entry_q[i].global && entry_q[i].asid == target.asid;
-    if (!target.any_asid && !entry_q[i].global && entry_q[i].asid != target.asid) return 1'b0;
-    if (target.level != 2'd0 && target.level != entry_q[i].level) return 1'b0;
-    return start <= target.va_last && last >= target.va_start;
-  endfunction
-
+  // Does the TLBI select entry i? (Leaf-only forms select every entry
+  // here: a TLB holds leaves only.)
   logic [Entries-1:0] kill;
   always_comb begin
-    kill = '0;
+    logic [63:0] start, last;  // the entry's VAs
+    logic        sel;
+    kill  = '0;
+    start = '0;
+    last  = '0;
+    sel   = 1'b0;
     if (tlbi_valid_i) begin  // (the compares cost simulation time: only when needed)
-      for (int i = 0; i < Entries; i++) kill[i] = valid_q[i] && selected(IdxBits'(i));
+      for (int i = 0; i < Entries; i++) begin
+        start = {vpn_q[i], 12'b0};
+        last  = start + (64'd1 << mmu_pkg::level_shift(level_q[i])) - 64'd1;
+        if (target.all) sel = 1'b1;
+        else if (target.asid_only) sel = !global_q[i] && asid_q[i] == target.asid;
+        else if (!target.any_asid && !global_q[i] && asid_q[i] != target.asid) sel = 1'b0;
+        else if (target.level != 2'd0 && target.level != level_q[i]) sel = 1'b0;
+        else sel = start <= target.va_last && last >= target.va_start;
+        kill[i] = valid_q[i] && sel;
+      end
     end
   end
 
   // ---- replacement state: only the set a lookup hit or a fill touched ----
 
-  logic               touch;  // a lookup hit or a fill
-  logic [SetBits-1:0] touch_set;
-  logic [WayBits-1:0] touch_way;
-  ranks_t             ranks_d;  // the touched set's next ranks
-  logic [TreeBits-1:0] tree_d;  // ... and PLRU tree
-  logic [IdxBits-1:0] fill_idx;
+  logic                touch;  // a lookup hit or a fill
+  logic [SetBits-1:0]  touch_set;
+  logic [WayBits-1:0]  touch_way;
+  logic [RankBits-1:0] ranks_d;  // the touched set's next ranks
+  logic [TreeBits-1:0] tree_d;   // ... and PLRU tree
+  logic [IdxBits-1:0]  fill_idx;
 
-  assign fill_idx = index(fill_set, int'(victim));
+  assign fill_idx = index(fill_set, 32'(victim));
 
   always_comb begin
-    ranks_t r;
-    int unsigned n;
+    logic [RankBits-1:0] r;
+    int unsigned         n;
     touch     = (lookup_valid_i && hit) || fill_valid_i;
     touch_set = fill_valid_i ? fill_set : hit_set;
     touch_way = fill_valid_i ? victim : hit_way;
-    r         = rank_q[touch_set];
+    r         = rank_q[32'(touch_set)*RankBits +: RankBits];
     // LRU: ranks newer than the touched way's age by one, it becomes newest
     ranks_d   = r;
     for (int v = 0; v < Ways; v++) begin
@@ -214,11 +226,11 @@ module mmu_tlb
         ranks_d[v*WayBits +: WayBits] = rank_of(r, WayBits'(v)) + 1'b1;
       end
     end
-    ranks_d[int'(touch_way)*WayBits +: WayBits] = '0;
-    // PLRU: the nodes on the way's path point away from it
-    tree_d = tree_q[touch_set];
-    n      = Ways + int'(touch_way);
-    while (n > 1) begin
+    ranks_d[32'(touch_way)*WayBits +: WayBits] = '0;
+    // PLRU: the nodes on the way's path, leaf to root, point away from it
+    tree_d = tree_q[32'(touch_set)*TreeBits +: TreeBits];
+    n      = Ways + 32'(touch_way);
+    for (int d = 0; d < TreeDepth; d++) begin
       tree_d[n >> 1] = !n[0];
       n = n >> 1;
     end
@@ -227,31 +239,51 @@ module mmu_tlb
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
-      rank_q  <= '{default: rank_init()};
-      tree_q  <= '{default: '0};
+      rank_q  <= {Sets{rank_init()}};
+      tree_q  <= '0;
       rng_q   <= RandomState;
     end else begin
       if (tlbi_valid_i) valid_q <= valid_q & ~kill;
       if (fill_valid_i) valid_q[fill_idx] <= 1'b1;
       // FIFO ranks change on fills only
-      if (touch && (Policy == PolicyLru || (Policy == PolicyFifo && fill_valid_i))) begin
-        rank_q[touch_set] <= ranks_d;
+      if (touch && (Policy == mmu_pkg::PolicyLru ||
+                    (Policy == mmu_pkg::PolicyFifo && fill_valid_i))) begin
+        rank_q[32'(touch_set)*RankBits +: RankBits] <= ranks_d;
       end
-      if (touch && Policy == PolicyPlru) tree_q[touch_set] <= tree_d;
+      if (touch && Policy == mmu_pkg::PolicyPlru) begin
+        tree_q[32'(touch_set)*TreeBits +: TreeBits] <= tree_d;
+      end
       if (fill_valid_i && need_random) rng_q <= rng_next(rng_q);
     end
   end
 
   // the entries are storage without a reset: valid_q guards them
   always_ff @(posedge clk_i) begin
-    if (fill_valid_i) entry_q[fill_idx] <= fill_entry_i;
+    if (fill_valid_i) begin
+      vpn_q[fill_idx]    <= fill_entry_i.vpn;
+      level_q[fill_idx]  <= fill_entry_i.level;
+      asid_q[fill_idx]   <= fill_entry_i.asid;
+      ppn_q[fill_idx]    <= fill_entry_i.ppn;
+      attrs_q[fill_idx]  <= fill_entry_i.attrs;
+      global_q[fill_idx] <= fill_entry_i.global;
+    end
   end
 
   // ---- response and counters ----
 
-  logic       resp_valid_q, resp_hit_q;
-  tlb_entry_t resp_entry_q;
-  logic [63:0] lookups_q, hits_q, fills_q, evictions_q, invalidated_q;
+  mmu_pkg::tlb_entry_t hit_entry;  // the entry at hit_idx, whole
+  always_comb begin
+    hit_entry.vpn    = vpn_q[hit_idx];
+    hit_entry.ppn    = ppn_q[hit_idx];
+    hit_entry.level  = level_q[hit_idx];
+    hit_entry.global = global_q[hit_idx];
+    hit_entry.asid   = asid_q[hit_idx];
+    hit_entry.attrs  = attrs_q[hit_idx];
+  end
+
+  logic                resp_valid_q, resp_hit_q;
+  mmu_pkg::tlb_entry_t resp_entry_q;
+  logic [63:0]         lookups_q, hits_q, fills_q, evictions_q, invalidated_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -266,7 +298,7 @@ module mmu_tlb
     end else begin
       resp_valid_q <= lookup_valid_i;
       resp_hit_q   <= lookup_valid_i && hit;
-      resp_entry_q <= entry_q[hit_idx];
+      resp_entry_q <= hit_entry;
       if (lookup_valid_i) lookups_q <= lookups_q + 1;
       if (lookup_valid_i && hit) hits_q <= hits_q + 1;
       if (fill_valid_i) fills_q <= fills_q + 1;
@@ -286,8 +318,8 @@ module mmu_tlb
 
   `MMU_ASSERT_INIT
   `MMU_ASSERT(OneRequestPerCycle, $onehot0({lookup_valid_i, fill_valid_i, tlbi_valid_i}))
-  `MMU_ASSERT(FillHasALevel, !fill_valid_i || fill_entry_i.level != level_e'(0))
+  `MMU_ASSERT(FillHasALevel, !fill_valid_i || fill_entry_i.level != 2'd0)
   `MMU_ASSERT(FillIsAligned, !fill_valid_i ||
-      (fill_entry_i.vpn & ((52'd1 << (9 * (3 - int'(fill_entry_i.level)))) - 52'd1)) == '0)
+      (fill_entry_i.vpn & ((52'd1 << (9 * (3 - 32'(fill_entry_i.level)))) - 52'd1)) == '0)
 
 endmodule

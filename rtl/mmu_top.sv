@@ -21,6 +21,9 @@
 //     has left, and no fill of an old entry is still to come.
 // The golden model applies a TLBI between two translations of a core, the
 // same order.
+//
+// For simulation: its per-core ports are unpacked arrays, which Yosys 0.23
+// does not take (the modules below it synthesize: `make synth`).
 `include "mmu_assert.svh"
 
 module mmu_top
@@ -183,6 +186,9 @@ module mmu_top
   logic        core_mem_rvalid[NumCores];
 
   for (genvar c = 0; c < NumCores; c++) begin : g_core
+    logic [15*64-1:0] cnt_tlb;  // mmu_core's packed counters, unpacked below
+    logic [3*64-1:0]  cnt_wc_lookups, cnt_wc_hits;
+
     mmu_core #(
       .L1iEntries(L1iEntries), .L1iWays(L1iWays), .L1iPolicy(L1iPolicy),
       .L1dEntries(L1dEntries), .L1dWays(L1dWays), .L1dPolicy(L1dPolicy),
@@ -200,8 +206,16 @@ module mmu_top
       .mem_resp_data_i,
       .tlbi_ready_o(core_ready[c]), .tlbi_valid_i(deliver[c]), .tlbi_op_i(head[c].op),
       .tlbi_operand_i(head[c].operand),
-      .cnt_tlb_o(cnt_tlb_o[c]), .cnt_walks_o(cnt_walks_o[c]), .cnt_reads_o(cnt_reads_o[c]),
-      .cnt_wc_lookups_o(cnt_wc_lookups_o[c]), .cnt_wc_hits_o(cnt_wc_hits_o[c]));
+      .cnt_tlb_o(cnt_tlb), .cnt_walks_o(cnt_walks_o[c]), .cnt_reads_o(cnt_reads_o[c]),
+      .cnt_wc_lookups_o(cnt_wc_lookups), .cnt_wc_hits_o(cnt_wc_hits));
+
+    for (genvar t = 0; t < 3; t++) begin : g_cnt
+      for (genvar k = 0; k < 5; k++) begin : g_tlb
+        assign cnt_tlb_o[c][t][k] = cnt_tlb[64*(5*t+k) +: 64];
+      end
+      assign cnt_wc_lookups_o[c][t] = cnt_wc_lookups[64*t +: 64];
+      assign cnt_wc_hits_o[c][t]    = cnt_wc_hits[64*t +: 64];
+    end
   end
 
   // ---- the memory arbiter: round robin, one read outstanding ----

@@ -70,9 +70,16 @@ extern "C" void rtl_core_tlbi(struct rtl_core *c, enum tlbi_op op, uint64_t oper
 extern "C" void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *out)
 {
 	const Vmmu_core *t = c->top;
+	uint64_t tlb[3][5], lookups[3], hits[3];
 
-	copy_core_counters(out, t->cnt_tlb_o, t->cnt_walks_o, t->cnt_reads_o, t->cnt_wc_lookups_o,
-			   t->cnt_wc_hits_o);
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 5; i++)
+			tlb[k][i] = packed_counter(t->cnt_tlb_o, 5 * k + i);
+	for (int l = 0; l < 3; l++) {
+		lookups[l] = packed_counter(t->cnt_wc_lookups_o, l);
+		hits[l] = packed_counter(t->cnt_wc_hits_o, l);
+	}
+	copy_core_counters(out, tlb, t->cnt_walks_o, t->cnt_reads_o, lookups, hits);
 }
 
 extern "C" int rtl_core_errors(struct rtl_core *c)

@@ -11,7 +11,14 @@ struct rtl_core_counters {
 };
 
 #ifdef __cplusplus
-/* From a walker's counter ports (a model's own, or one core's of the top). */
+/* Counter n of a port that packs 64-bit counters (bits [64n +: 64], as
+   mmu_ptw's and mmu_core's do), in Verilator's 32-bit words. */
+template <class Packed> static uint64_t packed_counter(const Packed &p, int n)
+{
+	return (uint64_t)p[2 * n + 1] << 32 | p[2 * n];
+}
+
+/* From a walker's counters (a core's, or one core's ports of the top). */
 template <class Out, class Wc>
 static void copy_walker_counters(Out *out, uint64_t walks, uint64_t reads, const Wc &lookups,
 				 const Wc &hits)
@@ -24,7 +31,7 @@ static void copy_walker_counters(Out *out, uint64_t walks, uint64_t reads, const
 	}
 }
 
-/* ... and a core's, its three TLBs' too. */
+/* ... and a core's, its three TLBs' too ([TLB][counter]). */
 template <class Tlb, class Wc>
 static void copy_core_counters(rtl_core_counters *out, const Tlb &tlb, uint64_t walks,
 			       uint64_t reads, const Wc &lookups, const Wc &hits)

@@ -93,8 +93,13 @@ extern "C" unsigned rtl_ptw_walk(struct rtl_ptw *w, uint64_t ttbr0, uint64_t va,
 
 extern "C" void rtl_ptw_counters(struct rtl_ptw *w, struct rtl_ptw_counters *c)
 {
-	copy_walker_counters(c, w->top->cnt_walks_o, w->top->cnt_reads_o, w->top->cnt_wc_lookups_o,
-			     w->top->cnt_wc_hits_o);
+	uint64_t lookups[3], hits[3];
+
+	for (int l = 0; l < 3; l++) {
+		lookups[l] = packed_counter(w->top->cnt_wc_lookups_o, l);
+		hits[l] = packed_counter(w->top->cnt_wc_hits_o, l);
+	}
+	copy_walker_counters(c, w->top->cnt_walks_o, w->top->cnt_reads_o, lookups, hits);
 }
 
 extern "C" int rtl_ptw_errors(struct rtl_ptw *w)

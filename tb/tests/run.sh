@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs the cmocka test programs and the command-line tests, then prints the
-# one summary line CI reads: "N passed, N failed".
+# Runs the cmocka test programs, the command-line tests and the Yosys check
+# of the RTL (yosys.sh), then prints the one summary line CI reads:
+# "N passed, N failed".
 # usage: run.sh DIR TEST...   (DIR holds the built tests and tools)
 dir=$1
 shift
@@ -26,10 +27,13 @@ for t in "$@"; do
 	cat "$log"
 	count "$log" $rc
 done
-"$here/cli.sh" "$dir" > "$log" 2>&1
-rc=$?
-cat "$log"
-count "$log" $rc
+# the command-line tests, and that Yosys still reads the RTL
+for s in cli.sh yosys.sh; do
+	"$here/$s" "$dir" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$log" $rc
+done
 "$here/../fuzz/regress.sh" "$dir/../fuzz" $FUZZ_TARGETS > "$log" 2>&1
 rc=$?
 cat "$log"
