@@ -61,7 +61,9 @@ module mmu_top
   output logic [1:0]  resp_level_o [NumCores],
   output logic [47:0] resp_pa_o    [NumCores],
   output logic [1:0]  resp_source_o[NumCores],
-  // TLB maintenance from a core: local, or Inner Shareable (broadcast)
+  // TLB maintenance from a core: local, or Inner Shareable (broadcast); the
+  // fabric takes one while tlbi_ready_o (every core's queue has room)
+  output logic        tlbi_ready_o,
   input  logic        tlbi_valid_i,
   input  logic [7:0]  tlbi_core_i,
   input  logic        tlbi_shareable_i,
@@ -107,6 +109,7 @@ module mmu_top
   logic               core_ready [NumCores];  // the core can take a TLBI
   dvm_t               head [NumCores];  // the oldest operation of each queue
   logic [NumCores-1:0] overflow;
+  logic [NumCores-1:0] room;  // the queue can take one more
 
   // Whether the clock has reached a due time, across the wrap: due times lie
   // less than 2^31 cycles ahead.
@@ -140,7 +143,11 @@ module mmu_top
       end
     end
     assign overflow[c]  = targeted && !deliver[c] && count_q[c] == (PtrBits+1)'(Depth);
+    assign room[c]      = count_q[c] != (PtrBits+1)'(Depth);
   end
+  // Back to back TLBIs fill a queue while they travel (1 + hops * HopLatency
+  // cycles) and while its core holds one off (mmu_core): the issuer waits.
+  assign tlbi_ready_o = &room;
 
   // ---- the sync: every queue drained ----
 
@@ -150,6 +157,7 @@ module mmu_top
   always_comb begin
     drained = 1'b1;
     for (int c = 0; c < NumCores; c++) drained &= count_q[c] == '0;
+    drained &= !tlbi_valid_i;  // a TLBI of this cycle comes before a sync of it
   end
 
   logic [63:0] dvm_q, sync_cycles_q, delivered;
@@ -263,6 +271,7 @@ module mmu_top
   `MMU_ASSERT_INIT
   `MMU_ASSERT(ResponseOnlyWhenBusy, !mem_resp_valid_i || busy_q)
   `MMU_ASSERT(TlbiFromACore, !tlbi_valid_i || int'(tlbi_core_i) < NumCores)
+  `MMU_ASSERT(TlbiOnlyWithRoom, !tlbi_valid_i || tlbi_ready_o)
   `MMU_ASSERT(QueueNotFull, overflow == '0)
   for (genvar c = 0; c < NumCores; c++) begin : g_assert
     // no core still to install or answer an entry read before a TLBI it applied

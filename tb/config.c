@@ -270,6 +270,11 @@ static int set_key(struct sim_config *c, const char *key, const char *value, cha
 			snprintf(err, errlen, "%s: '%s' is not a number", key, value);
 			return -1;
 		}
+		if (num == &c->hop_latency && v > 1024) {
+			/* 64 cores of it stay well inside the shim's wait for a sync */
+			snprintf(err, errlen, "%s: %s is more than 1024 cycles", key, value);
+			return -1;
+		}
 		if ((num == &c->va_bits && v != 48 && v != 39) ||
 		    (num == &c->asid_bits && v != 16 && v != 8)) {
 			snprintf(err, errlen, "%s: %s is not supported (%s)", key, value,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "rtl_backend.h"
+#include "rtl/top_shim.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -251,6 +252,13 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 		return;
 	}
 	cycles = b->port.translate(b->port.ctx, core, ttbr0, va, acc, &r);
+	if (cycles == RTL_TOP_STUCK) {
+		snprintf(b->mismatch, sizeof(b->mismatch),
+			 "the RTL did not answer page %llu (core %u, VA %#llx) within %u cycles",
+			 (unsigned long long)b->pages + 1, core, (unsigned long long)va,
+			 RTL_TOP_LIMIT);
+		return;
+	}
 	b->cycles += cycles;
 	b->pages++;
 	latency_add(&b->latency, latency_outcome_of(r.fault != MMU_OK, r.source), cycles);
@@ -277,8 +285,17 @@ void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *o
 
 void rtl_backend_dsb(struct rtl_backend *b)
 {
-	uint64_t cycles = b->batch + b->port.sync(b->port.ctx);
+	unsigned waited = b->port.sync(b->port.ctx);
+	uint64_t cycles = b->batch + waited;
 
+	if (waited == RTL_TOP_STUCK) {
+		if (!b->mismatch[0])
+			snprintf(b->mismatch, sizeof(b->mismatch),
+				 "a DSB ISH after %llu TLBIs did not complete within %u cycles",
+				 (unsigned long long)b->batch, RTL_TOP_LIMIT);
+		b->batch = 0;
+		return;
+	}
 	b->syncs++;
 	b->sync_cycles += cycles;
 	if (cycles > b->sync_max)

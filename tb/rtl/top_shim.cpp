@@ -26,6 +26,7 @@ struct rtl_top : vl_model<Vmmu_top> {
 	};
 	std::vector<page> waiting;
 	bool tlbi_posted, sync_posted;
+	bool stuck; /* a TLBI or a sync waited past RTL_TOP_LIMIT cycles */
 	unsigned tlbi_core;
 	struct tlbi tlbi;
 #if VM_TRACE_FST
@@ -71,7 +72,7 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	mem_port_init(s->mem, read64, ctx, mem_latency);
 	s->cycle = 0;
 	s->waiting.assign(s->cores, rtl_top::page{});
-	s->tlbi_posted = s->sync_posted = false;
+	s->tlbi_posted = s->sync_posted = s->stuck = false;
 	s->tlbi_core = 0;
 	s->tlbi = {};
 #if VM_TRACE_FST
@@ -140,7 +141,9 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 	do {
 		tick(s);
 		cycles++;
-	} while (!t->resp_valid_o[core] && cycles < 100000);
+	} while (!t->resp_valid_o[core] && cycles < RTL_TOP_LIMIT);
+	if (!t->resp_valid_o[core])
+		return RTL_TOP_STUCK;
 	read_answer(t, core, out);
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
@@ -148,7 +151,19 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi *op)
 {
 	Vmmu_top *t = s->top;
+	unsigned waited = 0;
 
+	for (;;) { /* until every core's queue has room */
+		t->clk_i = 0;
+		t->eval();
+		if (t->tlbi_ready_o)
+			break;
+		if (++waited > RTL_TOP_LIMIT) {
+			s->stuck = true; /* the next sync says so */
+			return;
+		}
+		tick(s);
+	}
 	t->tlbi_valid_i = 1;
 	t->tlbi_core_i = (uint8_t)core;
 	t->tlbi_shareable_i = op->shareable;
@@ -160,7 +175,9 @@ extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi
 extern "C" unsigned rtl_top_tlbi_sync(struct rtl_top *s, unsigned core, const struct tlbi *op)
 {
 	rtl_top_tlbi(s, core, op);
-	return 1 + rtl_top_sync(s);
+	unsigned cycles = rtl_top_sync(s);
+
+	return cycles == RTL_TOP_STUCK ? cycles : 1 + cycles;
 }
 
 extern "C" unsigned rtl_top_sync(struct rtl_top *s)
@@ -168,18 +185,24 @@ extern "C" unsigned rtl_top_sync(struct rtl_top *s)
 	Vmmu_top *t = s->top;
 	unsigned cycles = 0;
 
+	if (s->stuck)
+		return RTL_TOP_STUCK;
 	t->sync_valid_i = 1;
 	for (;;) {
 		t->clk_i = 0;
 		t->eval();
-		if (t->sync_done_o || cycles > 100000)
+		if (t->sync_done_o)
 			break;
+		if (cycles >= RTL_TOP_LIMIT) {
+			s->stuck = true;
+			break;
+		}
 		tick(s);
 		cycles++;
 	}
 	t->sync_valid_i = 0;
 	tick(s);
-	return cycles;
+	return s->stuck ? RTL_TOP_STUCK : cycles;
 }
 
 extern "C" void rtl_top_request(struct rtl_top *s, unsigned core, uint64_t ttbr0, uint64_t va,
@@ -213,7 +236,10 @@ extern "C" uint32_t rtl_top_step(struct rtl_top *s, struct mmu_result *answers, 
 		t->req_ttbr_i[c] = p.ttbr0;
 		t->req_access_i[c] = (uint8_t)p.acc;
 	}
-	t->tlbi_valid_i = s->tlbi_posted;
+	t->tlbi_valid_i = 0;
+	t->clk_i = 0;
+	t->eval(); /* whether the fabric has room for the TLBI */
+	t->tlbi_valid_i = s->tlbi_posted && t->tlbi_ready_o;
 	t->tlbi_core_i = (uint8_t)s->tlbi_core;
 	t->tlbi_shareable_i = s->tlbi.shareable;
 	t->tlbi_op_i = (uint8_t)s->tlbi.op;
@@ -231,7 +257,7 @@ extern "C" uint32_t rtl_top_step(struct rtl_top *s, struct mmu_result *answers, 
 	}
 	*sync_done = s->sync_posted && t->sync_done_o;
 	s->sync_posted = s->sync_posted && !t->sync_done_o;
-	s->tlbi_posted = false;
+	s->tlbi_posted = s->tlbi_posted && !t->tlbi_valid_i; /* else it waits for room */
 	tick(s);
 	t->sync_valid_i = 0;
 	return answered;

@@ -19,6 +19,10 @@ extern "C" {
 
 struct rtl_top;
 
+/* What translate and sync return when nothing came in RTL_TOP_LIMIT cycles. */
+#define RTL_TOP_LIMIT 1000000u
+#define RTL_TOP_STUCK 0xffffffffu
+
 struct rtl_top *rtl_top_new(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
 			    unsigned mem_latency);
 void rtl_top_free(struct rtl_top *t);
@@ -27,7 +31,7 @@ int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);
-/* Issues a TLBI from core into the fabric: one cycle. */
+/* Issues a TLBI from core into the fabric: one cycle, after any wait for room. */
 void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
 /* DSB ISH: returns the cycles until every earlier TLBI had reached every core. */
 unsigned rtl_top_sync(struct rtl_top *t);
@@ -36,8 +40,9 @@ unsigned rtl_top_tlbi_sync(struct rtl_top *t, unsigned core, const struct tlbi *
 /*
  * Cycle by cycle, for tests that race TLBIs against translations in flight:
  * rtl_top_request() holds a page on core's request port until the core takes
- * it; rtl_top_post_tlbi() puts a TLBI into the fabric in the next cycle (one
- * a cycle); rtl_top_post_sync() holds a DSB ISH until it completes.
+ * it; rtl_top_post_tlbi() puts a TLBI into the fabric in the next cycle that
+ * has room for it (one a cycle); rtl_top_post_sync() holds a DSB ISH until
+ * it completes.
  * rtl_top_step() runs one cycle: it returns a bit per core that answered in
  * it (with the answer in answers[core]) and sets *sync_done when the sync
  * completed in it.

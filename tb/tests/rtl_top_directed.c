@@ -122,6 +122,53 @@ static bool run_case(const struct op *o, bool shareable, unsigned issuer)
 	return ok;
 }
 
+/*
+ * A flush of many pages: 23 TLBIs that do not cover the page (VALE1IS of
+ * ASID 2), then VAE1IS of it, back to back from core 0, then one DSB ISH.
+ * On many cores they outnumber a core's queue while they travel: the
+ * fabric must hold the issuer off, not drop one. Every operation reaches
+ * every core, and every core walks to the new PA.
+ */
+static bool run_burst(void)
+{
+	struct rtl_top *t = rtl_top_new(rd, NULL, 3);
+	unsigned cores = rtl_top_cores(t);
+	struct mmu_result r;
+	bool ok = true;
+
+	baseline();
+	for (unsigned c = 0; c < cores; c++)
+		rtl_top_translate(t, c, TTBR, VA, MMU_READ, &r);
+	mem[LEAF_SLOT / 8] = 0xc0000c43;
+	for (unsigned i = 0; i < 23; i++) {
+		struct tlbi other = { TLBI_VALE1, true, 0x0002000008040000ULL + i };
+
+		rtl_top_tlbi(t, 0, &other);
+	}
+	struct tlbi covering = { TLBI_VAE1, true, 0x0001000008040201ULL };
+
+	rtl_top_tlbi(t, 0, &covering);
+	if (rtl_top_sync(t) == RTL_TOP_STUCK) {
+		printf("    %s: the sync never completed\n", cur);
+		ok = false;
+	}
+	if (rtl_top_dvm_ops(t) != 24ULL * cores) {
+		printf("    %s: %llu operations delivered, expected %u\n", cur,
+		       (unsigned long long)rtl_top_dvm_ops(t), 24 * cores);
+		ok = false;
+	}
+	for (unsigned c = 0; c < cores && ok; c++) {
+		rtl_top_translate(t, c, TTBR, VA, MMU_READ, &r);
+		ok &= expect(c, "after the burst", &r, NEW_PA, 2);
+	}
+	if (rtl_top_errors(t)) {
+		printf("    %s: an RTL assertion failed\n", cur);
+		ok = false;
+	}
+	rtl_top_free(t);
+	return ok;
+}
+
 int main(void)
 {
 	const char *name = "rtl_top_directed_" CFG_NAME;
@@ -150,6 +197,16 @@ int main(void)
 				}
 			}
 		}
+	}
+	snprintf(buf, sizeof(buf), "%s burst_of_24_TLBIs_then_DSB", name);
+	cur = buf;
+	n++;
+	printf("[ RUN      ] %s\n", buf);
+	if (run_burst()) {
+		printf("[       OK ] %s\n", buf);
+	} else {
+		printf("[  FAILED  ] %s\n", buf);
+		failed++;
 	}
 	printf("[==========] %s: %u test(s) run.\n", name, n);
 	printf("[  PASSED  ] %u test(s).\n", n - failed);
