@@ -8,8 +8,9 @@
 #   read_verilog -sv rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv rtl/mmu_core.sv
 #   hierarchy -check -top TOP -chparam ...; synth -top TOP -flatten -noshare
 #   stat; ltp -noff
-# (-noshare: the SAT-based resource sharing did not finish on the 1280-entry
-# TLB in 10 minutes; on the 16x4 TLB it saves about 1% of the cells.)
+# (-noshare: the SAT-based resource sharing ran on the 1280-entry TLB for
+# over 5 minutes without finishing; on the 16x4 TLB it saves about 1% of
+# the cells.)
 # cells: every cell after `synth` (gates $_AND_, $_MUX_, $_XOR_... and
 # flip-flops), the memories mapped to flip-flops (no memory library);
 # flip-flops: the $_DFF*/$_SDFF* cells among them; longest path: `ltp -noff`,
