@@ -367,7 +367,7 @@ bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
 	bench/rtl.sh
 	bench/capture.sh
 
-# SYNTH: configurations of bench/synth.sh (default: all but core_default)
+# SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
 synth:
 	bench/synth.sh $(SYNTH)
 
