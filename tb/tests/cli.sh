@@ -398,9 +398,10 @@ sc_same systemc_stress_at "$tmp/rtl_stress_pieces.rtl.json" "" "$tmp/stress.txt"
 # the sockets' traffic as a VCD (sc_trace): per core the requests and answers,
 # the walkers' reads and the maintenance operations, a time step per
 # transaction; next to it the RTL's FST of cycles 1000..1999 of the same run
+# (cycle N from N ns, the high phase at N.5 ns: 100 ps units)
 if "$sc" "$tmp/short.txt" -s cores=2 $small --quantum 0 --vcd "$tmp/sc" -q --wave "$tmp/scw.fst" \
 	--wave-from 1000 --wave-to 1999 2> "$tmp/vcd.err" &&
-	[ "$(fst2vcd "$tmp/scw.fst" 2> /dev/null | grep '^#' | sed -n '1p;$p' | tr '\n' ' ')" = "#2000 #3999 " ] &&
+	[ "$(fst2vcd "$tmp/scw.fst" 2> /dev/null | grep '^#' | sed -n '1p;$p' | tr '\n' ' ')" = "#10000 #19995 " ] &&
 	grep -q '^-core 1 L2 TLB' "$tmp/scw.gtkw" &&
 	grep -q '^\$scope module top \$end' "$tmp/sc.vcd" &&
 	grep -q ' va \[63:0\]' "$tmp/sc.vcd" && grep -q ' addr \[63:0\]' "$tmp/sc.vcd" &&
