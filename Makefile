@@ -49,6 +49,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 VG_INC     := /usr/include/valgrind
 VG_LIBDIR  := /usr/lib/x86_64-linux-gnu/valgrind
 VG_EXEC    := /usr/libexec/valgrind
+# (-Wno-unused-parameter: Valgrind's callbacks hand every tool parameters it need not use)
 VG_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter -fno-stack-protector -fno-builtin \
 	-fno-strict-aliasing -fpic -fno-pie -DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 \
 	-DVGPV_amd64_linux_vanilla=1 -I$(VG_INC)
@@ -272,7 +273,7 @@ $(B)/rtl/rtl_ptw_directed: tb/tests/rtl_ptw_directed.c tb/rtl/ptw_shim.cpp $(HEA
 # (rtl_top_directed_*); TLBI + DSB ISH racing translations in flight on 2 and 4
 # (rtl_top_race_*). $(1): the configuration, $(2): the test.
 define rtl_top_test_rules
-$(B)/rtl/rtl_top_$(2)_$(call w,$(1),1): tb/tests/rtl_top_$(2).c tb/rtl/top_shim.cpp \
+$(B)/rtl/rtl_top_$(2)_$(call w,$(1),1): tb/tests/rtl_top_$(2).c tb/tests/one_page_table.h tb/rtl/top_shim.cpp \
 		$(HEADERS) $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
 		$(B)/rtl/verilated_threads.o
 	$(CC) $(SAN) $(WARN) -c tb/tests/rtl_top_$(2).c -o $$@.o \

@@ -18,32 +18,7 @@
 #include <string.h>
 
 #include "../rtl/top_shim.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static uint64_t mem[16 * 512]; /* physical memory from PA 0 */
-
-static uint64_t rd(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return pa / 8 < ARRAY_SIZE(mem) ? mem[pa / 8] : 0;
-}
-
-/* VA[47:39] = VA[38:30] = VA[29:21] = VA[20:12] = 1: every descriptor at +8 */
-#define VA 0x0000008040201000ULL
-#define TTBR (0x1000ULL | 1ULL << 48) /* root at 0x1000, ASID 1 */
-#define LEAF_SLOT 0x4008
-#define OLD_PA 0x80000000ULL
-#define NEW_PA 0xc0000000ULL
-
-static void baseline(void)
-{
-	memset(mem, 0, sizeof(mem));
-	mem[0x1008 / 8] = 0x2003;     /* L0[1] -> L1 table at 0x2000 */
-	mem[0x2008 / 8] = 0x3003;     /* L1[1] -> L2 table at 0x3000 */
-	mem[0x3008 / 8] = 0x4003;     /* L2[1] -> L3 table at 0x4000 */
-	mem[0x4008 / 8] = 0x80000c43; /* L3[1]: page 0x8000_0000, nG AF user */
-}
+#include "one_page_table.h"
 
 struct op {
 	const char *name;
@@ -103,7 +78,7 @@ static bool run_case(const struct op *o, bool shareable, unsigned issuer)
 		rtl_top_translate(t, c, TTBR, VA, MMU_READ, &r);
 		ok &= expect(c, "second translation", &r, OLD_PA, 0);
 	}
-	mem[LEAF_SLOT / 8] = 0xc0000c43; /* remap to 0xc000_0000, then TLBI + DSB ISH */
+	mem[LEAF_SLOT / 8] = NEW_LEAF; /* remap to 0xc000_0000, then TLBI + DSB ISH */
 	rtl_top_tlbi_sync(t, issuer, &op);
 	for (unsigned c = 0; c < cores && ok; c++) {
 		bool gone = o->covers && (shareable || c == issuer);
@@ -139,7 +114,7 @@ static bool run_burst(void)
 	baseline();
 	for (unsigned c = 0; c < cores; c++)
 		rtl_top_translate(t, c, TTBR, VA, MMU_READ, &r);
-	mem[LEAF_SLOT / 8] = 0xc0000c43;
+	mem[LEAF_SLOT / 8] = NEW_LEAF;
 	for (unsigned i = 0; i < 23; i++) {
 		struct tlbi other = { TLBI_VALE1, true, 0x0002000008040000ULL + i };
 
