@@ -106,7 +106,7 @@ $(B)/asan/%: tb/tests/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) $(WARN) -o $@ $< $(LIB_SRC) $(LIBS) -lcmocka
 
-$(VGTOOL): traces/vgtool/mmut_main.c $(wildcard $(VG_INC)/valgrind.h)
+$(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h $(wildcard $(VG_INC)/valgrind.h)
 	@mkdir -p $(@D)
 	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
 	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \

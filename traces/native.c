@@ -15,25 +15,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "native_tags.h"
 #include "trace_impl.h"
 
-enum {
-	TAG_DATA = 0x80,   /* 0x80..0xbf: kind<<4 | log2(size) */
-	TAG_ACCESS = 0xc0, /* generic access */
-	TAG_SWITCH = 0xe0,
-	TAG_SEGMENT,
-	TAG_MMAP,
-	TAG_MUNMAP,
-	TAG_MPROTECT,
-	TAG_BRK,
-	TAG_MREMAP,
-	TAG_CLONE,
-	TAG_EXIT,
-	TAG_FILE,
-	TAG_EXEC, /* version 3 */
-	TAG_END = 0xff,
-};
-#define TAG_IJUMP 0x40 /* 0x40..0x7f: size | 0x40, then delta */
 #define MAX_EVENT_BYTES (1 + 8 * 10)
 
 /* ---- decoding ---- */

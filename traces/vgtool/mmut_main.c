@@ -45,23 +45,7 @@
 
 /* ---- the native encoding (traces/native.c is the reference) ---- */
 
-enum {
-	TAG_IJUMP = 0x40,
-	TAG_DATA = 0x80,
-	TAG_ACCESS = 0xc0,
-	TAG_SWITCH = 0xe0,
-	TAG_SEGMENT,
-	TAG_MMAP,
-	TAG_MUNMAP,
-	TAG_MPROTECT,
-	TAG_BRK,
-	TAG_MREMAP,
-	TAG_CLONE,
-	TAG_EXIT,
-	TAG_FILE,
-	TAG_EXEC,
-	TAG_END = 0xff,
-};
+#include "../native_tags.h"
 
 #define PROT_R 1
 #define PROT_W 2
