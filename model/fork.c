@@ -132,6 +132,25 @@ void os_exit(struct os *os, struct task_struct *t)
 }
 
 /* schedule(): t runs on cpu from now; switch_mm only when the mm changes. */
+/*
+ * execve's exec_mmap: the task leaves its address space for a new, empty
+ * one; the cpu it ran on picks the new one up at its next switch.
+ */
+int os_exec(struct os *os, struct task_struct *t)
+{
+	struct mm_struct *mm = mm_alloc(os), *old = t->mm;
+
+	if (!mm)
+		return -1;
+	mm->pid = t->tgid;
+	if (t->cpu >= 0 && os->cpu[t->cpu].curr == t)
+		os->cpu[t->cpu].curr = NULL;
+	t->cpu = -1;
+	t->mm = mm;
+	mmput(os, old);
+	return 0;
+}
+
 void os_switch_to(struct os *os, unsigned cpu, struct task_struct *t)
 {
 	struct cpu_state *c = &os->cpu[cpu];

@@ -240,6 +240,8 @@ struct address_space *os_file(struct os *os, uint32_t id, const char *path);
 struct task_struct *os_create_process(struct os *os);
 struct task_struct *os_clone(struct os *os, struct task_struct *parent, uint64_t flags);
 void os_exit(struct os *os, struct task_struct *t);
+/* execve: the task's process gets a new, empty address space (-1: out of memory). */
+int os_exec(struct os *os, struct task_struct *t);
 void os_switch_to(struct os *os, unsigned cpu, struct task_struct *t);
 struct mm_struct *mm_alloc(struct os *os);
 void mmput(struct os *os, struct mm_struct *mm);

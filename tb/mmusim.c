@@ -311,7 +311,12 @@ static void progress(struct progress *pg, uint64_t accesses, bool last)
 	fflush(stderr);
 }
 
-static void dump(const struct replay *rp, const char *view)
+static uint32_t system_pid(const void *r, uint32_t tid)
+{
+	return trace_system_tid(r, tid);
+}
+
+static void dump(struct replay *rp, const struct trace_reader *r, const char *view)
 {
 	printf("--- %s ---\n", view);
 	if (!strcmp(view, "buddyinfo"))
@@ -320,8 +325,8 @@ static void dump(const struct replay *rp, const char *view)
 		dump_slabinfo(&rp->os.sa, stdout);
 	else if (!strcmp(view, "zoneinfo"))
 		dump_zoneinfo(&rp->os.pa, stdout);
-	else if (rp->thread[1] && !rp->thread[1]->exited)
-		dump_maps(&rp->os, rp->thread[1]->mm, stdout);
+	else
+		replay_dump_maps(rp, stdout, system_pid, r);
 }
 
 /* Before the replay ran: the live program stopped, no output file left behind. */
@@ -403,6 +408,8 @@ int main(int argc, char **argv)
 		give_up(o.prog ? &live : NULL, save, json_out);
 		return 1;
 	}
+	for (int i = 0; i < o.ndumps; i++)
+		rp.keep_maps |= !strcmp(o.dumps[i], "maps");
 	static struct trace_rec buf[BATCH];
 	struct run_info run = { .trace = o.prog ? o.prog[0] : o.trace,
 				.format = trace_format_names[trace_format(r)],
@@ -467,7 +474,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	}
 	for (int i = 0; !rc && i < o.ndumps; i++)
-		dump(&rp, o.dumps[i]);
+		dump(&rp, r, o.dumps[i]);
 	if (!rc && replay_finish(&rp)) {
 		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
 		rc = 1;

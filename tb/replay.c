@@ -158,7 +158,12 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 		snprintf(rp->err, sizeof(rp->err), "out of memory");
 		return -1;
 	}
+	if (!(rp->leader = calloc(2, sizeof(*rp->leader)))) {
+		snprintf(rp->err, sizeof(rp->err), "out of memory");
+		return -1;
+	}
 	rp->thread[1] = t;
+	rp->leader[1] = 1;
 	rp->nthreads = 2;
 	rp->running = 1;
 	return 0;
@@ -181,7 +186,8 @@ static struct task_struct *task_of(struct replay *rp, uint32_t tid)
 
 #define MAX_THREAD_ID (1u << 20)
 
-static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
+/* Thread tid is task t, of the process whose first thread is leader. */
+static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t, uint32_t leader)
 {
 	if (tid == 0 || tid > MAX_THREAD_ID)
 		return fail(rp, "thread id %u out of range 1..%u", tid, MAX_THREAD_ID);
@@ -189,19 +195,113 @@ static int set_thread(struct replay *rp, uint32_t tid, struct task_struct *t)
 		uint32_t n = tid + 16;
 		struct task_struct **v = realloc(rp->thread, n * sizeof(*v));
 		uint8_t *e = v ? realloc(rp->exiting, n * sizeof(*e)) : NULL;
+		uint32_t *l = e ? realloc(rp->leader, n * sizeof(*l)) : NULL;
 
 		if (v)
 			rp->thread = v;
-		if (!e)
+		if (e)
+			rp->exiting = e;
+		if (!l)
 			return fail(rp, "out of memory");
-		rp->exiting = e;
+		rp->leader = l;
 		memset(rp->thread + rp->nthreads, 0, (n - rp->nthreads) * sizeof(*v));
 		memset(rp->exiting + rp->nthreads, 0, (n - rp->nthreads) * sizeof(*e));
+		memset(rp->leader + rp->nthreads, 0, (n - rp->nthreads) * sizeof(*l));
 		rp->nthreads = n;
 	}
 	rp->thread[tid] = t;
 	rp->exiting[tid] = EXIT_NONE;
+	rp->leader[tid] = leader;
 	return 0;
+}
+
+/* --dump maps: the maps of the process of thread tid, kept as they are now. */
+static void keep_maps(struct replay *rp, uint32_t tid, const struct mm_struct *mm)
+{
+	struct replay_maps *v = realloc(rp->maps, (rp->nmaps + 1) * sizeof(*v));
+	size_t len;
+	FILE *f;
+
+	/* an image an exec ended is not the process's last: the last one wins */
+	for (uint32_t i = 0; v && i < rp->nmaps; i++) {
+		if (v[i].leader == rp->leader[tid]) {
+			free(v[i].text);
+			v[i] = v[--rp->nmaps];
+		}
+	}
+	if (!v) {
+		fail(rp, "out of memory");
+		return;
+	}
+	rp->maps = v;
+	v[rp->nmaps].leader = rp->leader[tid];
+	v[rp->nmaps].text = NULL;
+	f = open_memstream(&v[rp->nmaps].text, &len);
+	if (!f) {
+		fail(rp, "out of memory");
+		return;
+	}
+	dump_maps(&rp->os, mm, f);
+	fclose(f);
+	rp->nmaps++;
+}
+
+/* Thread tid's task ends; the last of its process keeps the process's maps. */
+static void end_thread(struct replay *rp, uint32_t tid)
+{
+	struct task_struct *t = rp->thread[tid];
+
+	if (rp->keep_maps && t->mm && t->mm->mm_users == 1)
+		keep_maps(rp, tid, t->mm);
+	os_exit(&rp->os, t);
+}
+
+static int cmp_maps(const void *a, const void *b)
+{
+	const struct replay_maps *x = a, *y = b;
+
+	return (x->leader > y->leader) - (x->leader < y->leader);
+}
+
+void replay_dump_maps(struct replay *rp, FILE *f, uint32_t (*pid_of)(const void *, uint32_t),
+		      const void *ctx)
+{
+	uint32_t ended = rp->nmaps;
+
+	/* the processes still running: their first live thread's view */
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++) {
+		struct task_struct *t = rp->thread[tid];
+		bool seen = false;
+
+		if (!t || t->exited)
+			continue;
+		for (uint32_t i = ended; i < rp->nmaps && !seen; i++)
+			seen = rp->maps[i].leader == rp->leader[tid];
+		if (!seen)
+			keep_maps(rp, tid, t->mm);
+	}
+	qsort(rp->maps, rp->nmaps, sizeof(*rp->maps), cmp_maps);
+	for (uint32_t i = 0; i < rp->nmaps; i++) {
+		uint32_t pid = pid_of ? pid_of(ctx, rp->maps[i].leader) : 0;
+
+		if (rp->nmaps > 1)
+			fprintf(f, "# process %u\n", pid ? pid : rp->maps[i].leader);
+		fputs(rp->maps[i].text, f);
+	}
+}
+
+/* A forked process runs: its thread is known from its first record on. */
+static struct task_struct *born(struct replay *rp, uint32_t tid)
+{
+	for (uint32_t i = 0; i < rp->nunborn; i++) {
+		if (rp->unborn[i].tid != tid)
+			continue;
+		struct task_struct *t = rp->unborn[i].task;
+
+		rp->unborn[i] = rp->unborn[--rp->nunborn];
+		return set_thread(rp, tid, t, tid) ? NULL : t;
+	}
+	return NULL;
 }
 
 static void check_now(struct replay *rp)
@@ -219,7 +319,7 @@ static void finish_exits(struct replay *rp, uint32_t except, uint8_t upto)
 		if (!rp->exiting[tid] || rp->exiting[tid] > upto || tid == except ||
 		    !rp->thread[tid])
 			continue;
-		os_exit(&rp->os, rp->thread[tid]);
+		end_thread(rp, tid);
 		rp->exiting[tid] = EXIT_NONE;
 	}
 }
@@ -265,8 +365,10 @@ static int event(struct replay *rp, const struct trace_rec *t)
 	if (t->type == TR_FILE)
 		return os_file(&rp->os, t->file.id, t->file.path) ? 0 : fail(rp, "out of memory");
 	if (t->type == TR_SWITCH) {
-		if (!task)
-			return fail(rp, "switch to thread %u, which was never created", t->tid);
+		if (!task && !(task = born(rp, t->tid)))
+			return rp->err[0] ? -1
+					  : fail(rp, "switch to thread %u, which was never created",
+						 t->tid);
 		finish_exits(rp, t->tid, EXIT_THREAD);
 		rp->running = t->tid;
 		return 0;
@@ -327,12 +429,25 @@ static int event(struct replay *rp, const struct trace_rec *t)
 
 		if (!child)
 			return fail(rp, "clone: out of memory");
-		/* a forked process's own accesses are not in the trace */
-		return (t->clone.flags & CLONE_VM) ? set_thread(rp, t->clone.child, child) : 0;
+		if (t->clone.flags & CLONE_VM)
+			return set_thread(rp, t->clone.child, child, rp->leader[t->tid]);
+		/* a process: its records, if the trace has them, start with a switch to it */
+		struct replay_unborn *v = realloc(rp->unborn, (rp->nunborn + 1) * sizeof(*v));
+
+		if (!v)
+			return fail(rp, "out of memory");
+		rp->unborn = v;
+		v[rp->nunborn++] = (struct replay_unborn){ t->clone.child, child };
+		return 0;
 	}
-	case TR_EXEC: /* the old image goes, as at exit_group; the new one is not traced */
+	case TR_EXEC:
+		/* the process's other threads go; this one runs the new program in a new mm */
+		for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+			if (tid != t->tid && rp->thread[tid] && rp->thread[tid]->mm == mm)
+				rp->exiting[tid] = EXIT_GROUP;
+		return os_exec(&rp->os, task) ? fail(rp, "exec: out of memory") : 0;
 	case TR_EXIT:
-		if (t->type == TR_EXEC || t->exit.group) {
+		if (t->exit.group) {
 			for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 				if (rp->thread[tid] && rp->thread[tid]->mm == mm)
 					rp->exiting[tid] = EXIT_GROUP;
@@ -443,4 +558,9 @@ void replay_free(struct replay *rp)
 		os_free(&rp->os);
 	free(rp->thread);
 	free(rp->exiting);
+	free(rp->leader);
+	free(rp->unborn);
+	for (uint32_t i = 0; i < rp->nmaps; i++)
+		free(rp->maps[i].text);
+	free(rp->maps);
 }

@@ -24,8 +24,22 @@ struct replay {
 	struct rtl_backend rtl;
 	bool linux_os, check, use_rtl;
 	struct task_struct **thread; /* by trace thread id */
+	uint32_t *leader;	     /* by trace thread id: its process's first thread */
 	uint32_t nthreads;
 	uint8_t *exiting; /* EXIT_THREAD or EXIT_GROUP seen, the teardown deferred */
+	/* forked processes whose first record has not come yet */
+	struct replay_unborn {
+		uint32_t tid;
+		struct task_struct *task;
+	} *unborn;
+	uint32_t nunborn;
+	/* --dump maps: each process's maps when it ended (keep_maps) */
+	bool keep_maps;
+	struct replay_maps {
+		uint32_t leader;
+		char *text;
+	} *maps;
+	uint32_t nmaps;
 	uint32_t running;
 	uint32_t core_tid, core_of_tid; /* the last thread looked up, and its core */
 	uint64_t record; /* number of the record being replayed, from 1 */
@@ -46,6 +60,14 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 uint64_t replay_read_pmem(void *rp, uint64_t pa);
 /* Returns -1 when the record cannot be honoured; rp->err says why. */
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n);
+/*
+ * Every process's maps, as /proc/PID/maps gives them: those that ended as
+ * they were then (with keep_maps), the others now; in order of their
+ * first thread. With more than one process each starts with a line
+ * "# process PID", PID from pid_of(ctx, first thread).
+ */
+void replay_dump_maps(struct replay *rp, FILE *f, uint32_t (*pid_of)(const void *, uint32_t),
+		      const void *ctx);
 /* Ends every process: their address spaces are torn down. */
 int replay_finish(struct replay *rp);
 void replay_free(struct replay *rp);

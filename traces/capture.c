@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "trace_impl.h"
 
 #define TOOL "mmut"
 
@@ -171,6 +172,16 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	}
 	/* a deep pipe: the tool writes in 1 MiB pieces */
 	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+	/* the trace's header; the tool, in every process of the tree, writes blocks */
+	uint8_t header[NATIVE_HEADER];
+
+	native_header(header, NATIVE_FLAG_PROCS);
+	if (write(pfd[1], header, sizeof(header)) != (ssize_t)sizeof(header)) {
+		snprintf(err, errlen, "writing into the pipe: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
 	int nprog = 0;
 
 	while (prog[nprog])
@@ -190,6 +201,7 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	av[k++] = "valgrind";
 	av[k++] = "-q";
 	av[k++] = "--tool=" TOOL;
+	av[k++] = "--trace-children=yes";
 	av[k++] = fdarg;
 	if (exit_layout && asprintf(&layoutarg, "--exit-layout=%s", exit_layout) > 0)
 		av[k++] = layoutarg;

@@ -7,6 +7,7 @@
  *   mmutrace info IN
  *   mmutrace capture -o OUT [--level N] -- PROGRAM [ARGS...]
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -280,26 +281,37 @@ out:
 }
 
 /*
- * Does the stream end with an end record (0xff, then the record count in
- * LEB128)? The longest reading wins: a count's own bytes may be 0xff.
+ * The tool writes each process's segments at exit into dir/PID; they go to
+ * FILE (the first process) and FILE.PID (the others). Returns 0 or -1 with
+ * a message; the directory goes either way.
  */
-static bool stream_ends(const unsigned char *t, size_t n, uint64_t *count)
+static int place_layouts(const char *dir, const char *file, pid_t first, bool keep)
 {
-	for (size_t k = n < 11 ? n : 11; k >= 2; k--) {
-		const unsigned char *p = t + n - k;
-		uint64_t v = 0;
-		size_t i;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
 
-		if (p[0] != 0xff)
+	while (d && (e = readdir(d))) {
+		char from[PATH_MAX], to[PATH_MAX];
+		long pid = strtol(e->d_name, NULL, 10);
+
+		if (e->d_name[0] == '.')
 			continue;
-		for (i = 1; i < k - 1 && (p[i] & 0x80); i++)
-			v |= (uint64_t)(p[i] & 0x7f) << (7 * (i - 1));
-		if (i == k - 1 && !(p[i] & 0x80)) {
-			*count = v | (uint64_t)p[i] << (7 * (i - 1));
-			return true;
+		snprintf(from, sizeof(from), "%s/%s", dir, e->d_name);
+		if (pid == first)
+			snprintf(to, sizeof(to), "%s", file);
+		else
+			snprintf(to, sizeof(to), "%s.%ld", file, pid);
+		if (keep && !rc && rename(from, to)) {
+			fprintf(stderr, "mmutrace: %s: %s\n", to, strerror(errno));
+			rc = -1;
 		}
+		unlink(from);
 	}
-	return false;
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	return rc;
 }
 
 static int cmd_capture(int argc, char **argv, const char *exe)
@@ -324,74 +336,60 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		usage(stderr);
 		return 2;
 	}
-	char err[512], tmp_layout[PATH_MAX] = "";
+	char err[512], layout_dir[PATH_MAX] = "", layouts[PATH_MAX + 8] = "";
 	struct capture c;
 
 	/* a reader that goes away is a write error here, not a silent death */
 	signal(SIGPIPE, SIG_IGN);
-	if (exit_layout)
-		snprintf(tmp_layout, sizeof(tmp_layout), "%s.tmp.%d", exit_layout, (int)getpid());
-	if (capture_start(&c, exe, argv + i + 1, exit_layout ? tmp_layout : NULL, err,
+	if (exit_layout) {
+		snprintf(layout_dir, sizeof(layout_dir), "%s.tmp.%d", exit_layout, (int)getpid());
+		if (mkdir(layout_dir, 0755)) {
+			fprintf(stderr, "mmutrace: --exit-layout %s: %s\n", layout_dir, strerror(errno));
+			return 1;
+		}
+		/* absolute: a process may change directory before it exits */
+		char abs[PATH_MAX];
+
+		snprintf(layouts, sizeof(layouts), "%s/%%p",
+			 realpath(layout_dir, abs) ? abs : layout_dir);
+	}
+	if (capture_start(&c, exe, argv + i + 1, exit_layout ? layouts : NULL, err,
 			  sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
+		if (exit_layout)
+			place_layouts(layout_dir, exit_layout, 0, false);
 		return 1;
 	}
+	pid_t first = c.pid; /* valgrind runs as the program's process */
 	/*
-	 * The tool writes the native format: it passes through to OUT as it
-	 * comes. Whole means the tool ended normally (valgrind's status says
-	 * so) and the stream ends like an end record; replays check the rest.
+	 * The stream passes through to OUT as it comes, and is decoded on the
+	 * way: whole means every process's stream ended with its end record
+	 * and valgrind ended normally.
 	 */
 	struct xout *o = xout_create(out, level, err, sizeof(err));
-	static unsigned char buf[1 << 20];
-	unsigned char tail[16];
-	uint64_t bytes = 0;
-	size_t ntail = 0;
-	bool ok = o != NULL;
-	ssize_t got;
-
-	while (ok && (got = read(c.fd, buf, sizeof(buf))) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, sizeof(err), "reading the trace: %s", strerror(errno));
-			ok = false;
-			break;
-		}
-		if (bytes == 0 && (got < 8 || memcmp(buf, "MMUTRACE", 8))) {
-			snprintf(err, sizeof(err), "the tool's stream does not start with a native header");
-			ok = false;
-			break;
-		}
-		if (xout_write(o, buf, (size_t)got)) {
-			snprintf(err, sizeof(err), "%s: write failed: %s", out, strerror(errno));
-			ok = false;
-			break;
-		}
-		bytes += (uint64_t)got;
-		/* keep the last 16 bytes */
-		if ((size_t)got >= sizeof(tail)) {
-			memcpy(tail, buf + got - (ssize_t)sizeof(tail), sizeof(tail));
-			ntail = sizeof(tail);
-		} else {
-			size_t keep = ntail + (size_t)got > sizeof(tail) ? sizeof(tail) - (size_t)got : ntail;
-
-			memmove(tail, tail + ntail - keep, keep);
-			memcpy(tail + keep, buf, (size_t)got);
-			ntail = keep + (size_t)got;
-		}
-	}
+	struct trace_reader *r = o ? trace_open(c.path, err, sizeof(err)) : NULL;
+	static struct trace_rec recs[BATCH];
 	uint64_t total = 0;
+	size_t n;
+	bool ok = r != NULL;
 
-	if (ok && !stream_ends(tail, ntail, &total)) {
-		snprintf(err, sizeof(err), "the trace ends without its end record (%llu bytes)",
-			 (unsigned long long)bytes);
+	if (r && trace_tee(r, o)) {
+		snprintf(err, sizeof(err), "%s: write failed: %s", out, strerror(errno));
 		ok = false;
 	}
+	while (ok && (n = trace_read(r, recs, BATCH)) > 0)
+		total += n;
+	if (ok && trace_error(r)) {
+		snprintf(err, sizeof(err), "%s", trace_error(r));
+		ok = false;
+	}
+	uint64_t bytes = r ? trace_bytes(r) : 0;
 	char why[512];
 	int status = 0;
 
 	if (!ok)
 		fprintf(stderr, "mmutrace: %s\n", err);
+	trace_close(r);
 	if (capture_finish(&c, ok, &status, why, sizeof(why))) {
 		fprintf(stderr, "mmutrace: %s\n", why);
 		ok = false;
@@ -402,17 +400,10 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 	} else if (!ok && o) {
 		xout_abort(o);
 	}
-	if (exit_layout) {
-		if (ok && rename(tmp_layout, exit_layout)) {
-			fprintf(stderr, "mmutrace: %s: %s\n", exit_layout, strerror(errno));
-			ok = false;
-		}
-		if (!ok)
-			unlink(tmp_layout);
-	}
-	if (!ok) {
+	if (exit_layout && place_layouts(layout_dir, exit_layout, first, ok))
+		ok = false;
+	if (!ok)
 		return 1; /* xout_abort left nothing half-written behind */
-	}
 	if (strcmp(out, "-"))
 		fprintf(stderr, "mmutrace: %s: %llu records, %.2f bytes each before compression\n",
 			out, (unsigned long long)total, total ? (double)bytes / (double)total : 0.0);

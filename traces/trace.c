@@ -208,15 +208,18 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 			trace_close(r);
 			return NULL;
 		}
-		if (version >= 2 && memcmp(r->buf + 10, "\0\0\0\0\0\0", 6)) {
-			snprintf(err, errlen, "%s: corrupt native header (bytes 10..15 not zero)",
-				 path);
+		/* byte 10 holds flags from version 4 on */
+		unsigned flags = version >= 4 ? r->buf[10] : 0;
+
+		if (version >= 2 && (memcmp(r->buf + 11, "\0\0\0\0\0", 5) ||
+				     (version < 4 && r->buf[10]) || (flags & ~NATIVE_FLAG_PROCS))) {
+			snprintf(err, errlen, "%s: corrupt native header (bytes 10..15)", path);
 			trace_close(r);
 			return NULL;
 		}
 		r->version = version;
+		r->procs = flags & NATIVE_FLAG_PROCS;
 		r->pos = NATIVE_HEADER;
-		r->blk_end = r->pos;
 		r->blk_off = NATIVE_HEADER;
 	} else if (have >= strlen(TEXT_MAGIC) &&
 		   !memcmp(r->buf, TEXT_MAGIC, strlen(TEXT_MAGIC))) {
@@ -269,12 +272,19 @@ enum trace_format trace_format(const struct trace_reader *r)
 	return r->fmt;
 }
 
+uint64_t trace_bytes(const struct trace_reader *r)
+{
+	return r->fmt == TRACE_NATIVE ? r->blk_off : 0; /* (native version 2 on) */
+}
+
 void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
 	if (r->fmt == TRACE_LACKEY)
 		lackey_free(r);
+	if (r->fmt == TRACE_NATIVE)
+		native_free(r);
 	xin_close(r->in);
 	for (uint32_t i = 0; i < r->nfiles; i++)
 		free(r->files[i]);

@@ -18,7 +18,7 @@
 
 /* What mmusim --version and mmutrace --version print. */
 #define MMUSIM_VERSION "0.9"
-#define TRACE_NATIVE_VERSION 3 /* written; every earlier one is read */
+#define TRACE_NATIVE_VERSION 4 /* written; every earlier one is read */
 #define TRACE_STR_(x) #x
 #define TRACE_STR(x) TRACE_STR_(x)
 #define TRACE_VERSIONS                                                                    \
@@ -125,6 +125,14 @@ struct xout;
  * it is decoded. A failed write is the reader's error.
  */
 int trace_tee(struct trace_reader *r, struct xout *out);
+/*
+ * The system's id of thread tid in a trace the capture tool wrote (for a
+ * process's main thread, its pid); 0 for other traces. The reader numbers
+ * threads 1, 2, ... in order of appearance.
+ */
+uint32_t trace_system_tid(const struct trace_reader *r, uint32_t tid);
+/* Bytes of the (decompressed) trace read so far. */
+uint64_t trace_bytes(const struct trace_reader *r);
 /* Path of a file id named by an earlier TR_FILE record, or NULL. */
 const char *trace_file_path(const struct trace_reader *r, uint32_t id);
 void trace_close(struct trace_reader *r);

@@ -32,6 +32,10 @@ struct trace_reader {
 	size_t blk_end;
 	uint64_t nblk;	   /* blocks read so far */
 	uint64_t blk_off;  /* offset in the (decompressed) trace of the next block */
+	/* version 4: the records being decoded lie at cur .. cur_end */
+	const uint8_t *cur, *cur_end;
+	bool procs;		    /* the capture tool's streams, one a process */
+	struct native_procs *ps;    /* their state (native.c) */
 	/* lackey */
 	struct lackey_state *lk;
 	struct xout *tee; /* a copy of the raw input goes here */
@@ -64,6 +68,9 @@ size_t lackey_read(struct trace_reader *r, struct trace_rec *out, size_t max);
 int lackey_init(struct trace_reader *r);
 void lackey_free(struct trace_reader *r);
 
+void native_free(struct trace_reader *r);
+/* The 16 bytes that start a native trace; flags: header byte 10. */
+void native_header(uint8_t h[16], unsigned flags);
 int native_write_header(struct trace_writer *w);
 int native_write(struct trace_writer *w, const struct trace_rec *rec);
 int native_write_end(struct trace_writer *w);
@@ -79,6 +86,9 @@ int trace_flush(struct trace_writer *w, size_t room);
 #define NATIVE_VERSION TRACE_NATIVE_VERSION
 #define NATIVE_HEADER 16
 #define NATIVE_BLOCK_HEADER 8	     /* u32 payload length, u32 checksum */
+#define NATIVE_BLOCK_HEADER_V4 12    /* ... and u32 pid */
+#define NATIVE_BLOCK_START (1u << 31) /* in the length word: a program's first block */
+#define NATIVE_FLAG_PROCS 1	     /* header byte 10: the capture tool's process streams */
 #define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */
 #define TEXT_MAGIC "mmutrace-text 1"
 

@@ -475,7 +475,8 @@ if command -v valgrind > /dev/null; then
 	# The tool runs from build/vg (VALGRIND_LIB), which the program sees in
 	# its environment: cachegrind runs with the same one, so that both see
 	# the same stack and the same instruction stream.
-	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
+	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" \
+		${VALGRIND_OPTS:+VALGRIND_OPTS="$VALGRIND_OPTS"} "$@"; }
 	if run "$tr" capture -o live.mmut.zst --exit-layout live.layout -- sort -n in.txt \
 		> /dev/null 2> capture.err; then
 		ok live_capture
@@ -498,7 +499,7 @@ if command -v valgrind > /dev/null; then
 	# client's) and the file sizes only our tool knows.
 	run valgrind -d --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-sched=yes \
 		--log-fd=2 sort -n in.txt 2> lackey.log > /dev/null
-	run valgrind -d --tool=mmut --out-fd=3 sort -n in.txt 3> d.mmut 2> /dev/null > /dev/null
+	VALGRIND_OPTS=-d run "$tr" capture -o d.mmut -- sort -n in.txt 2> /dev/null > /dev/null
 	norm() { # no sizes; no tool file, nor the segment of it Valgrind lists
 		"$tr" cat "$1" 2> /dev/null | sed 's| size=[0-9]*||' | awk '
 			/^file [0-9]+ .*\/(lackey|mmut)-amd64-linux$/ { tool = "file=" $2; next }
@@ -540,8 +541,10 @@ if command -v valgrind > /dev/null; then
 
 	# A program with known events (tb/tests/events.c): the list below is
 	# written by hand from its source (posix_spawn's CLONE_VM | CLONE_VFORK
-	# is a fork under Valgrind: a process clone, flags SIGCHLD). Accesses and events in its fixed
-	# region, clones and exits; file ids named.
+	# is a fork under Valgrind: a process clone, flags SIGCHLD, whose
+	# records follow: it execs /bin/true, which ends before its parent).
+	# Accesses and events in its fixed region, clones, execs and exits;
+	# file ids named; threads numbered in order of appearance.
 	cc -O1 -pthread -o events "$top/tb/tests/events.c"
 	cat > events.want << 'T'
 mmap 0x2000000000 0x4000 rw- private|fixed|anonymous
@@ -560,7 +563,9 @@ clone 3 0x3d0f00
 W 0x2000101000 1
 exit 2
 exit 3
-clone PID 0x11
+clone 4 0x11
+exec /usr/bin/true
+exit 4 group
 exit 1 group
 T
 	if "$tr" capture -o events.mmut -- ./events ev.dat > /dev/null 2> events.err; then
@@ -572,41 +577,58 @@ T
 					sub(/file=[0-9]+/, "file=" name[id])
 				}
 				print; next }
-			/^clone [0-9]+ / && $2 > 64 { print "clone PID " $3; next }
+			/^exec / { print "exec " name[$2]; next }
 			/^(clone|exit) / { print }' > events.got
 		if diff -u events.want events.got > events.diff; then ok capture_events; else
 			bad capture_events "$(head -c 600 events.diff)"; fi
 	else bad capture_events "$(tail -3 events.err)"; fi
 
-	# A program that runs another: the trace ends at the exec, which names
-	# the new program; a shell pipeline's children are process clones
-	# (fork's flags: SIGCHLD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID)
-	# with their real pids; both replay with every check, no signal.
-	# (and the shell's maps when it exec'd are Valgrind's at that point)
+	# A program that runs another: the trace goes on at the exec, which
+	# names the new program, with the new program's records; it replays
+	# with every check, no signal, and the process's final maps are
+	# Valgrind's at its exit (the layout file of its pid).
+	same_maps() { # NAME OUT LAYOUT...: each "# process PID" of OUT against LAYOUT(.PID)
+		name=$1 out=$2 layout=$3
+		awk -v d="$name.maps" '/^# process / { f = d "." $3; next }
+			/^[0-9a-f]+-[0-9a-f]+ / { print > (f == "" ? d : f) }' "$out"
+		n=0
+		for m in "$name".maps*; do
+			pid=${m#"$name".maps}; pid=${pid#.}
+			want=$layout
+			[ -e "$layout.$pid" ] && want=$layout.$pid
+			sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' "$m" | pages > "$m.ours"
+			pages < "$want" > "$m.valgrind"
+			[ -s "$m.valgrind" ] && cmp -s "$m.ours" "$m.valgrind" || return 1
+			n=$((n + 1))
+		done
+		echo "$n"
+	}
 	run "$tr" capture -o exec.mmut.zst --exit-layout exec.layout -- sh -c 'exec sort -n in.txt' \
 		> /dev/null 2> exec.err
-	"$tr" cat exec.mmut.zst 2> exec.err | grep -v '^[IRWM] ' | tail -2 > exec.got
-	"$sim" exec.mmut.zst --check -q --dump maps --json exec.json 2>> exec.err |
-		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
-		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > exec.ours
-	pages < exec.layout > exec.valgrind
-	if [ "$(sed 's/[0-9][0-9]*/N/g' exec.got | tr '\n' ' ')" = "file N /usr/bin/sort exec N " ] &&
+	"$tr" cat exec.mmut.zst 2> exec.err | grep -E '^(file [0-9]+ /usr/bin/sort$|(exec|exit|clone) )' > exec.got
+	"$sim" exec.mmut.zst --check -q --dump maps --json exec.json > exec.out 2>> exec.err
+	if [ "$(sed 's/[0-9][0-9]*/N/g' exec.got | tr '\n' ' ')" = "file N /usr/bin/sort exec N exit N group " ] &&
 		[ "$(sed -n 's/^file \([0-9]*\) .*/\1/p' exec.got)" = "$(sed -n 's/^exec //p' exec.got)" ] &&
-		[ "$(fig exec.json .os.signals)" = 0 ] && [ -s exec.valgrind ] &&
-		cmp -s exec.ours exec.valgrind; then ok capture_exec
+		[ "$(fig exec.json .os.signals)" = 0 ] && [ "$(fig exec.json .trace.records)" -gt 1000000 ] &&
+		[ "$(same_maps exec exec.out exec.layout)" = 1 ]; then ok capture_exec
 	else bad capture_exec "$(cat exec.got) $(head -c 200 exec.err)"; fi
-	# (the children, which exec, leave the shell's exit layout alone)
+	# A shell pipeline: three processes. The shell forks twice (fork's
+	# flags: SIGCHLD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID), the
+	# children exec sort and head; all replay with every check, no signal,
+	# and each process's final maps are Valgrind's for that process.
 	run "$tr" capture -o pipe.mmut.zst --exit-layout pipe.layout -- \
 		sh -c 'sort -n in.txt | head -1' > /dev/null 2> pipe2.err
-	"$tr" cat pipe.mmut.zst 2> /dev/null | grep -E '^(clone|exit|exec) ' > pipe.got
-	"$sim" pipe.mmut.zst --check -q --dump maps --json pipe.json 2>> pipe2.err |
-		grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
-		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > pipe.ours
-	pages < pipe.layout > pipe.valgrind
+	"$tr" cat pipe.mmut.zst 2> /dev/null | awk '/^file / { name[$2] = $3 }
+		/^exec / { print "exec", name[$2]; next }
+		/^(clone|exit) / { print }' > pipe.got
+	"$sim" pipe.mmut.zst --check -q --dump maps --json pipe.json > pipe.out 2>> pipe2.err
 	if [ "$(awk '$1 == "clone" && $2 > 1 && $3 == "0x1200011"' pipe.got | wc -l)" = 2 ] &&
-		[ "$(tail -1 pipe.got)" = "exit 1 group" ] && [ "$(wc -l < pipe.got)" = 3 ] &&
-		[ "$(fig pipe.json .os.signals)" = 0 ] && [ -s pipe.valgrind ] &&
-		cmp -s pipe.ours pipe.valgrind; then ok capture_pipeline_forks
+		[ "$(grep -c '^exec /usr/bin/sort$' pipe.got)" = 1 ] &&
+		[ "$(grep -c '^exec /usr/bin/head$' pipe.got)" = 1 ] &&
+		[ "$(grep -c '^exit [0-9]* group$' pipe.got)" = 3 ] &&
+		[ "$(tail -1 pipe.got)" = "exit 1 group" ] && [ "$(wc -l < pipe.got)" = 7 ] &&
+		[ "$(fig pipe.json .os.signals)" = 0 ] &&
+		[ "$(same_maps pipe pipe.out pipe.layout)" = 3 ]; then ok capture_pipeline_forks
 	else bad capture_pipeline_forks "$(tr '\n' ' ' < pipe.got) $(head -c 200 pipe2.err)"; fi
 
 	# Bad input: a clear error, a non-zero exit, nothing left behind.

@@ -421,13 +421,13 @@ static void test_native_corrupt(void **s)
 	expect_error(path_of("count.mmut"), "block 0 (bytes 16..");
 	expect_error(path_of("count.mmut"), "checksum mismatch");
 	/* a later version */
-	g = fopen(path_of("v4.mmut"), "wb");
-	fwrite("MMUTRACE\x04\0\0\0\0\0\0\0", 1, 16, g);
+	g = fopen(path_of("v5.mmut"), "wb");
+	fwrite("MMUTRACE\x05\0\0\0\0\0\0\0", 1, 16, g);
 	fclose(g);
 	char e[512];
 
-	assert_null(trace_open(path_of("v4.mmut"), e, sizeof(e)));
-	assert_non_null(strstr(e, "version 4"));
+	assert_null(trace_open(path_of("v5.mmut"), e, sizeof(e)));
+	assert_non_null(strstr(e, "version 5"));
 	free(orig);
 }
 
@@ -507,10 +507,11 @@ static void test_file_size(void **s)
 }
 
 /*
- * Version 2's blocks: a trace of many blocks reads back whole, and one
+ * Version 4's blocks: a trace of many blocks reads back whole, and one
  * flipped bit anywhere after the magic number is refused, naming the block
  * that holds it (block boundaries found from FORMAT.md: after the 16-byte
- * header, a u32 length, a u32 checksum and that many bytes each).
+ * header, a u32 length (bit 31: start), a u32 checksum, a u32 pid and that
+ * many bytes each).
  */
 static void test_native_blocks(void **s)
 {
@@ -540,19 +541,21 @@ static void test_native_blocks(void **s)
 
 	assert_int_equal(fread(orig, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
-	assert_int_equal(orig[8], 3);
+	assert_int_equal(orig[8], 4);
 	/* the block holding each byte */
 	long *blk_of = calloc((size_t)size, sizeof(*blk_of));
 	long nblk = 0;
 
 	for (long at = 16; at < size; nblk++) {
-		assert_true(at + 8 <= size);
-		long len = orig[at] | orig[at + 1] << 8 | orig[at + 2] << 16 | (long)orig[at + 3] << 24;
+		assert_true(at + 12 <= size);
+		long len = orig[at] | orig[at + 1] << 8 | orig[at + 2] << 16 |
+			   (long)(orig[at + 3] & 0x7f) << 24;
 
-		assert_true(len > 0 && len <= 65536 && at + 8 + len <= size);
-		for (long i = at; i < at + 8 + len; i++)
+		assert_int_equal(orig[at + 3] >> 7, nblk == 0); /* the first block starts the program */
+		assert_true(len > 0 && len <= 65536 && at + 12 + len <= size);
+		for (long i = at; i < at + 12 + len; i++)
 			blk_of[i] = nblk;
-		at += 8 + len;
+		at += 12 + len;
 	}
 	assert_true(nblk >= 4);
 	const char *bad = path_of("flip.mmut");

@@ -34,6 +34,7 @@
 #include "pub_tool_options.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_aspacehl.h"
+#include "pub_tool_clientstate.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_vki.h"
@@ -59,35 +60,52 @@
 #define SEG_HEAP 2
 #define SEG_STACK 3
 
-#define VERSION 3 /* of the native format */
+#define VERSION 4 /* of the native format */
+#define HEADER_OS_TIDS 1 /* header flag: thread ids are the system's */
 #define OBUF_SIZE (1 << 20)
-#define OBUF_ROOM (8192 + 64) /* the longest record: a file name */
-#define BLOCK_HEADER 8	       /* u32 payload length, u32 checksum */
-#define BLOCK_MAX (64 * 1024)  /* payload bytes at most */
+#define MAX_PATH 2048
+#define EVENT_ROOM (MAX_PATH + 128) /* the longest event (a file name), a switch before it */
+#define ACCESS_ROOM 32 /* the longest access record */
+#define BLOCK_HEADER 12	       /* u32 payload length | start flag, u32 checksum, u32 pid */
+#define BLOCK_START (1u << 31) /* the first block of a tool instance (a program's start) */
+/*
+ * Every process of the traced tree writes into one pipe, a block at a time:
+ * one write of at most PIPE_BUF bytes is never interleaved with another's.
+ */
+#define PIPE_BUF_ 4096
+#define BLOCK_MAX (PIPE_BUF_ - BLOCK_HEADER) /* payload bytes at most */
 /* a block closes once its payload passes this: the next record still fits */
-#define BLOCK_FULL (BLOCK_MAX - OBUF_ROOM)
+#define BLOCK_FULL (BLOCK_MAX - ACCESS_ROOM)
 #define MAX_FDS 4096
-#define MAX_PATH 4096
 #define MAX_FILES 4096
 #define MAX_PENDING 64
 #define MAX_THREADS 4096
 
 static Int clo_out_fd = -1;
-static const HChar *clo_exit_layout; /* file for the client's segments at exit */
+static const HChar *clo_exit_layout; /* file for the client's segments at exit (%p: pid) */
 
+/*
+ * The open block's header is at obuf + blk, its payload runs to obuf + olen.
+ * Closed blocks wait in obuf before it until a write sends them; once the
+ * pipe is shared with other traced processes, each goes out as it closes.
+ */
 static UChar obuf[OBUF_SIZE];
-static UInt olen;     /* bytes in obuf */
-static UInt blk;      /* the open block's header is at obuf + blk */
-static ULong nblk;    /* blocks closed so far */
-static Addr iend, daddr;   /* the encoder's state, as in native.c */
-static ULong nrec;	   /* records written */
-static ThreadId cur_tid = 1; /* the thread the stream is at */
+static UInt olen, blk;
+static ULong nblk;	 /* blocks this process's stream has closed */
+static UInt stream_pid;	 /* the process whose stream this is */
+static Bool shared_pipe; /* other processes of the tree may write too */
+static Bool start_block; /* the open block is this instance's first */
+static Addr iend, daddr; /* the encoder's state, as in native.c */
+static ULong nrec;	 /* records written */
+static UInt cur_lwp;	 /* the thread (system thread id) the stream is at */
 static Bool layout_done;
 static Bool ended; /* the end record is written: nothing more */
+static Bool group_exit; /* the process's exit_group record is written */
 
 static Bool seen[MAX_THREADS]; /* threads that have run */
+static UInt lwp_of[MAX_THREADS]; /* Valgrind's thread id -> the system's */
 static struct {
-	ThreadId parent;
+	UInt parent, child; /* system thread ids */
 	ULong flags;
 } pending[MAX_PENDING]; /* thread clones not yet started */
 static Int npending;
@@ -126,26 +144,37 @@ static void put_le32(UChar *p, UInt v)
 		p[i] = (UChar)(v >> 8 * i);
 }
 
-/* Closes the open block (length, checksum) and opens the next one. */
-static void close_block(Bool last)
+/* A new, empty block at the end of the buffer. */
+static void open_block(void)
+{
+	blk = olen;
+	olen += BLOCK_HEADER;
+}
+
+/*
+ * Closes the open block (length, start flag, checksum, pid) and opens the
+ * next; out: send what the buffer holds now.
+ */
+static void close_block(Bool out)
 {
 	UInt len = olen - blk - BLOCK_HEADER;
 
 	if (len > 0) {
-		put_le32(obuf + blk, len);
+		put_le32(obuf + blk, len | (start_block ? BLOCK_START : 0));
 		put_le32(obuf + blk + 4,
 			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len,
-						    nblk | (ULong)VERSION << 56));
+						    (nblk & 0xffffffff) ^ (ULong)stream_pid << 32 ^
+							    (ULong)HEADER_OS_TIDS << 54 ^
+							    (ULong)VERSION << 56));
+		put_le32(obuf + blk + 8, stream_pid);
 		nblk++;
+		start_block = False;
 	} else {
 		olen = blk; /* nothing in it: drop its header */
 	}
-	if (last || olen > OBUF_SIZE - BLOCK_HEADER - BLOCK_MAX - OBUF_ROOM)
+	if (out || shared_pipe || olen > OBUF_SIZE - BLOCK_HEADER - PIPE_BUF_)
 		write_out();
-	if (last)
-		return;
-	blk = olen;
-	olen += BLOCK_HEADER;
+	open_block();
 }
 
 static inline void block_check(void)
@@ -169,32 +198,53 @@ static inline UChar *put_s(UChar *p, Long v)
 	return put_u(p, ((ULong)v << 1) ^ -((ULong)v >> 63));
 }
 
-/* Room for one more record of up to OBUF_ROOM bytes, in the open block. */
+/* Where the next access record goes: block_check left room for one. */
 static inline UChar *out_begin(void)
 {
 	return obuf + olen;
 }
 
-static inline void out_end(UChar *p)
+/* The buffer holds the records up to p. */
+static inline void out_at(UChar *p)
 {
 	olen = (UInt)(p - obuf);
-	nrec++;
 	block_check();
 }
 
-/* An event of thread tid: the stream switches to it first, as native.c does. */
-static UChar *event_begin(ThreadId tid)
+/* ... and one more record ends at p. */
+static inline void out_end(UChar *p)
 {
-	UChar *p = out_begin();
+	nrec++;
+	out_at(p);
+}
 
-	if (tid != cur_tid) {
-		*p++ = TAG_SWITCH;
-		p = put_u(p, tid);
-		cur_tid = tid;
-		out_end(p);
-		p = out_begin();
-	}
+/* A switch record to thread lwp, at p. */
+static UChar *put_switch(UChar *p, UInt lwp)
+{
+	*p++ = TAG_SWITCH;
+	p = put_u(p, lwp);
+	cur_lwp = lwp;
+	nrec++;
 	return p;
+}
+
+/* An event of thread lwp: the stream switches to it first, as native.c does. */
+static UChar *event_begin(UInt lwp)
+{
+	UChar *p;
+
+	if (olen - blk - BLOCK_HEADER + EVENT_ROOM > BLOCK_MAX)
+		close_block(False);
+	p = out_begin();
+	if (lwp != cur_lwp)
+		p = put_switch(p, lwp);
+	return p;
+}
+
+/* The system's id of Valgrind's thread tid (known once it has run). */
+static UInt lwp_id(ThreadId tid)
+{
+	return tid < MAX_THREADS && lwp_of[tid] ? lwp_of[tid] : (UInt)VG_(gettid)();
 }
 
 /* ---- access helpers, called from the instrumented code ---- */
@@ -471,7 +521,7 @@ static void put_file_record(UInt id, const HChar *path)
 
 	if (n > MAX_PATH)
 		n = MAX_PATH;
-	p = event_begin(cur_tid);
+	p = event_begin(cur_lwp);
 	*p++ = TAG_FILE;
 	p = put_u(p, id);
 	p = put_u(p, n);
@@ -529,7 +579,7 @@ static ULong size_of_path(const HChar *path)
 static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, UInt file,
 			ULong offset, ULong size1)
 {
-	UChar *p = event_begin(cur_tid);
+	UChar *p = event_begin(cur_lwp);
 
 	*p++ = TAG_SEGMENT;
 	p = put_u(p, addr);
@@ -544,6 +594,26 @@ static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, 
 }
 
 /*
+ * The program's path: the mapped file of the same name (Valgrind's name for
+ * it may be relative, or as PATH found it), else the name Valgrind was given.
+ */
+static const HChar *program_path(Addr *starts, Int n)
+{
+	const HChar *name = VG_(args_the_exename), *base = VG_(strrchr)(name, '/');
+
+	base = base ? base + 1 : name;
+	for (Int i = 0; i < n; i++) {
+		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
+		const HChar *f = s && s->kind == SkFileC ? VG_(am_get_filename)(s) : NULL;
+		const HChar *fb = f ? VG_(strrchr)(f, '/') : NULL;
+
+		if (fb && !VG_(strcmp)(fb + 1, base))
+			return f;
+	}
+	return name;
+}
+
+/*
  * The client's anonymous and file segments. The anonymous one just below
  * the SmLower reservation is the brk heap (Valgrind anchors an empty heap
  * with one page: brk is its start), the one just above the SmUpper
@@ -555,6 +625,18 @@ static void emit_layout(void)
 	Addr *starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
 
 	layout_done = True;
+	/*
+	 * The program this instance runs: the reader makes the record an exec
+	 * unless this is the trace's first program.
+	 */
+	if (VG_(args_the_exename)) {
+		UInt id = file_id_for(program_path(starts, n));
+		UChar *p = event_begin(cur_lwp);
+
+		*p++ = TAG_EXEC;
+		p = put_u(p, id);
+		out_end(p);
+	}
 	for (Int i = 0; i < n; i++) {
 		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
 		NSegment const *next, *prev;
@@ -597,6 +679,7 @@ static void emit_layout(void)
 
 static void on_start_client_code(ThreadId tid, ULong blocks)
 {
+	UInt me;
 	UChar *p;
 
 	if (!layout_done)
@@ -605,30 +688,31 @@ static void on_start_client_code(ThreadId tid, ULong blocks)
 		return;
 	if (!seen[tid]) {
 		seen[tid] = True;
-		if (npending > 0) {
+		lwp_of[tid] = (UInt)VG_(gettid)(); /* this hook runs on the thread itself */
+		for (Int i = 0; i < npending; i++) {
+			if (pending[i].child != lwp_of[tid])
+				continue;
 			/* a thread's first run completes its clone */
-			p = event_begin(pending[0].parent);
+			p = event_begin(pending[i].parent);
 			*p++ = TAG_CLONE;
-			p = put_u(p, tid);
-			p = put_u(p, pending[0].flags);
+			p = put_u(p, pending[i].child);
+			p = put_u(p, pending[i].flags);
 			out_end(p);
-			npending--;
-			VG_(memmove)(pending, pending + 1, (SizeT)npending * sizeof(pending[0]));
+			pending[i] = pending[--npending];
+			break;
 		}
 	}
-	if (tid != cur_tid) {
-		p = out_begin();
-		*p++ = TAG_SWITCH;
-		p = put_u(p, tid);
-		cur_tid = tid;
-		out_end(p);
-	}
+	me = lwp_of[tid];
+	if (me != cur_lwp)
+		out_at(put_switch(out_begin(), me));
 }
 
 static void on_thread_exit(ThreadId tid)
 {
-	if (tid < MAX_THREADS)
+	if (tid < MAX_THREADS) {
 		seen[tid] = False;
+		lwp_of[tid] = 0;
+	}
 }
 
 /* ---- system calls ---- */
@@ -638,12 +722,15 @@ static void write_exit_layout(void)
 {
 	Int n = 0, fd;
 	Addr *starts;
-	SysRes sr = VG_(open)(clo_exit_layout, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
+	HChar *name = VG_(expand_file_name)("--exit-layout", clo_exit_layout);
+	SysRes sr = VG_(open)(name, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_TRUNC, 0644);
 
 	if (sr_isError(sr)) {
-		VG_(fmsg)("mmut: cannot create %s\n", clo_exit_layout);
+		VG_(fmsg)("mmut: cannot create %s\n", name);
+		VG_(free)(name);
 		return;
 	}
+	VG_(free)(name);
 	fd = (Int)sr_Res(sr);
 	starts = VG_(get_segment_starts)(SkFileC | SkAnonC, &n);
 	for (Int i = 0; i < n; i++) {
@@ -675,16 +762,34 @@ static void end_stream(void)
 	ended = True;
 	clo_out_fd = -1;
 	/* an exec that then fails goes on running: what it records is dropped */
-	blk = 0;
-	olen = BLOCK_HEADER;
+	olen = 0;
+	open_block();
 }
 
+/* Exit records carry their own thread: no switch. */
+static void put_exit(UInt lwp, Bool group)
+{
+	UChar *p = out_begin();
+
+	*p++ = TAG_EXIT;
+	p = put_u(p, lwp);
+	p = put_u(p, group);
+	out_end(p);
+	group_exit |= group;
+}
+
+/* Valgrind's own rule for --trace-children and --trace-children-skip (m_options.c). */
+extern Bool VG_(should_we_trace_this_child)(const HChar *child_exe_name,
+					    const HChar **child_argv);
+
 /*
- * An exec that will likely succeed (its file exists) ends this trace: the
- * new program is not traced (child processes are not yet), and this tool
- * instance will not see its own end.
+ * An exec whose file exists will likely succeed. If Valgrind traces the new
+ * program, its own instance of this tool goes on with this process's stream
+ * (its first block says so); this one only sends what it holds, after a
+ * switch to the thread that execs. Otherwise the exec ends this process's
+ * stream. Either way this instance will not see its own end.
  */
-static void pre_execve(ThreadId tid, const HChar *path)
+static void pre_execve(ThreadId tid, const HChar *path, const HChar **argv)
 {
 	struct vg_stat st;
 	UInt id;
@@ -692,8 +797,13 @@ static void pre_execve(ThreadId tid, const HChar *path)
 
 	if (!path || sr_isError(VG_(stat)(path, &st)))
 		return;
+	if (VG_(should_we_trace_this_child)(path, argv)) {
+		out_at(event_begin(lwp_id(tid)));
+		close_block(True);
+		return;
+	}
 	id = file_id_for(path);
-	p = event_begin(tid);
+	p = event_begin(lwp_id(tid));
 	*p++ = TAG_EXEC;
 	p = put_u(p, id);
 	out_end(p);
@@ -704,22 +814,15 @@ static void pre_execve(ThreadId tid, const HChar *path)
 
 static void mmut_pre_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs)
 {
-	UChar *p;
-
 	if (ended)
 		return;
 	if (nr == __NR_execve) {
-		pre_execve(tid, (const HChar *)args[0]);
+		pre_execve(tid, (const HChar *)args[0], (const HChar **)args[1]);
 		return;
 	}
 	if (nr != __NR_exit && nr != __NR_exit_group)
 		return;
-	/* exit records carry their own thread: no switch */
-	p = out_begin();
-	*p++ = TAG_EXIT;
-	p = put_u(p, tid);
-	p = put_u(p, nr == __NR_exit_group);
-	out_end(p);
+	put_exit(lwp_id(tid), nr == __NR_exit_group);
 }
 
 static void track_fd(UWord fd, UInt file)
@@ -747,7 +850,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		UInt flags = (UInt)args[3];
 		UInt file = flags & MAP_ANON_ ? 0 : file_of_fd((Long)args[4]);
 
-		p = event_begin(tid);
+		p = event_begin(lwp_id(tid));
 		*p++ = TAG_MMAP;
 		p = put_u(p, r);
 		p = put_u(p, args[1]);
@@ -762,7 +865,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	}
 	case __NR_munmap:
 	case __NR_mprotect:
-		p = event_begin(tid);
+		p = event_begin(lwp_id(tid));
 		*p++ = nr == __NR_munmap ? TAG_MUNMAP : TAG_MPROTECT;
 		p = put_u(p, args[0]);
 		p = put_u(p, args[1]);
@@ -780,13 +883,13 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		}
 		cur_brk = r;
 		have_brk = True;
-		p = event_begin(tid);
+		p = event_begin(lwp_id(tid));
 		*p++ = TAG_BRK;
 		p = put_u(p, r);
 		out_end(p);
 		break;
 	case __NR_mremap:
-		p = event_begin(tid);
+		p = event_begin(lwp_id(tid));
 		*p++ = TAG_MREMAP;
 		p = put_u(p, args[0]);
 		p = put_u(p, args[1]);
@@ -808,17 +911,22 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		if (flags & CLONE_VM_) {
 			/* a thread: its clone record comes when it first runs */
 			if (npending < MAX_PENDING) {
-				pending[npending].parent = tid;
+				pending[npending].parent = lwp_id(tid);
+				pending[npending].child = (UInt)r;
 				pending[npending++].flags = flags;
 			}
 			break;
 		}
-		/* a process: its own accesses are not in this trace */
-		p = event_begin(tid);
+		/*
+		 * A process, whose stream starts here: the reader holds the
+		 * child's blocks until this record, so it goes out at once.
+		 */
+		p = event_begin(lwp_id(tid));
 		*p++ = TAG_CLONE;
 		p = put_u(p, r);
 		p = put_u(p, flags);
 		out_end(p);
+		close_block(True);
 		break;
 	}
 	case __NR_open:
@@ -838,15 +946,35 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 }
 
 /*
- * A forked child runs on under Valgrind: it must not write into this
- * stream, nor over the parent's exit layout.
+ * Before a fork: the child must not inherit records that are not sent yet,
+ * and from now on other processes write into the pipe too.
  */
+static void mmut_atfork_pre(ThreadId tid)
+{
+	shared_pipe = True;
+	close_block(True);
+}
+
+/* A forked child: a stream of its own, which its parent's clone record starts. */
 static void mmut_atfork_child(ThreadId tid)
 {
-	clo_out_fd = -1;
-	clo_exit_layout = NULL;
-	ended = True;
-	olen = blk + BLOCK_HEADER;
+	UInt pid = (UInt)VG_(getpid)();
+
+	olen = 0;
+	nblk = 0;
+	nrec = 0;
+	stream_pid = pid;
+	iend = daddr = 0;
+	cur_lwp = 0;
+	npending = 0;
+	VG_(memset)(seen, 0, sizeof(seen));
+	VG_(memset)(lwp_of, 0, sizeof(lwp_of));
+	if (tid < MAX_THREADS) {
+		seen[tid] = True;
+		lwp_of[tid] = pid;
+	}
+	open_block();
+	out_at(put_switch(out_begin(), pid));
 }
 
 /* ---- set-up ---- */
@@ -887,23 +1015,25 @@ static void mmut_print_debug_usage(void)
 
 static void mmut_post_clo_init(void)
 {
-	static const UChar header[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', VERSION, 0 };
-
 	if (clo_out_fd < 0) {
 		VG_(fmsg)("mmut: give --out-fd=N, the descriptor to write the trace to\n");
 		VG_(exit)(1);
 	}
-	VG_(memcpy)(obuf, header, sizeof(header));
-	blk = sizeof(header);
-	olen = blk + BLOCK_HEADER;
+	stream_pid = (UInt)VG_(getpid)();
+	start_block = True;
+	open_block();
 	seen[1] = True;
-	VG_(atfork)(NULL, NULL, mmut_atfork_child);
+	lwp_of[1] = stream_pid;
+	cur_lwp = stream_pid;
+	VG_(atfork)(mmut_atfork_pre, NULL, mmut_atfork_child);
 }
 
 static void mmut_fini(Int exitcode)
 {
 	if (ended)
 		return;
+	if (!group_exit) /* a fatal signal ends the process */
+		put_exit(cur_lwp, True);
 	if (clo_exit_layout)
 		write_exit_layout();
 	end_stream();
