@@ -475,8 +475,7 @@ if command -v valgrind > /dev/null; then
 	# The tool runs from build/vg (VALGRIND_LIB), which the program sees in
 	# its environment: cachegrind runs with the same one, so that both see
 	# the same stack and the same instruction stream.
-	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" \
-		${VALGRIND_OPTS:+VALGRIND_OPTS="$VALGRIND_OPTS"} "$@"; }
+	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
 	if run "$tr" capture -o live.mmut.zst --exit-layout live.layout -- sort -n in.txt \
 		> /dev/null 2> capture.err; then
 		ok live_capture
@@ -499,7 +498,10 @@ if command -v valgrind > /dev/null; then
 	# client's) and the file sizes only our tool knows.
 	run valgrind -d --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-sched=yes \
 		--log-fd=2 sort -n in.txt 2> lackey.log > /dev/null
-	VALGRIND_OPTS=-d run "$tr" capture -o d.mmut -- sort -n in.txt 2> /dev/null > /dev/null
+	# (the tool writes blocks; the trace's header, FORMAT.md's, comes from
+	# whoever owns the pipe: mmutrace capture, here printf)
+	{ printf 'MMUTRACE\004\000\001\000\000\000\000\000'
+	  run valgrind -d --tool=mmut --out-fd=3 sort -n in.txt 3>&1 2> /dev/null > /dev/null; } > d.mmut
 	norm() { # no sizes; no tool file, nor the segment of it Valgrind lists
 		"$tr" cat "$1" 2> /dev/null | sed 's| size=[0-9]*||' | awk '
 			/^file [0-9]+ .*\/(lackey|mmut)-amd64-linux$/ { tool = "file=" $2; next }
