@@ -381,13 +381,13 @@ trace: $(B)/mmutrace $(VGTOOL)
 	$(B)/mmutrace capture -o $(OUT) -- $(CMD)
 
 # The first 400,000 records of xz on two cores: its second thread starts
-# (on core 1) at record 382,925, about RTL cycle WAVE_FROM. The TLB
+# (on core 1) at record 387,121, RTL cycle 810,475, inside WAVE_FROM..WAVE_TO. The TLB
 # geometry is the one `make test` builds (its waveform test), so the
 # Verilated model is usually there already; if not it is built once.
 WAVE_TLBS := -s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 \
 	-s l2.ways=4
-WAVE_FROM ?= 800000
-WAVE_TO   ?= 806000
+WAVE_FROM ?= 807000
+WAVE_TO   ?= 813000
 wave: $(B)/mmusim $(B)/mmutrace
 	@echo "make wave: RTL cycles $(WAVE_FROM)..$(WAVE_TO) of xz's first two threads on two cores"
 	@echo "  (a few seconds, plus about two minutes to build the traced model if make test has not)"

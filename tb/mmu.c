@@ -161,18 +161,8 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 	uint64_t last = va + size - 1;
 	struct translation t;
 
-	/*
-	 * The fast path: all bytes in the page the L1 TLB hit last (tlb.h), an
-	 * access the entry permits. The same hit as below, without the lookup,
-	 * counted at once by mmu_settle (all such hits cost the L1's latency);
-	 * not when every page's answer is checked.
-	 */
-	if (count && l1->memo && l1->memo_page == va >> PAGE_SHIFT &&
-	    last >> PAGE_SHIFT == l1->memo_page && l1->memo_asid == asid &&
-	    el0_permits(l1->memo->t.attrs, acc) && !m->check) {
-		c->fast_hits[!instr]++;
+	if (count && !m->check && mmu_fast_hit(c, type, va, size, asid))
 		return true;
-	}
 	if (count) {
 		if (instr)
 			c->st.instructions++;

@@ -103,6 +103,7 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 	rp->check = check;
 	rp->linux_os = cfg->os == OS_LINUX;
 	rp->core_tid = 1; /* thread 1 on core 0 */
+	rp->fast_tid = FAST_NONE;
 	if (!rp->linux_os)
 		return mmu_init(&rp->mmu, cfg, identity_walk, &rp->mmu.cfg);
 	struct os_config oc;
@@ -460,6 +461,14 @@ static int event(struct replay *rp, const struct trace_rec *t)
 	}
 }
 
+/* The thread's next accesses may take the fast path until an event comes. */
+static void fast_next(struct replay *rp, uint32_t tid, unsigned core, uint16_t asid)
+{
+	rp->fast_tid = rp->mmu.check ? FAST_NONE : tid;
+	rp->fast_core = &rp->mmu.core[core];
+	rp->fast_asid = asid;
+}
+
 static void access(struct replay *rp, const struct trace_rec *t)
 {
 	unsigned core = core_of(rp, t->tid);
@@ -467,6 +476,7 @@ static void access(struct replay *rp, const struct trace_rec *t)
 
 	if (!rp->linux_os) {
 		mmu_access(&rp->mmu, core, t->type, t->addr, t->size, 1, true, &f);
+		fast_next(rp, t->tid, core, 1);
 		return;
 	}
 	struct task_struct *task = task_of(rp, t->tid);
@@ -480,8 +490,10 @@ static void access(struct replay *rp, const struct trace_rec *t)
 	for (int attempt = 0; attempt < 4; attempt++) {
 		uint16_t asid = (uint16_t)(rp->os.cpu[core].ttbr0 >> 48);
 
-		if (mmu_access(&rp->mmu, core, t->type, t->addr, t->size, asid, attempt == 0, &f))
+		if (mmu_access(&rp->mmu, core, t->type, t->addr, t->size, asid, attempt == 0, &f)) {
+			fast_next(rp, t->tid, core, asid);
 			return;
+		}
 		rp->os.cur_cpu = core;
 		enum fault_result r = handle_page_fault(
 			&rp->os, task->mm, f.va,
@@ -511,8 +523,16 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 		rp->record++;
 		rp->records++;
 		if (TR_IS_ACCESS(t->type)) {
+			if (t->tid == rp->fast_tid &&
+			    mmu_fast_hit(rp->fast_core, t->type, t->addr, t->size, rp->fast_asid))
+				continue;
 			access(rp, t);
-		} else if (!rp->linux_os) {
+			if (rp->err[0])
+				return -1;
+			continue;
+		}
+		rp->fast_tid = FAST_NONE; /* events may change what the fast path relies on */
+		if (!rp->linux_os) {
 			rp->events++; /* --os none: every VA stays valid */
 		} else {
 			if (event(rp, t))

@@ -16,6 +16,7 @@
 #include "rtl_backend.h"
 
 #define REPLAY_MAX_WARNINGS 5
+#define FAST_NONE UINT64_MAX
 
 struct replay {
 	struct sim_config cfg;
@@ -42,6 +43,13 @@ struct replay {
 	uint32_t nmaps;
 	uint32_t running;
 	uint32_t core_tid, core_of_tid; /* the last thread looked up, and its core */
+	/*
+	 * The thread whose last access went through with no event since: its
+	 * next ones may take the MMU's fast path (mmu_fast_hit) straight away.
+	 */
+	uint64_t fast_tid; /* FAST_NONE: no thread */
+	struct mmu_core *fast_core;
+	uint16_t fast_asid;
 	uint64_t record; /* number of the record being replayed, from 1 */
 	uint64_t records, events, signals, after_exit;
 	char err[512];

@@ -18,18 +18,22 @@ seq 1 8000 > seq8k.txt
 
 run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
 
-# name|command|cachegrind figures?
-programs='sort|sort -n rev.txt|yes
-xz|xz -T2 -0 --block-size=8KiB -c seq8k.txt|no'
+# name;command;cachegrind figures?
+programs='sort;sort -n rev.txt;yes
+xz;xz -T2 -0 --block-size=8KiB -c seq8k.txt;no
+pipe;sh -c "sort -n rev.txt | head -5";no'
 
 # l1i entries ways | l1d entries ways | l2 entries ways (all lru)
 geometries='48 48 48 48 1280 5
 16 4 32 2 256 4
 8 8 64 1 512 8'
 
-echo "$programs" | while IFS='|' read -r name cmd figures; do
+echo "$programs" | while IFS=';' read -r name cmd figures; do
+	# (one exit layout per process: NAME.exit-layout, NAME.exit-layout.PID)
+	rm -f "$out/$name".exit-layout*
+	eval "set -- $cmd"
 	run "$mmutrace" capture -o "$out/$name.mmut.zst" --exit-layout "$out/$name.exit-layout" \
-		--level 19 -- $cmd > /dev/null
+		--level 19 -- "$@" > /dev/null
 	[ "$figures" = yes ] || continue
 	exp=$out/$name.cachegrind
 	{

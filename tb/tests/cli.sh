@@ -203,10 +203,10 @@ done
 
 # ---- traces/bundled/README.md gives each trace's accesses and bytes per
 # access as mmutrace info counts them and as the file's size says ----
-for t in sort xz; do
+for t in sort xz pipe; do
 	row=$(grep "^| $t.mmut.zst " "$bundled/README.md")
-	doc_acc=$(echo "$row" | awk -F'|' '{gsub(/[ ,]/, "", $5); print $5}')
-	doc_bpa=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
+	doc_acc=$(echo "$row" | awk -F'|' '{gsub(/[ ,]/, "", $(NF - 3)); print $(NF - 3)}')
+	doc_bpa=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $(NF - 1)); print $(NF - 1)}')
 	acc=$("$tr" info "$bundled/$t.mmut.zst" | awk '/^accesses/ {print $2}')
 	bpa=$(echo "$(stat -c %s "$bundled/$t.mmut.zst") $acc" | awk '{printf "%.3f", $1 / $2}')
 	if [ "$doc_acc" = "$acc" ] && [ "$doc_bpa" = "$bpa" ]; then ok "bundled_readme_$t"
@@ -221,7 +221,26 @@ pages() { # "START END PERMS" (hex) lines -> "page rw" lines, one per 4 KiB page
 		printf '%d %d %s\n' "$a" "$b" "$p"
 	done | awk '{ for (x = $1 / 4096; x < $2 / 4096; x++) print x, substr($3, 1, 2) }' | sort
 }
-for t in sort xz; do
+# same_maps NAME OUT LAYOUT: the maps of each process in OUT (mmusim --dump
+# maps; "# process PID" starts each when there are several) are the pages
+# of its Valgrind exit layout, LAYOUT.PID (or LAYOUT); prints their number
+same_maps() {
+	name=$1 out=$2 layout=$3
+	awk -v d="$name.maps" '/^# process / { f = d "." $3; next }
+		/^[0-9a-f]+-[0-9a-f]+ / { print > (f == "" ? d : f) }' "$out"
+	n=0
+	for m in "$name".maps*; do
+		pid=${m#"$name".maps}; pid=${pid#.}
+		want=$layout
+		[ -e "$layout.$pid" ] && want=$layout.$pid
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' "$m" | pages > "$m.ours"
+		pages < "$want" > "$m.valgrind"
+		[ -s "$m.valgrind" ] && cmp -s "$m.ours" "$m.valgrind" || return 1
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+for t in sort xz pipe; do
 	name="linux_replay_$t"
 	if ! "$sim" "$bundled/$t.mmut.zst" --check -s cores=2 --dump maps --json "$tmp/$t.json" \
 		> "$tmp/$t.out" 2> "$tmp/$t.err"; then
@@ -229,13 +248,11 @@ for t in sort xz; do
 		continue
 	fi
 	signals=$(fig "$tmp/$t.json" .os.signals)
-	grep -E '^[0-9a-f]+-[0-9a-f]+ ' "$tmp/$t.out" |
-		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > "$tmp/$t.ours"
-	pages < "$bundled/$t.exit-layout" > "$tmp/$t.valgrind"
+	procs=$(ls "$bundled/$t".exit-layout* | wc -l)
 	if [ "$signals" != 0 ]; then
 		bad "$name" "$signals signals: $(head -c 300 "$tmp/$t.err")"
-	elif ! diff -q "$tmp/$t.ours" "$tmp/$t.valgrind" > /dev/null; then
-		bad "$name" "final maps differ from Valgrind's: $(diff "$tmp/$t.ours" "$tmp/$t.valgrind" | head -5 | tr '\n' ' ')"
+	elif [ "$(same_maps "$tmp/$t" "$tmp/$t.out" "$bundled/$t.exit-layout")" != "$procs" ]; then
+		bad "$name" "final maps differ from Valgrind's: $(cd "$tmp" && for m in "$t".maps*.ours; do diff "$m" "${m%.ours}.valgrind"; done | head -5 | tr '\n' ' ')"
 	else
 		ok "$name"
 	fi
@@ -457,6 +474,14 @@ for f in part.mmut part.mmut.zst; do
 		flip "$tmp/flip.$f" "$at"
 		"$sim" "$tmp/flip.$f" -q --json "$tmp/flip.json" > /dev/null 2> "$tmp/err"
 		rc=$?
+		# (a bit of compressed data may not matter: zstd then gives the
+		# same bytes, its checksum included, and the trace is whole)
+		if [ $rc -eq 0 ] && [ "${f%.zst}" != "$f" ] &&
+			zstd -dcq "$tmp/flip.$f" | cmp -s - "$tmp/part.mmut"; then
+			rm -f "$tmp/flip.json"
+			rc=1
+			continue
+		fi
 		if [ $rc -ne 1 ] || [ -e "$tmp/flip.json" ] ||
 			! grep -qE "flip.$f: (.*block [0-9]+ |.*zstd|corrupt native header)" "$tmp/err"; then
 			bad "bit_flip_$f" "byte $at: exit $rc: $(head -c 300 "$tmp/err")"
@@ -589,22 +614,6 @@ T
 	# names the new program, with the new program's records; it replays
 	# with every check, no signal, and the process's final maps are
 	# Valgrind's at its exit (the layout file of its pid).
-	same_maps() { # NAME OUT LAYOUT...: each "# process PID" of OUT against LAYOUT(.PID)
-		name=$1 out=$2 layout=$3
-		awk -v d="$name.maps" '/^# process / { f = d "." $3; next }
-			/^[0-9a-f]+-[0-9a-f]+ / { print > (f == "" ? d : f) }' "$out"
-		n=0
-		for m in "$name".maps*; do
-			pid=${m#"$name".maps}; pid=${pid#.}
-			want=$layout
-			[ -e "$layout.$pid" ] && want=$layout.$pid
-			sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' "$m" | pages > "$m.ours"
-			pages < "$want" > "$m.valgrind"
-			[ -s "$m.valgrind" ] && cmp -s "$m.ours" "$m.valgrind" || return 1
-			n=$((n + 1))
-		done
-		echo "$n"
-	}
 	run "$tr" capture -o exec.mmut.zst --exit-layout exec.layout -- sh -c 'exec sort -n in.txt' \
 		> /dev/null 2> exec.err
 	"$tr" cat exec.mmut.zst 2> exec.err | grep -E '^(file [0-9]+ /usr/bin/sort$|(exec|exit|clone) )' > exec.got

@@ -16,6 +16,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "../../traces/trace.h"
 
 static char dir[] = "/tmp/mmusim-test-XXXXXX";
@@ -582,6 +585,111 @@ static void test_native_blocks(void **s)
 	free(orig);
 }
 
+/* One version 4 block, as FORMAT.md lays it out, appended to f. */
+static void put_block(FILE *f, uint32_t pid, bool start, uint64_t number, const void *payload,
+		      uint32_t len)
+{
+	uint64_t seed = number ^ (uint64_t)pid << 32 ^ (uint64_t)1 << 54 ^ (uint64_t)4 << 56;
+	uint32_t h[3] = { len | (start ? 1u << 31 : 0),
+			  (uint32_t)XXH3_64bits_withSeed(payload, len, seed), pid };
+
+	fwrite(h, 4, 3, f); /* (this machine is little-endian, as the format) */
+	fwrite(payload, 1, len, f);
+}
+
+/*
+ * Version 4, a process tree written by hand from FORMAT.md: process 100
+ * starts /bin/sh, runs I 0x1000, forks 200 and runs on; 200's first block
+ * (I 0x5000) comes before the clone record; then 200 execs /bin/true, which
+ * runs I 0x9000 and exits. Threads are numbered in order of appearance,
+ * each program's file ids map to the trace's, and 200's first block
+ * follows the block of the clone record.
+ */
+static void test_native_processes(void **s)
+{
+	(void)s;
+	static const uint8_t a1[] = { 0xe9, 1, 7, '/', 'b', 'i', 'n', '/', 's', 'h', /* file 1 */
+				      0xea, 1,		       /* exec 1: the first program's, dropped */
+				      0x44, 0x80, 0x40 },      /* I 0x1000 4 */
+		a2[] = { 0xe7, 0xc8, 0x01, 0x11, /* clone 200 SIGCHLD */
+			 0x04,			 /* I 0x1004 4 */
+			 0xff, 5 },		 /* end: 5 records */
+		b1[] = { 0xe0, 0xc8, 0x01,	 /* switch 200 */
+			 0x44, 0x80, 0xc0, 0x02 }, /* I 0x5000 4 */
+		b2[] = { 0xe9, 1, 9, '/', 'b', 'i', 'n', '/', 't', 'r', 'u', 'e', /* file 1 */
+			 0xea, 1,			      /* exec 1 */
+			 0x44, 0x80, 0xc0, 0x04,	      /* I 0x9000 4: a new decoder */
+			 0xe8, 0xc8, 0x01, 1,		      /* exit 200 group */
+			 0xff, 4 };
+	uint8_t h[16] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 4, 0, 1 };
+	const char *p = path_of("procs.mmut");
+	FILE *f = fopen(p, "wb");
+
+	fwrite(h, 1, sizeof(h), f);
+	put_block(f, 100, true, 0, a1, sizeof(a1));
+	put_block(f, 200, false, 0, b1, sizeof(b1));
+	put_block(f, 100, false, 1, a2, sizeof(a2));
+	put_block(f, 200, true, 0, b2, sizeof(b2));
+	fclose(f);
+
+	char err[512];
+	struct trace_reader *r = trace_open(p, err, sizeof(err));
+	struct trace_rec o[16];
+	size_t n = 0, k;
+
+	assert_non_null(r);
+	while ((k = trace_read(r, o + n, 16 - n)) > 0)
+		n += k;
+	assert_null(trace_error(r));
+	static const struct {
+		uint8_t type;
+		uint32_t tid;
+		uint64_t addr;
+	} want[] = { { TR_FILE, 1, 0 },	      { TR_INSTR, 1, 0x1000 }, { TR_CLONE, 1, 0 },
+		     { TR_INSTR, 1, 0x1004 }, { TR_SWITCH, 2, 0 },     { TR_INSTR, 2, 0x5000 },
+		     { TR_FILE, 2, 0 },	      { TR_EXEC, 2, 0 },       { TR_INSTR, 2, 0x9000 },
+		     { TR_EXIT, 2, 0 } };
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].type != want[i].type || o[i].tid != want[i].tid ||
+		    (want[i].addr && o[i].addr != want[i].addr))
+			fail_msg("record %zu: %s by %u at %#llx", i, trace_type_names[o[i].type],
+				 o[i].tid, (unsigned long long)o[i].addr);
+	}
+	assert_int_equal(o[2].clone.child, 2);
+	assert_int_equal(o[2].clone.flags, 0x11);
+	assert_int_equal(o[6].file.id, 2); /* /bin/true: the trace's second file */
+	assert_string_equal(o[6].file.path, "/bin/true");
+	assert_int_equal(o[7].exec.file, 2);
+	assert_true(o[9].exit.group);
+	assert_int_equal(trace_system_tid(r, 1), 100);
+	assert_int_equal(trace_system_tid(r, 2), 200);
+	trace_close(r);
+
+	/* a process no clone record makes; a stream without its end record */
+	static const uint8_t a_end[] = { 0xff, 3 };
+
+	f = fopen(p, "wb");
+	fwrite(h, 1, sizeof(h), f);
+	put_block(f, 100, true, 0, a1, sizeof(a1));
+	put_block(f, 200, false, 0, b1, sizeof(b1));
+	put_block(f, 100, false, 1, a_end, sizeof(a_end));
+	fclose(f);
+	expect_error(p, "process 200 sent blocks, but no clone record made it");
+	f = fopen(p, "wb");
+	fwrite(h, 1, sizeof(h), f);
+	put_block(f, 100, true, 0, a1, sizeof(a1));
+	fclose(f);
+	expect_error(p, "the stream of process 100 ends without its end record");
+	/* a block of a process out of its order: its number is in the checksum */
+	f = fopen(p, "wb");
+	fwrite(h, 1, sizeof(h), f);
+	put_block(f, 100, true, 0, a1, sizeof(a1));
+	put_block(f, 100, false, 2, a2, sizeof(a2));
+	fclose(f);
+	expect_error(p, "block 1 ");
+}
+
 /* From real Valgrind 3.19 logs: glued pieces and split syscalls. */
 static const char lackey_log[] =
 	"==3068== Lackey, an example Valgrind tool\n"
@@ -771,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_native_corrupt),
 		cmocka_unit_test(test_native_version1),
 		cmocka_unit_test(test_native_blocks),
+		cmocka_unit_test(test_native_processes),
 		cmocka_unit_test(test_file_size),
 		cmocka_unit_test(test_lackey),
 		cmocka_unit_test(test_lackey_compressed),

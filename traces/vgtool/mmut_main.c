@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * mmut: the project's own Valgrind tool. It writes a program's memory trace
- * straight in the native format (traces/FORMAT.md, version 2: checksummed
- * blocks of whole records, uncompressed) to the file descriptor given with
- * --out-fd=N; `mmutrace capture` and
- * `mmusim -- PROG` read it from a pipe.
+ * straight in the native format (traces/FORMAT.md, version 4: a stream of
+ * checksummed blocks for each process, uncompressed) to the file
+ * descriptor given with --out-fd=N, a pipe whose owner (`mmutrace capture`,
+ * `mmusim -- PROG`) wrote the trace's header. With --trace-children=yes
+ * every process of the tree writes its own stream into the same pipe, a
+ * block (at most PIPE_BUF bytes) a write.
  *
  * The records are the ones the lackey path (`valgrind --tool=lackey
  * --trace-mem=yes --trace-syscalls=yes --trace-sched=yes -d`, read by
@@ -13,8 +15,8 @@
  *    and modifies (a store right after a load of the same size at the same
  *    address), the events lackey and cachegrind count;
  *  - the start-up address space, from the address-space manager;
- *  - mmap, munmap, mprotect, brk, mremap, clone/fork/vfork, exit and
- *    exit_group, from the syscall wrappers, with their results;
+ *  - mmap, munmap, mprotect, brk, mremap, clone/fork/vfork, execve, exit
+ *    and exit_group, from the syscall wrappers, with their results;
  *  - thread switches from the core's start_client_code hook; a thread's
  *    clone record when it first runs.
  *
@@ -62,7 +64,6 @@
 
 #define VERSION 4 /* of the native format */
 #define HEADER_OS_TIDS 1 /* header flag: thread ids are the system's */
-#define OBUF_SIZE (1 << 20)
 #define MAX_PATH 2048
 #define EVENT_ROOM (MAX_PATH + 128) /* the longest event (a file name), a switch before it */
 #define ACCESS_ROOM 32 /* the longest access record */
@@ -85,15 +86,15 @@ static Int clo_out_fd = -1;
 static const HChar *clo_exit_layout; /* file for the client's segments at exit (%p: pid) */
 
 /*
- * The open block's header is at obuf + blk, its payload runs to obuf + olen.
- * Closed blocks wait in obuf before it until a write sends them; once the
- * pipe is shared with other traced processes, each goes out as it closes.
+ * The open block: its header at obuf + blk (0), its payload up to obuf +
+ * olen. It goes out in one write when it closes: other processes of the
+ * tree may write into the pipe at any time, and so an exec'd program from
+ * its first block on.
  */
-static UChar obuf[OBUF_SIZE];
+static UChar obuf[PIPE_BUF_];
 static UInt olen, blk;
 static ULong nblk;	 /* blocks this process's stream has closed */
 static UInt stream_pid;	 /* the process whose stream this is */
-static Bool shared_pipe; /* other processes of the tree may write too */
 static Bool start_block; /* the open block is this instance's first */
 static Addr iend, daddr; /* the encoder's state, as in native.c */
 static ULong nrec;	 /* records written */
@@ -151,11 +152,8 @@ static void open_block(void)
 	olen += BLOCK_HEADER;
 }
 
-/*
- * Closes the open block (length, start flag, checksum, pid) and opens the
- * next; out: send what the buffer holds now.
- */
-static void close_block(Bool out)
+/* Closes the open block (length, start flag, checksum, pid), sends it, opens the next. */
+static void close_block(void)
 {
 	UInt len = olen - blk - BLOCK_HEADER;
 
@@ -172,15 +170,14 @@ static void close_block(Bool out)
 	} else {
 		olen = blk; /* nothing in it: drop its header */
 	}
-	if (out || shared_pipe || olen > OBUF_SIZE - BLOCK_HEADER - PIPE_BUF_)
-		write_out();
+	write_out();
 	open_block();
 }
 
 static inline void block_check(void)
 {
 	if (UNLIKELY(olen - blk > BLOCK_FULL))
-		close_block(False);
+		close_block();
 }
 
 static inline UChar *put_u(UChar *p, ULong v)
@@ -234,7 +231,7 @@ static UChar *event_begin(UInt lwp)
 	UChar *p;
 
 	if (olen - blk - BLOCK_HEADER + EVENT_ROOM > BLOCK_MAX)
-		close_block(False);
+		close_block();
 	p = out_begin();
 	if (lwp != cur_lwp)
 		p = put_switch(p, lwp);
@@ -758,7 +755,7 @@ static void end_stream(void)
 	*p++ = TAG_END;
 	p = put_u(p, nrec);
 	olen = (UInt)(p - obuf);
-	close_block(True);
+	close_block();
 	ended = True;
 	clo_out_fd = -1;
 	/* an exec that then fails goes on running: what it records is dropped */
@@ -799,7 +796,7 @@ static void pre_execve(ThreadId tid, const HChar *path, const HChar **argv)
 		return;
 	if (VG_(should_we_trace_this_child)(path, argv)) {
 		out_at(event_begin(lwp_id(tid)));
-		close_block(True);
+		close_block();
 		return;
 	}
 	id = file_id_for(path);
@@ -926,7 +923,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		p = put_u(p, r);
 		p = put_u(p, flags);
 		out_end(p);
-		close_block(True);
+		close_block();
 		break;
 	}
 	case __NR_open:
@@ -945,14 +942,10 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	}
 }
 
-/*
- * Before a fork: the child must not inherit records that are not sent yet,
- * and from now on other processes write into the pipe too.
- */
+/* Before a fork: the child must not inherit records that are not sent yet. */
 static void mmut_atfork_pre(ThreadId tid)
 {
-	shared_pipe = True;
-	close_block(True);
+	close_block();
 }
 
 /* A forked child: a stream of its own, which its parent's clone record starts. */
