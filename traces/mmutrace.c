@@ -199,6 +199,7 @@ struct info {
 	uint64_t by_type[TR_NR_TYPES];
 	uint64_t crossing; /* accesses whose bytes span two pages */
 	uint32_t max_tid;
+	uint64_t forks; /* clones of processes */
 	struct pageset pages, ipages, dpages, huge;
 };
 
@@ -227,6 +228,7 @@ static int cmd_info(int argc, char **argv)
 			in.by_type[t->type]++;
 			if (t->tid > in.max_tid)
 				in.max_tid = t->tid;
+			in.forks += t->type == TR_CLONE && !(t->clone.flags & TR_CLONE_VM);
 			if (!TR_IS_ACCESS(t->type))
 				continue;
 			uint64_t first = t->addr >> 12, last = (t->addr + t->size - 1) >> 12;
@@ -263,6 +265,7 @@ static int cmd_info(int argc, char **argv)
 	for (int t = TR_FILE; t < TR_NR_TYPES; t++)
 		printf("  %-12s %llu\n", trace_type_names[t], (unsigned long long)in.by_type[t]);
 	printf("threads        %u (highest id)\n", in.max_tid);
+	printf("processes      %llu (the first and its forks)\n", (unsigned long long)in.forks + 1);
 	printf("page-crossing accesses %llu\n", (unsigned long long)in.crossing);
 	printf("pages touched  %zu (4 KiB): %zu instruction, %zu data\n", in.pages.count,
 	       in.ipages.count, in.dpages.count);

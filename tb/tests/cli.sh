@@ -694,6 +694,14 @@ T
 		if [ -s live.err ]; then bad live_quiet_off_tty "stderr: $(head -c 200 live.err)"
 		else ok live_quiet_off_tty; fi
 	else bad live_run_same_as_saved "$(tail -3 live.err)"; fi
+	# ... and so for a program that starts others (three processes)
+	if run "$sim" -s cores=2 --check -q --json live_pa.json --save live_ps.mmut.zst \
+		-- sh -c 'sort -n in.txt | head -2' > /dev/null 2> live_p.err &&
+		"$sim" live_ps.mmut.zst -s cores=2 --check -q --json live_pb.json 2>> live_p.err &&
+		[ "$(jq -cS 'del(.trace.path)' live_pa.json)" = "$(jq -cS 'del(.trace.path)' live_pb.json)" ] &&
+		[ "$("$tr" cat live_ps.mmut.zst 2> /dev/null | grep -c '^exec ')" = 2 ]; then
+		ok live_pipeline_same_as_saved
+	else bad live_pipeline_same_as_saved "$(tail -3 live_p.err)"; fi
 	script -qfc "$sim --os none -- sort -n in.txt > /dev/null" /dev/null > tty.out 2>&1
 	if tr '\r' '\n' < tty.out | grep -qE '^[0-9.]+ M accesses, [0-9.]+ M/s, [0-9.]+ s'; then
 		ok live_progress_on_tty; else bad live_progress_on_tty "$(head -c 200 tty.out)"; fi
