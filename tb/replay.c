@@ -6,9 +6,12 @@
 /*
  * Valgrind prints a thread's exit before the thread's last instructions, so
  * a thread's exit takes effect when another thread runs, and a process's
- * (exit_group) at the end of the trace.
+ * (exit_group, or the old image's other threads at an exec) when another
+ * process runs, or at the end of the trace: its other threads may still run
+ * until then.
  */
 enum { EXIT_NONE, EXIT_THREAD, EXIT_GROUP };
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,12 +316,15 @@ static void check_now(struct replay *rp)
 		fail(rp, "invariant broken: %s", why);
 }
 
-/* Tears down the threads whose exit is due: not except, and up to 'upto'. */
-static void finish_exits(struct replay *rp, uint32_t except, uint8_t upto)
+/*
+ * Tears down the threads whose exit is due, all but except: those of
+ * processes other than the one whose address space mm is (NULL: all).
+ */
+static void finish_exits(struct replay *rp, uint32_t except, const struct mm_struct *mm)
 {
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++) {
-		if (!rp->exiting[tid] || rp->exiting[tid] > upto || tid == except ||
-		    !rp->thread[tid])
+		if (!rp->exiting[tid] || tid == except || !rp->thread[tid] ||
+		    (rp->exiting[tid] == EXIT_GROUP && mm && rp->thread[tid]->mm == mm))
 			continue;
 		end_thread(rp, tid);
 		rp->exiting[tid] = EXIT_NONE;
@@ -370,7 +376,7 @@ static int event(struct replay *rp, const struct trace_rec *t)
 			return rp->err[0] ? -1
 					  : fail(rp, "switch to thread %u, which was never created",
 						 t->tid);
-		finish_exits(rp, t->tid, EXIT_THREAD);
+		finish_exits(rp, t->tid, task->mm);
 		rp->running = t->tid;
 		return 0;
 	}
@@ -553,7 +559,7 @@ int replay_finish(struct replay *rp)
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 		if (rp->thread[tid] && !rp->thread[tid]->exited)
 			rp->exiting[tid] = EXIT_GROUP;
-	finish_exits(rp, 0, EXIT_GROUP);
+	finish_exits(rp, 0, NULL);
 	/* forked children never ran: they end with the trace */
 	for (unsigned i = 0; i < rp->os.nr_tasks; i++)
 		if (!rp->os.tasks[i]->exited)

@@ -807,6 +807,15 @@ static int v4_next_block(struct trace_reader *r)
 	}
 }
 
+/* The records before p are decoded: in a block (version 2 on) or the buffer (version 1). */
+static inline void consumed(struct trace_reader *r, const uint8_t *p)
+{
+	if (r->version >= 2)
+		r->cur = p;
+	else
+		r->pos = (size_t)(p - r->buf);
+}
+
 size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 {
 	size_t n = 0;
@@ -849,10 +858,7 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 			n++;
 			r->nrec++;
 		}
-		if (r->version >= 2)
-			r->cur = c.p;
-		else
-			r->pos = (size_t)(c.p - r->buf);
+		consumed(r, c.p);
 		if (n == max || c.p == c.end ||
 		    (!whole && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
 			continue; /* done, or refill first */
@@ -880,10 +886,7 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 				r->nrec++;
 			}
 		}
-		if (r->version >= 2)
-			r->cur = c.p;
-		else
-			r->pos = (size_t)(c.p - r->buf);
+		consumed(r, c.p);
 	}
 	if (r->ended && r->version < 4) {
 		/* Nothing may follow the end record, in its block or after it. */
