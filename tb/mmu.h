@@ -55,21 +55,27 @@ struct mmu_fault {
 struct mmu_result;
 
 /*
- * The fast path: all bytes in the page the L1 TLB hit last (tlb.h), an
- * access the entry permits. The same hit as a lookup, without the lookup,
- * counted at once by mmu_settle (all such hits cost the L1's latency).
- * Not for --backend rtl, which checks every page's answer.
+ * The fast path: all bytes in one page that the L1 TLB hit last (its memo)
+ * or recently (tlb_lookup_recent, which then touches the entry as a lookup
+ * does), an access the entry permits. The same hit as a lookup, without
+ * the rest of a lookup, counted at once by mmu_settle (all such hits cost
+ * the L1's latency). Not for --backend rtl, which checks every page's answer.
  */
 static inline bool mmu_fast_hit(struct mmu_core *c, uint8_t type, uint64_t va, unsigned size,
 				uint16_t asid)
 {
 	bool instr = type == TR_INSTR;
-	const struct tlb *l1 = instr ? &c->l1i : &c->l1d;
+	struct tlb *l1 = instr ? &c->l1i : &c->l1d;
 	enum mmu_access acc = instr ? MMU_EXEC : type == TR_LOAD ? MMU_READ : MMU_WRITE;
+	const struct tlb_entry *e;
 
-	if (!l1->memo || l1->memo_page != va >> PAGE_SHIFT ||
-	    (va + size - 1) >> PAGE_SHIFT != l1->memo_page || l1->memo_asid != asid ||
-	    !el0_permits(l1->memo->t.attrs, acc))
+	if ((va + size - 1) >> PAGE_SHIFT != va >> PAGE_SHIFT)
+		return false;
+	if (l1->memo && l1->memo_page == va >> PAGE_SHIFT && l1->memo_asid == asid)
+		e = l1->memo;
+	else if (!(e = tlb_lookup_recent(l1, va, asid)))
+		return false;
+	if (!el0_permits(e->t.attrs, acc))
 		return false;
 	c->fast_hits[!instr]++;
 	return true;

@@ -132,7 +132,7 @@ static bool entry_maps(const struct tlb_entry *e, uint64_t va, uint16_t asid)
 	       (e->t.global || e->t.asid == asid);
 }
 
-const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+const struct tlb_entry *tlb_lookup_recent(struct tlb *t, uint64_t va, uint16_t asid)
 {
 	uint64_t page = va >> PAGE_SHIFT;
 
@@ -149,6 +149,18 @@ const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 		t->memo_asid = asid;
 		return r->e;
 	}
+	return NULL;
+}
+
+const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	uint64_t page = va >> PAGE_SHIFT;
+	const struct tlb_entry *hit = tlb_lookup_recent(t, va, asid);
+
+	if (hit)
+		return hit;
+	struct tlb_recent *r = &t->recent[page & (TLB_RECENT - 1)];
+
 	for (unsigned level = LEVEL_4K; level >= LEVEL_1G && t->e; level--) {
 		if (!t->held[level])
 			continue;

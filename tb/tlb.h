@@ -86,6 +86,11 @@ void tlb_free(struct tlb *t);
 
 /* Finds the entry translating va for asid, and marks it used; NULL on miss. */
 const struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+/*
+ * tlb_lookup's first two steps alone: the memo, then the recent hits (the
+ * same touch and memo). NULL: not found there, which says nothing.
+ */
+const struct tlb_entry *tlb_lookup_recent(struct tlb *t, uint64_t va, uint16_t asid);
 
 /* Installs a translation, evicting by the policy when its set is full. */
 void tlb_fill(struct tlb *t, const struct translation *tr);
