@@ -260,17 +260,17 @@ done
 
 # A process's memory goes when it exits (when another process runs next),
 # not at the end of the trace: 16 children, one after another, each maps
-# and writes 32 MiB (8192 pages) and exits: 512 MiB in all, in 128 MiB of
+# and writes 8 MiB (2048 pages) and exits: 128 MiB in all, in 64 MiB of
 # simulated memory, with no fault left unserved.
 awk 'BEGIN { print "mmutrace-text 1"
 	for (c = 2; c <= 17; c++) {
 		print "clone " c " 0x11"; print "switch " c
-		print "mmap 0x10000000 0x2000000 rw- private|anonymous"
-		for (p = 0; p < 8192; p++) printf "W 0x%x 8\n", 268435456 + p * 4096
+		print "mmap 0x10000000 0x800000 rw- private|anonymous"
+		for (p = 0; p < 2048; p++) printf "W 0x%x 8\n", 268435456 + p * 4096
 		print "exit " c " group"; print "switch 1"
 	}
 	print "exit 1 group" }' > "$tmp/forks.txt"
-if "$sim" "$tmp/forks.txt" -s mem=128m --check -q --json "$tmp/forks.json" 2> "$tmp/forks.err" &&
+if "$sim" "$tmp/forks.txt" -s mem=64m --check -q --json "$tmp/forks.json" 2> "$tmp/forks.err" &&
 	[ "$(fig "$tmp/forks.json" .os.signals)" = 0 ] && [ ! -s "$tmp/forks.err" ]; then
 	ok exited_processes_free_their_memory
 else bad exited_processes_free_their_memory "$(head -c 300 "$tmp/forks.err")"; fi
