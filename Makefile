@@ -16,7 +16,7 @@ TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys parallel
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
@@ -60,7 +60,7 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc
+.PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc sweep
 all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
@@ -71,6 +71,7 @@ help:
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and size; RTL pages/s; capture and live runs vs cachegrind"
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
+	@echo "make sweep    TLB geometry, walk-cache and munmap sweeps: build/sweep/results.csv and plots"
 	@echo "make synth    Yosys synthesis of the RTL: cells, flip-flops, longest path (SYNTH=names)"
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
@@ -369,6 +370,9 @@ bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
 	bench/capture.sh
 
 # SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
+sweep: $(B)/mmusim
+	bench/sweep.sh $(SWEEP_ARGS)
+
 synth:
 	bench/synth.sh $(SYNTH)
 

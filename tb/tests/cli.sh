@@ -275,6 +275,34 @@ if "$sim" "$tmp/forks.txt" -s mem=64m --check -q --json "$tmp/forks.json" 2> "$t
 	ok exited_processes_free_their_memory
 else bad exited_processes_free_their_memory "$(head -c 300 "$tmp/forks.err")"; fi
 
+# ---- make sweep: a job file run in parallel, one CSV, plots; the same
+# job file as a Slurm array (each task one line) gives the same CSV ----
+if "$top/bench/sweep.sh" --quick --jobs 2 --traces "$bundled/sort.mmut.zst" --out "$tmp/sweep" \
+	> "$tmp/sweep.out" 2>&1; then
+	csv=$tmp/sweep/results.csv
+	row() { awk -F, -v p="$1" -v r="$2" '$1 == "munmap" && $7 == p && $8 == r' "$csv"; }
+	col() { echo "$1" | cut -d, -f"$2"; }
+	# Linux arm64 flush_tlb_range: below MAX_DVM_OPS (PTRS_PER_PTE, 512)
+	# pages one TLBI VALE1 a page, from 512 on one TLBI ASIDE1 instead
+	r511=$(row 511 off) r512=$(row 512 off)
+	if [ "$(($(wc -l < "$csv") - 1))" = "$(wc -l < "$tmp/sweep/jobs.txt")" ] &&
+		[ "$(col "$r511" 18)" = 511 ] && [ "$(col "$r511" 17)" = 0 ] &&
+		[ "$(col "$r512" 18)" = 0 ] && [ "$(col "$r512" 17)" = 1 ] &&
+		for f in miss_rate mpki walk_cycles walkcache munmap_tlbi; do
+			[ -s "$tmp/sweep/$f.png" ] && [ -s "$tmp/sweep/$f.svg" ] || exit 1
+		done; then ok sweep_csv_and_plots
+	else bad sweep_csv_and_plots "$(tail -3 "$tmp/sweep.out")"; fi
+	cp "$csv" "$tmp/sweep.csv"
+	n=$(wc -l < "$tmp/sweep/jobs.txt")
+	for i in $(seq "$n"); do
+		SLURM_ARRAY_TASK_ID=$i "$top/bench/sweep.slurm" "$tmp/sweep/jobs.txt" || break
+	done
+	if "$top/bench/sweep.sh" --collect --quick --traces "$bundled/sort.mmut.zst" \
+		--out "$tmp/sweep" > /dev/null 2>&1 && cmp -s "$tmp/sweep.csv" "$csv"; then
+		ok sweep_as_slurm_array
+	else bad sweep_as_slurm_array "the array's CSV differs from the parallel run's"; fi
+else bad sweep_csv_and_plots "$(tail -3 "$tmp/sweep.out")"; fi
+
 # ---- --backend rtl: the Verilog MMU in lockstep gives the same figures ----
 small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
 
