@@ -144,6 +144,7 @@ plots() {
 		set xlabel "pages unmapped (4 KiB)"
 		set ylabel "TLBI operations issued"
 		set logscale xy 2
+		set format x "%.0f"
 		plot "< grep '^off ' $out/munmap.dat" using 2:3 with linespoints title "per-page TLBI (FEAT_TLBIRANGE off)", \
 		     "< grep '^on ' $out/munmap.dat" using 2:3 with linespoints title "range TLBI (FEAT_TLBIRANGE on)"
 		EOF
