@@ -61,6 +61,25 @@ t1=$(now)
 rlinux=$(echo "$t1 $t0" | awk '{ print $1 - $2 }')
 recs=$("$b/mmutrace" info cap.mmut.zst | awk '/^records/ { print $2 }')
 
+# bench/results/capture.json and capture.md: the same figures, for the record
+res=${BENCH_OUT:-$top/bench/results}
+mkdir -p "$res"
+{
+	echo "| run | wall s | M accesses/s | x cachegrind |"
+	echo "|---|---|---|---|"
+	for r in "cachegrind --cache-sim=yes (TLBs)|$cg|$acc" "mmutrace capture -> .mmut.zst|$cap|$acc" \
+		"mmusim -- PROG (--os linux, default)|$live|$acc" "mmusim --os none -- PROG|$none|$acc" \
+		"mmusim cap.mmut.zst --os none (replay)|$rnone|$got" \
+		"mmusim cap.mmut.zst (replay, --os linux)|$rlinux|$got"; do
+		echo "$r" | awk -F'|' -v c="$cg" '{ printf "| %s | %.2f | %.1f | %.2f |\n", $1, $2, $3 / $2 / 1e6, $2 / c }'
+	done
+} > "$res/capture.md"
+awk -F'|' -v lines="$lines" -v acc="$acc" -v got="$got" -v size="$size" -v date="$(date -u +%FT%TZ)" \
+	-v cpus="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+	NR > 2 { gsub(/^ | $/, "", $2); n++; row[n] = sprintf("{\"run\": \"%s\", \"wall_s\": %s, \"maccess_per_s\": %s, \"x_cachegrind\": %s}", $2, $3 + 0, $4 + 0, $5 + 0) }
+	END { printf "{\"program\": \"sort -n\", \"lines\": %d, \"accesses_cachegrind\": %s, \"accesses_captured\": %s, \"capture_bytes\": %s, \"date\": \"%s\", \"cpus\": %d, \"load_before\": %s, \"runs\": [", lines, acc, got, size, date, cpus, load
+	      for (i = 1; i <= n; i++) printf "%s%s", row[i], i < n ? ", " : ""
+	      print "]}" }' "$res/capture.md" > "$res/capture.json"
 echo "sort -n of $lines lines: $acc accesses (cachegrind's I refs + D refs);" \
 	"the capture holds $got, $size bytes ($(echo "$size $got" | awk '{ printf "%.3f", $1 / $2 }') bytes/access)"
 printf '%-40s %9s %12s %12s\n' run "wall s" "M acc/s" "x cachegrind"
