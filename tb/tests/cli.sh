@@ -344,6 +344,15 @@ same_figures rtl_stress_pieces "$hint" "$tmp/stress.txt" -s cores=2 $small \
 	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)"
 "$dir/stress_trace" "$((seed + 1))" 500000 whole > "$tmp/stress_thp.txt"
 same_figures rtl_stress_thp "$hint" "$tmp/stress_thp.txt" -s cores=2 $small -s thp=on
+# A tree of processes too: forks, threads, execs and exits among the mmaps
+# (make stress runs it long): every invariant after every event and fault
+# on four cores, then the RTL in lockstep on two
+"$dir/stress_trace" "$((seed + 2))" 150000 procs > "$tmp/stress_procs.txt"
+if "$top/build/mmusim" "$tmp/stress_procs.txt" --check -s cores=4 -s mem=512m -q --json "$tmp/sp.json" \
+	2> "$tmp/sp.err" && [ "$(grep -c '^clone .* 0x1200011$' "$tmp/stress_procs.txt")" -gt 10 ] &&
+	! grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | grep -q .; then ok stress_processes_checked
+else bad stress_processes_checked "$(grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | tail -3)$hint"; fi
+same_figures rtl_stress_processes "$hint" "$tmp/stress_procs.txt" -s cores=2 $small
 pages=$(( $(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.pages 2> /dev/null || echo 0) +
 	$(fig "$tmp/rtl_stress_thp.rtl.json" .rtl.pages 2> /dev/null || echo 0) ))
 # the stress did what it is for: over a million translations, TLBIs by

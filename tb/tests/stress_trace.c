@@ -8,9 +8,12 @@
  * faults, VMA splits and TLBIs (per page, by range, by ASID) that the RTL
  * must follow in lockstep with the golden model.
  *
- *   stress_trace SEED ACCESSES [whole]   > trace.txt
+ *   stress_trace SEED ACCESSES [whole|procs]   > trace.txt
  * whole: munmap and mprotect whole mappings only, never merged with their
  * neighbours (for runs with THP, whose 2 MiB pages the replay does not split).
+ * procs: a tree of processes as well: they fork (the child starts with its
+ * parent's mappings), start threads, exec (a new, empty arena) and exit, up
+ * to MAX_PROCS alive at once; the first one lives to the end.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +26,8 @@
 #define ARENA_PAGES (1ULL << 20)
 #define MAX_REGIONS 200
 #define THREADS	   3
+#define MAX_PROCS   6
+#define MAX_TASKS   4 /* threads of one process, in procs mode */
 
 /* A mapped run of pages with one protection (one VMA or a piece of one). */
 struct region {
@@ -30,8 +35,18 @@ struct region {
 	unsigned prot;	      /* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
 };
 
-static struct region reg[MAX_REGIONS];
-static unsigned nreg;
+/* A process: its mappings in the arena and its threads. */
+static struct proc {
+	struct region r[MAX_REGIONS];
+	unsigned n;
+	unsigned tid[MAX_TASKS], ntids;
+	bool alive;
+} procs[MAX_PROCS];
+static struct proc *cur = procs; /* the running thread's process */
+static unsigned cur_tid = 1, next_tid = THREADS + 1;
+/* the running process's mappings */
+#define reg (cur->r)
+#define nreg (cur->n)
 static uint64_t gap; /* pages kept free around each mmap: 1 stops VMA merges */
 
 static const char *prot_str(unsigned p)
@@ -188,10 +203,75 @@ static unsigned burst(void)
 	return n;
 }
 
+/* Runs thread tid of process p from here on. */
+static void run(struct proc *p, unsigned tid)
+{
+	cur = p;
+	cur_tid = tid;
+	printf("switch %u\n", tid);
+}
+
+/* Another thread, of any live process. */
+static void switch_any(void)
+{
+	struct proc *p;
+
+	do
+		p = &procs[next() % MAX_PROCS];
+	while (!p->alive);
+	run(p, p->tid[next() % p->ntids]);
+}
+
+/* The running thread forks: the child, one thread, runs from its first switch. */
+static void do_fork(void)
+{
+	struct proc *child = NULL;
+
+	for (unsigned i = 1; i < MAX_PROCS && !child; i++)
+		if (!procs[i].alive)
+			child = &procs[i];
+	if (!child)
+		return;
+	memcpy(child->r, cur->r, sizeof(cur->r));
+	child->n = cur->n;
+	child->tid[0] = next_tid++;
+	child->ntids = 1;
+	child->alive = true;
+	printf("clone %u 0x1200011\n", child->tid[0]);
+}
+
+static void do_thread(void)
+{
+	if (cur->ntids == MAX_TASKS)
+		return;
+	cur->tid[cur->ntids++] = next_tid;
+	printf("clone %u 0x3d0f00\n", next_tid++);
+}
+
+/* The running thread's process runs the program anew: one thread, no mappings. */
+static void do_exec(void)
+{
+	printf("exec 1\nsegment 0x400000 0x10000 r-x file file=1 off=0x0\n"
+	       "segment 0x7ffff0000000 0x20000 rw- stack\n");
+	cur->tid[0] = cur_tid;
+	cur->ntids = 1;
+	cur->n = 0;
+}
+
+/* The running process ends (never the first), and another runs. */
+static void do_exit(void)
+{
+	if (cur == procs)
+		return;
+	printf("exit %u group\n", cur_tid);
+	cur->alive = false;
+	switch_any();
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed, accesses, done = 0;
-	bool whole;
+	bool whole, tree;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: stress_trace SEED ACCESSES [whole]\n");
@@ -200,23 +280,43 @@ int main(int argc, char **argv)
 	seed = strtoull(argv[1], NULL, 0);
 	accesses = strtoull(argv[2], NULL, 0);
 	whole = argc > 3 && !strcmp(argv[3], "whole");
+	tree = argc > 3 && !strcmp(argv[3], "procs");
 	gap = whole; /* a whole mapping is then a whole VMA, never part of a 2 MiB page */
 	rng = (seed * 0x9e3779b97f4a7c15ULL) | 1; /* distinct streams for seeds 2k, 2k+1 */
-	printf("mmutrace-text 1\n# stress_trace %s %s%s\n", argv[1], argv[2], whole ? " whole" : "");
+	printf("mmutrace-text 1\n# stress_trace %s %s%s\n", argv[1], argv[2],
+	       whole ? " whole" : tree ? " procs" : "");
 	printf("file 1 /usr/lib/libstress.so\n");
 	printf("segment 0x400000 0x10000 r-x file file=1 off=0x0\n");
 	printf("segment 0x7ffff0000000 0x20000 rw- stack\n");
 	for (unsigned t = 2; t <= THREADS; t++)
 		printf("clone %u 0x3d0f00\nswitch %u\nswitch 1\n", t, t);
+	procs[0].alive = true;
+	for (unsigned t = 1; t <= THREADS; t++)
+		procs[0].tid[procs[0].ntids++] = t;
 	while (done < accesses) {
 		unsigned op = (unsigned)(next() % 100);
 
+		if (tree && op >= 30 && op < 34) {
+			unsigned what = (unsigned)(next() % 8);
+
+			if (what < 3)
+				do_fork();
+			else if (what < 5)
+				do_thread();
+			else if (what < 6)
+				do_exec();
+			else
+				do_exit();
+			continue;
+		}
 		if (op < 6 || !nreg)
 			do_mmap();
 		else if (op < 10)
 			do_munmap(whole);
 		else if (op < 14)
 			do_mprotect(whole);
+		else if (op < 30 && tree)
+			switch_any();
 		else if (op < 30)
 			printf("switch %u\n", 1 + (unsigned)(next() % THREADS));
 		else

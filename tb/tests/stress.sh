@@ -1,0 +1,47 @@
+#!/bin/sh
+# make stress: the long random OS stress. For each seed, stress_trace's three
+# kinds of trace (pieces of mappings; whole mappings under THP; a tree of
+# processes that fork, start threads, exec and exit), ACCESSES accesses each,
+# replayed with every invariant checked after every event and fault on four
+# cores. A failure prints its seed and the command that repeats it.
+# usage: stress.sh [SEEDS [ACCESSES]]   (default: 8 random seeds, 2,000,000)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+gen=$top/build/stress_trace
+sim=$top/build/mmusim
+n=${1:-8}
+acc=${2:-2000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+first=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+for i in $(seq 0 $((n - 1))); do
+	for kind in pieces whole procs; do
+		echo "$((first + i)) $kind"
+	done
+done > "$tmp/plan"
+one() { # SEED KIND
+	mode=$2
+	[ "$mode" = pieces ] && mode=
+	extra=
+	[ "$2" = whole ] && extra="-s thp=on"
+	"$gen" "$1" "$acc" $mode > "$tmp/$1.$2.txt"
+	if "$sim" "$tmp/$1.$2.txt" --check -s cores=4 -s mem=1g $extra -q --json "$tmp/$1.$2.json" \
+		2> "$tmp/$1.$2.err" && ! grep -v ': warning: record [0-9]*: SIG' "$tmp/$1.$2.err" | grep -q .; then
+		echo "ok     seed $1 $2: $(jq -c '[.trace.records, .os.signals, .os.context_switches]' "$tmp/$1.$2.json") records, signals, switches"
+	else
+		echo "FAILED seed $1 $2: $(grep -v ': warning: record [0-9]*: SIG' "$tmp/$1.$2.err" | tail -2)"
+		echo "  repeat: build/stress_trace $1 $acc $mode | build/mmusim - --check -s cores=4 -s mem=1g $extra"
+	fi
+	rm -f "$tmp/$1.$2.txt"
+}
+jobs=$(nproc)
+status=0
+while read -r seed kind; do
+	one "$seed" "$kind" > "$tmp/out.$seed.$kind" &
+	while [ "$(jobs -r | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
+done < "$tmp/plan"
+wait
+cat "$tmp"/out.* | tee "$tmp/all"
+if grep -q '^FAILED' "$tmp/all"; then status=1; fi
+echo "$(grep -c '^ok' "$tmp/all") passed, $(grep -c '^FAILED' "$tmp/all") failed"
+exit $status
