@@ -2,6 +2,7 @@
 #include "rtl_backend.h"
 #include "rtl/top_shim.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -54,29 +55,76 @@ static int find_root(char *root, size_t n)
 	return -1;
 }
 
-/* FNV-1a over the sources a built model came from: a change rebuilds it. */
+/* FNV-1a over the bytes of root/path (nothing if it cannot be read). */
+static uint64_t hash_file(uint64_t h, const char *root, const char *path)
+{
+	char full[2200];
+	FILE *f;
+	int ch;
+
+	snprintf(full, sizeof(full), "%.2000s/%.190s", root, path);
+	f = fopen(full, "rb");
+	if (!f)
+		return h;
+	while ((ch = getc(f)) != EOF)
+		h = (h ^ (uint64_t)ch) * 0x100000001b3ULL;
+	fclose(f);
+	return h;
+}
+
+static int svh_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && !strcmp(d->d_name + n - 4, ".svh");
+}
+
+/*
+ * FNV-1a over the sources a built model came from: a change rebuilds it.
+ * The RTL is what its file list rtl/mmu.f names: the list itself, every
+ * source in it and every header of its +incdir+ directories; then the
+ * shim and the script that build the library.
+ */
 static uint64_t sources_hash(const char *root)
 {
-	static const char *const files[] = {
-		"rtl/mmu_pkg.sv",    "rtl/mmu_tlb.sv",	   "rtl/mmu_ptw.sv",	"rtl/mmu_core.sv",
-		"rtl/mmu_top.sv",    "rtl/mmu_assert.svh", "tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h",
-		"tb/rtl/mem_port.h", "tb/rtl/vl_model.h", "tb/rtl/counters.h", "tb/rtl/build_top.sh",
+	static const char *const shim[] = {
+		"tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h", "tb/rtl/mem_port.h",
+		"tb/rtl/vl_model.h",   "tb/rtl/counters.h", "tb/rtl/build_top.sh",
 	};
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_file(0xcbf29ce484222325ULL, root, "rtl/mmu.f");
+	char path[2300], word[192];
+	FILE *f;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[2200];
-		FILE *f;
-		int ch;
+	snprintf(path, sizeof(path), "%.2000s/rtl/mmu.f", root);
+	f = fopen(path, "r");
+	while (f && fscanf(f, "%191s", word) == 1) {
+		struct dirent **names;
+		int n;
 
-		snprintf(path, sizeof(path), "%.2000s/%s", root, files[i]);
-		f = fopen(path, "rb");
-		if (!f)
+		if (!strncmp(word, "//", 2)) { /* a comment, to the end of its line */
+			fscanf(f, "%*[^\n]");
 			continue;
-		while ((ch = getc(f)) != EOF)
-			h = (h ^ (uint64_t)ch) * 0x100000001b3ULL;
-		fclose(f);
+		}
+		if (strncmp(word, "+incdir+", 8)) {
+			h = hash_file(h, root, word);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%.2000s/%s", root, word + 8);
+		n = scandir(path, &names, svh_name, alphasort);
+		for (int i = 0; i < n; i++) {
+			char svh[512];
+
+			snprintf(svh, sizeof(svh), "%s/%s", word + 8, names[i]->d_name);
+			h = hash_file(h, root, svh);
+			free(names[i]);
+		}
+		if (n >= 0)
+			free(names);
 	}
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i < sizeof(shim) / sizeof(shim[0]); i++)
+		h = hash_file(h, root, shim[i]);
 	return h;
 }
 
