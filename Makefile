@@ -11,7 +11,7 @@ TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/la
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
-TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
+TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker test_config
 TOOLS     := mmusim mmutrace
 
 # One object per source, its dependencies in a .d beside it (-MMD -MP): the
