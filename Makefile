@@ -11,7 +11,8 @@ TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/la
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
-TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker test_config
+TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker test_config \
+             test_errors
 TOOLS     := mmusim mmutrace
 
 # One object per source, its dependencies in a .d beside it (-MMD -MP): the
@@ -20,6 +21,7 @@ TOOLS     := mmusim mmutrace
 LIB      := $(B)/libmmusim.a
 ASAN_LIB := $(B)/asan/libmmusim.a
 FUZZ_LIB := $(B)/fuzz/libmmusim.a
+comma    := ,
 obj       = $(patsubst %.c,$(B)/$(1)obj/%.o,$(filter %.c,$(2)))
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.
@@ -149,7 +151,9 @@ endef
 $(eval $(call program,mmusim,tb/mmusim.c))
 $(eval $(call program,mmutrace,traces/mmutrace.c))
 $(eval $(call program,stress_trace,tb/tests/stress_trace.c,-lcmocka))
-$(foreach t,$(TESTS),$(eval $(call program,$(t),tb/tests/$(t).c,-lcmocka)))
+$(foreach t,$(filter-out test_errors,$(TESTS)),$(eval $(call program,$(t),tb/tests/$(t).c,-lcmocka)))
+# its host's calloc fails on demand
+$(eval $(call program,test_errors,tb/tests/test_errors.c,-lcmocka -Wl$(comma)--wrap=calloc))
 
 $(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h $(wildcard $(VG_INC)/valgrind.h)
 	@mkdir -p $(@D)

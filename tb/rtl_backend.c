@@ -274,6 +274,9 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	if (c->wave &&
 	    (!b->shim.wave_open || b->shim.wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
 		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
+		b->shim.free_top(b->top);
+		b->top = NULL;
+		rtl_shim_unload(&b->shim);
 		return -1;
 	}
 	return 0;
