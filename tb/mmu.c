@@ -111,10 +111,10 @@ static uint64_t lookup_page(struct mmu *m, unsigned core, struct tlb *l1, uint64
 	return covered_end(&w.t);
 }
 
-/* Where a page's answer came from: 0 an L1 hit, 1 an L2 hit, 2 a walk. */
-static unsigned page_source(const struct mmu_core *c, bool l1_miss, bool l2_miss)
+/* Where a page's answer came from. */
+static enum xlat_source page_source(const struct mmu_core *c, bool l1_miss, bool l2_miss)
 {
-	return !l1_miss ? 0 : !l2_miss && c->l2.geo.entries ? 1 : 2;
+	return !l1_miss ? XLAT_L1 : !l2_miss && c->l2.geo.entries ? XLAT_L2 : XLAT_WALK;
 }
 
 /* One page: its answer, and the same as an mmu_result for the checker. */
@@ -124,7 +124,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 {
 	bool miss1 = false, miss2 = false;
 	uint64_t end, cycles = m->core[core].st.translation_cycles;
-	unsigned source;
+	enum xlat_source source;
 
 	f->kind = MMU_OK;
 	end = lookup_page(m, core, l1, va, asid, acc, &miss1, &miss2, f, found);

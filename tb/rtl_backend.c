@@ -199,17 +199,16 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 		snprintf(err, errlen, "--backend rtl: %s", dlerror());
 		return -1;
 	}
-	*(void **)&s->new_top = dlsym(s->lib, "rtl_top_new");
-	*(void **)&s->free_top = dlsym(s->lib, "rtl_top_free");
-	*(void **)&s->translate = dlsym(s->lib, "rtl_top_translate");
-	*(void **)&s->tlbi = dlsym(s->lib, "rtl_top_tlbi");
-	*(void **)&s->sync = dlsym(s->lib, "rtl_top_sync");
-	*(void **)&s->errors = dlsym(s->lib, "rtl_top_errors");
-	*(void **)&s->wave_open = dlsym(s->lib, "rtl_top_wave_open");
-	*(void **)&s->counters = dlsym(s->lib, "rtl_top_counters");
-	if (!s->new_top || !s->free_top || !s->translate || !s->tlbi || !s->sync || !s->errors ||
-	    !s->counters) {
-		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
+	s->ops = dlsym(s->lib, "rtl_top_shim");
+	if (!s->ops || s->ops->version != RTL_TOP_OPS_VERSION) {
+		if (s->ops)
+			snprintf(err, errlen,
+				 "--backend rtl: %s has the shim's operations of version %u, "
+				 "mmusim those of version %u",
+				 lib, s->ops->version, RTL_TOP_OPS_VERSION);
+		else
+			snprintf(err, errlen, "--backend rtl: %s lacks the shim's operations "
+					      "(rtl_top_shim)", lib);
 		dlclose(s->lib);
 		s->lib = NULL;
 		return -1;
@@ -230,35 +229,35 @@ static unsigned own_translate(void *ctx, unsigned core, uint64_t ttbr0, uint64_t
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.translate(b->top, core, ttbr0, va, acc, out);
+	return b->shim.ops->translate(b->top, core, ttbr0, va, acc, out);
 }
 
 static void own_tlbi(void *ctx, unsigned core, const struct tlbi *op)
 {
 	struct rtl_backend *b = ctx;
 
-	b->shim.tlbi(b->top, core, op);
+	b->shim.ops->tlbi(b->top, core, op);
 }
 
 static unsigned own_sync(void *ctx)
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.sync(b->top);
+	return b->shim.ops->sync(b->top);
 }
 
 static int own_errors(void *ctx)
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.errors(b->top);
+	return b->shim.ops->errors(b->top);
 }
 
 static void own_counters(void *ctx, unsigned core, struct rtl_core_counters *out)
 {
 	struct rtl_backend *b = ctx;
 
-	b->shim.counters(b->top, core, out);
+	b->shim.ops->counters(b->top, core, out);
 }
 
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
@@ -267,14 +266,13 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	memset(b, 0, sizeof(*b));
 	if (rtl_shim_load(&b->shim, c, err, errlen))
 		return -1;
-	b->top = b->shim.new_top(read64, ctx, c->mem_latency);
+	b->top = b->shim.ops->new_top(read64, ctx, c->mem_latency);
 	b->port = (struct rtl_port){ .ctx = b, .translate = own_translate, .tlbi = own_tlbi,
 				     .sync = own_sync, .errors = own_errors,
 				     .counters = own_counters };
-	if (c->wave &&
-	    (!b->shim.wave_open || b->shim.wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
+	if (c->wave && b->shim.ops->wave_open(b->top, c->wave, c->wave_from, c->wave_to)) {
 		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
-		b->shim.free_top(b->top);
+		b->shim.ops->free_top(b->top);
 		b->top = NULL;
 		rtl_shim_unload(&b->shim);
 		return -1;
@@ -320,8 +318,8 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 			 (unsigned long long)b->pages, (unsigned long long)b->cycles, core,
 			 (unsigned long long)va, acc == MMU_EXEC ? "fetch" : acc == MMU_WRITE ? "write" : "read",
 			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
-			 (const char *[]){ "L1", "L2", "walk" }[g->source % 3], mmu_fault_names[r.fault],
-			 r.level, (unsigned long long)r.pa, (const char *[]){ "L1", "L2", "walk" }[r.source % 3]);
+			 xlat_source_names[g->source % 3], mmu_fault_names[r.fault],
+			 r.level, (unsigned long long)r.pa, xlat_source_names[r.source % 3]);
 	else if (b->port.errors(b->port.ctx))
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at page %llu",
 			 (unsigned long long)b->pages);
@@ -392,7 +390,7 @@ void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 void rtl_backend_close(struct rtl_backend *b)
 {
 	if (b->top)
-		b->shim.free_top(b->top);
+		b->shim.ops->free_top(b->top);
 	rtl_shim_unload(&b->shim);
 	memset(b, 0, sizeof(*b));
 }

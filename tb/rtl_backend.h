@@ -14,21 +14,12 @@
 #include "latency.h"
 #include "mmu.h"
 #include "rtl/counters.h"
-
-struct rtl_top;
+#include "rtl/top_shim.h"
 
 /* The Verilated top of one configuration: its shim library, loaded. */
 struct rtl_shim {
 	void *lib;
-	struct rtl_top *(*new_top)(uint64_t (*)(void *, uint64_t), void *, unsigned);
-	void (*free_top)(struct rtl_top *);
-	unsigned (*translate)(struct rtl_top *, unsigned, uint64_t, uint64_t, enum mmu_access,
-			      struct mmu_result *);
-	void (*tlbi)(struct rtl_top *, unsigned, const struct tlbi *);
-	unsigned (*sync)(struct rtl_top *);
-	int (*errors)(struct rtl_top *);
-	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
-	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
+	const struct rtl_top_ops *ops; /* the library's rtl_top_shim */
 };
 
 /*

@@ -37,3 +37,14 @@ if [ $rc -eq 1 ] && [ "$order" = "fake_top: top freed|fake_top: unloaded|mmusim:
 else
 	bad wave_error_frees_the_top "exit $rc, stderr: $(cat "$tmp/err")"
 fi
+
+# a library built against another version of the shim's operations
+fake_root version -DFAKE_VERSION=999
+MMUSIM_ROOT=$tmp/version "$dir/mmusim" "$trace" --backend rtl -q > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "has the shim's operations of version 999, mmusim those of version" "$tmp/err" &&
+	grep -q 'fake_top: unloaded' "$tmp/err"; then
+	ok shim_version_refused
+else
+	bad shim_version_refused "exit $rc, stderr: $(cat "$tmp/err")"
+fi

@@ -63,6 +63,15 @@ void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters
 	(void)t, (void)core, (void)out;
 }
 
+/* FAKE_VERSION: a library of another version than mmusim's */
+#ifndef FAKE_VERSION
+#define FAKE_VERSION RTL_TOP_OPS_VERSION
+#endif
+const struct rtl_top_ops rtl_top_shim = {
+	FAKE_VERSION,	rtl_top_new,  rtl_top_free,   rtl_top_wave_open, rtl_top_translate,
+	rtl_top_tlbi, rtl_top_sync, rtl_top_errors, rtl_top_counters,
+};
+
 __attribute__((destructor)) static void unloaded(void)
 {
 	fprintf(stderr, "fake_top: unloaded\n");
