@@ -24,9 +24,10 @@ FUZZ_LIB := $(B)/fuzz/libmmusim.a
 comma    := ,
 obj       = $(patsubst %.c,$(B)/$(1)obj/%.o,$(filter %.c,$(2)))
 
-# Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.
+# Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing,
+# man pages, pkg-config.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys help2man pkgconf
 
 # RTL: one file list (rtl/mmu.f) every tool reads; Verilator builds one
 # model per configuration of a top (name:parameters..., below).
@@ -100,7 +101,8 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test test-build lint bench synth trace wave clean help fuzz systemc
+.PHONY: all build deps run test test-build lint bench synth trace wave clean help fuzz systemc \
+	install uninstall
 all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
@@ -115,6 +117,8 @@ help:
 	@echo "make trace CMD='prog args' OUT=file.mmut.zst   capture a real program"
 	@echo "make wave     RTL waveforms of xz's first two threads on two cores, opened in GTKWave"
 	@echo "make systemc  the MMU as a SystemC/TLM-2.0 module, its example platform and tests"
+	@echo "make install  PREFIX=/usr/local: tools, library, headers, mmusim.pc, RTL, man pages"
+	@echo "make uninstall PREFIX=...: remove them"
 	@echo "make clean    remove build/"
 
 deps:
@@ -175,7 +179,8 @@ run: $(B)/mmusim
 
 # test-build: everything make test runs, built (without running it)
 TEST_DEPS := $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace $(RTL_TESTS)) $(B)/mmutrace \
-	$(B)/mmusim $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
+	$(B)/mmusim $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal \
+	$(B)/man/mmusim.1 $(B)/man/mmutrace.1
 test-build: $(TEST_DEPS)
 test: $(TEST_DEPS)
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
@@ -348,3 +353,52 @@ clean:
 # the dependency files of every object built so far (not Verilator's own)
 -include $(shell find $(B)/obj $(B)/asan/obj $(B)/fuzz $(B)/systemc -name '*.d' 2>/dev/null) \
 	$(wildcard $(B)/rtl/*.d $(B)/rtl/*/*_shim.d)
+
+# ---- make install PREFIX=... (default /usr/local; DESTDIR= for staging), make uninstall ----
+# bin/: mmusim, mmutrace; lib/mmusim/vg: the capture tool (a VALGRIND_LIB
+# like build/vg); share/mmusim: what mmusim --backend rtl builds a model
+# from (the RTL and its file list, the shim, build_top.sh and the headers
+# the shim includes), and the bundled traces; lib/libmmusim.a, its headers
+# in include/mmusim/{model,traces,tb}, lib/pkgconfig/mmusim.pc; man pages
+# of both tools, made by help2man from their --help.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define MMUSIM_VERSION "\(.*\)"/\1/p' traces/trace.h)
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib
+I_INC   := $(DESTDIR)$(PREFIX)/include/mmusim
+I_SHARE := $(DESTDIR)$(PREFIX)/share/mmusim
+I_MAN   := $(DESTDIR)$(PREFIX)/share/man/man1
+LIB_HDR := $(wildcard model/*.h traces/*.h tb/*.h tb/rtl/*.h)
+SHIM    := tb/rtl/top_shim.cpp tb/rtl/build_top.sh
+
+MAN_mmusim   := the TLB miss rates and page-walk costs of a memory trace, on a model or the RTL
+MAN_mmutrace := capture, convert and inspect the memory traces mmusim replays
+
+$(B)/man/%.1: $(B)/%
+	@mkdir -p $(@D)
+	@command -v help2man > /dev/null || { echo "no help2man: make deps"; exit 1; }
+	help2man -N --no-discard-stderr --version-string=$(VERSION) -n '$(MAN_$*)' -o $@ $<
+
+install: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL) $(LIB) $(addprefix $(B)/man/,$(TOOLS:=.1))
+	install -d $(I_BIN) $(I_LIB)/pkgconfig $(I_LIB)/mmusim/vg $(I_MAN)
+	install -m 755 $(addprefix $(B)/,$(TOOLS)) $(I_BIN)
+	install -m 644 $(LIB) $(I_LIB)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: mmusim' 'Description: MMU/TLB model: traces, the Linux mm model, golden TLBs' \
+		'Version: $(VERSION)' 'Cflags: -I$${includedir}/mmusim' \
+		'Libs: -L$${libdir} -lmmusim -lzstd -lz -lm -ldl' > $(I_LIB)/pkgconfig/mmusim.pc
+	install -m 644 $(addprefix $(B)/man/,$(TOOLS:=.1)) $(I_MAN)
+	install -m 755 $(VGTOOL) $(I_LIB)/mmusim/vg
+	install -m 644 $(B)/vg/version $(I_LIB)/mmusim/vg
+	for f in $(VG_EXEC)/*; do ln -sfn $$f $(I_LIB)/mmusim/vg/$$(basename $$f); done
+	for f in $(LIB_HDR); do install -D -m 644 $$f $(I_INC)/$$f || exit 1; done
+	for f in $(RTL_F) $(RTL_SRC) $(RTL_HDR) $(LIB_HDR) $(wildcard traces/bundled/*); do \
+		install -D -m 644 $$f $(I_SHARE)/$$f || exit 1; done
+	for f in $(SHIM); do install -D -m 644 $$f $(I_SHARE)/$$f || exit 1; done
+	chmod 755 $(I_SHARE)/tb/rtl/build_top.sh
+
+uninstall:
+	rm -f $(addprefix $(I_BIN)/,$(TOOLS)) $(I_LIB)/libmmusim.a $(I_LIB)/pkgconfig/mmusim.pc \
+		$(addprefix $(I_MAN)/,$(TOOLS:=.1))
+	rm -rf $(I_INC) $(I_SHARE) $(I_LIB)/mmusim

@@ -19,13 +19,29 @@ uint64_t rtl_random_state(uint64_t seed)
 	return (seed * 0x9e3779b97f4a7c15ULL) | 1;
 }
 
-/*
- * The repository: $MMUSIM_ROOT, or up from the program until
- * tb/rtl/build_top.sh is found.
- */
-static int find_root(char *root, size_t n)
+/* Is root/tb/rtl/build_top.sh there? Then root goes into out. */
+static int try_root(const char *root, char *out, size_t n)
 {
-	char exe[PATH_MAX];
+	char probe[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(probe, sizeof(probe), "%s/tb/rtl/build_top.sh", root);
+	if (stat(probe, &st) || strlen(root) >= n)
+		return -1;
+	memcpy(out, root, strlen(root) + 1);
+	return 0;
+}
+
+/*
+ * Where the RTL sources and tb/rtl/build_top.sh are, and where the models
+ * built from them are kept: $MMUSIM_ROOT, or an installation's
+ * share/mmusim beside the program's bin/ (models in $XDG_CACHE_HOME/mmusim,
+ * by default ~/.cache/mmusim), or the source tree above the program
+ * (models in its build/rtl/cache).
+ */
+static int find_root(char *root, size_t n, char *cache, size_t cn)
+{
+	char exe[PATH_MAX], share[PATH_MAX + 32];
 	const char *env = getenv("MMUSIM_ROOT");
 	ssize_t len;
 
@@ -33,22 +49,28 @@ static int find_root(char *root, size_t n)
 		if (strlen(env) >= n)
 			return -1;
 		memcpy(root, env, strlen(env) + 1);
+		snprintf(cache, cn, "%s/build/rtl/cache", root);
 		return 0;
 	}
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len <= 0)
 		return -1;
 	exe[len] = 0;
-	for (char *slash = strrchr(exe, '/'); slash; slash = strrchr(exe, '/')) {
-		char probe[PATH_MAX + 32];
-		struct stat st;
+	*strrchr(exe, '/') = 0;
+	snprintf(share, sizeof(share), "%s/../share/mmusim", exe);
+	if (!try_root(share, root, n)) {
+		const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 
+		if (xdg && *xdg == '/')
+			snprintf(cache, cn, "%s/mmusim", xdg);
+		else
+			snprintf(cache, cn, "%s/.cache/mmusim", home && *home ? home : "/tmp");
+		return 0;
+	}
+	for (char *slash = exe + strlen(exe); slash; slash = strrchr(exe, '/')) {
 		*slash = 0;
-		snprintf(probe, sizeof(probe), "%s/tb/rtl/build_top.sh", exe);
-		if (!stat(probe, &st)) {
-			if (strlen(exe) >= n)
-				return -1;
-			memcpy(root, exe, strlen(exe) + 1);
+		if (!try_root(exe, root, n)) {
+			snprintf(cache, cn, "%s/build/rtl/cache", root);
 			return 0;
 		}
 	}
@@ -144,14 +166,14 @@ static unsigned build_estimate(const struct sim_config *c)
 
 int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, size_t errlen)
 {
-	char root[2048], params[1024], key[256], dir[2400], lib[2500];
+	char root[2048], cache[2100], params[1024], key[256], dir[2400], lib[2500];
 	char cmd[6000];
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
-	if (find_root(root, sizeof(root))) {
-		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above the program "
-			 "(set MMUSIM_ROOT)");
+	if (find_root(root, sizeof(root), cache, sizeof(cache))) {
+		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above the program, "
+			 "nor its ../share/mmusim (set MMUSIM_ROOT)");
 		return -1;
 	}
 	snprintf(params, sizeof(params),
@@ -169,7 +191,7 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed),
 		 (unsigned long long)sources_hash(root), c->wave ? "_fst" : "");
-	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
+	snprintf(dir, sizeof(dir), "%.2100s/%.255s", cache, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {
 		fprintf(stderr,
@@ -177,8 +199,8 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 			"  roughly %u s on a 2-core machine; progress follows every 15 s\n",
 			key, build_estimate(c));
 		snprintf(cmd, sizeof(cmd),
-			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
-			 root, root, dir, c->wave ? "--trace-fst" : "", params);
+			 "mkdir -p '%.1500s' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
+			 cache, root, dir, c->wave ? "--trace-fst" : "", params);
 		int rc = system(cmd);
 
 		if (rc != -1 && ((WIFSIGNALED(rc) && (WTERMSIG(rc) == SIGINT ||
