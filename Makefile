@@ -217,12 +217,14 @@ $(VL_OBJ): $(B)/rtl/%.o: $(VL_INC)/%.cpp
 	$(CXX) -O2 -I$(VL_INC) -I$(VL_INC)/vltstd -c $< -o $@
 
 # $(call verilated,KIND,CONFIGURATION): the Verilated mmu_KIND of one
-# configuration, build/rtl/KIND_NAME/Vmmu_KIND__ALL.a, and its C-ABI shim
+# configuration, build/rtl/KIND_NAME/Vmmu_KIND__ALL.a (Verilator's own make
+# runs its 2 jobs outside ours: MAKEFLAGS=), and its C-ABI shim
 # (tb/rtl/KIND_shim.cpp) compiled against it
 define verilated
 $(B)/rtl/$(1)_$(call w,$(2),1)/Vmmu_$(1)__ALL.a: $(RTL_F) $(RTL_SRC) $(RTL_HDR)
 	@mkdir -p $$(@D)
-	$(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -f $(RTL_F) -Mdir $$(@D) --top-module mmu_$(1) \
+	MAKEFLAGS= $(VERILATOR) --cc --build -j 2 -O2 --assert -Wall -f $(RTL_F) -Mdir $$(@D) \
+		--top-module mmu_$(1) \
 		$(call $(1)_params,$(2)) > $$(@D)/build.log || { cat $$(@D)/build.log; exit 1; }
 
 $(B)/rtl/$(1)_$(call w,$(2),1)/$(1)_shim.o: tb/rtl/$(1)_shim.cpp $(B)/rtl/$(1)_$(call w,$(2),1)/Vmmu_$(1)__ALL.a

@@ -27,15 +27,11 @@ void *__wrap_calloc(size_t n, size_t size)
 	return calloc_fails ? NULL : __real_calloc(n, size);
 }
 
+/* 128 MiB: ZONE_DMA below 32 MiB, ZONE_DMA32 below 64 MiB, ZONE_NORMAL above */
 static void machine(struct page_alloc *pa)
 {
-	struct page_alloc_config c = {
-		.mem_bytes = 64ULL << 20,
-		.dma_limit = 16ULL << 20,
-		.dma32_limit = 32ULL << 20,
-		.reserved_bytes = 4ULL << 20,
-		.watermark_scale_factor = 10,
-	};
+	struct page_alloc_config c = { .mem_bytes = 128ULL << 20, .dma_limit = 32ULL << 20,
+				       .dma32_limit = 64ULL << 20, .watermark_scale_factor = 10 };
 
 	assert_int_equal(page_alloc_init(pa, &c), 0);
 	assert_null(check_buddy(pa));
