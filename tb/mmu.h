@@ -82,8 +82,10 @@ void mmu_free(struct mmu *m);
 bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
 		uint16_t asid, bool count, struct mmu_fault *f);
 
-/* One page's translation, as the RTL MMU reports it. */
-/* Translates the page of va alone, without counting it as a record. */
+/*
+ * One page's translation, as the RTL MMU reports it: the page of va alone,
+ * not counted as a record, through the same path a record's pages take.
+ */
 void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint16_t asid,
 		   struct mmu_result *r);
 
