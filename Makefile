@@ -110,6 +110,7 @@ help:
 	@echo "make build    build/mmusim and build/mmutrace"
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
+	@echo "make test-build  build all make test runs, without running it"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
 	@echo "make bench    trace reader speed and size; RTL pages/s; capture and live runs vs cachegrind"
 	@echo "make fuzz     libFuzzer on the trace readers and the config parser (FUZZ_SECONDS=60 each)"
