@@ -9,8 +9,6 @@
 
 #include "internal.h"
 
-static char msg[320];
-
 /* pfn -> PTEs seen mapping it, over every mm (open addressing) */
 struct counts {
 	uint64_t *key; /* pfn + 1 */
@@ -63,6 +61,8 @@ struct walk {
 	struct counts *counts;
 	uint64_t anon, file, tables;
 	const char *err;
+	char *msg; /* the caller's buffer for err, of len bytes */
+	size_t len;
 };
 
 static bool vma_allows(const struct vm_area_struct *v, uint64_t d)
@@ -84,17 +84,17 @@ static void check_leaf(struct walk *w, uint64_t va, uint64_t d, unsigned level)
 	const struct vm_area_struct *v = find_vma((struct mm_struct *)w->mm, va);
 	uint64_t size = level == 3 ? PAGE_SIZE : PMD_SIZE;
 	if (!v || v->vm_start > va || va + size > v->vm_end) {
-		snprintf(msg, sizeof(msg), "mm %u: a page at %#llx lies outside every VMA",
+		snprintf(w->msg, w->len, "mm %u: a page at %#llx lies outside every VMA",
 			 w->mm->pid, (unsigned long long)va);
-		w->err = msg;
+		w->err = w->msg;
 		return;
 	}
 	if (!vma_allows(v, d)) {
-		snprintf(msg, sizeof(msg),
+		snprintf(w->msg, w->len,
 			 "mm %u: the PTE at %#llx (%#llx) allows more than its VMA (flags %#llx)",
 			 w->mm->pid, (unsigned long long)va, (unsigned long long)d,
 			 (unsigned long long)v->vm_flags);
-		w->err = msg;
+		w->err = w->msg;
 		return;
 	}
 	if (d & PTE_SPECIAL)
@@ -103,9 +103,9 @@ static void check_leaf(struct walk *w, uint64_t va, uint64_t d, unsigned level)
 	const struct page *p = &os->pa.mem_map[pfn];
 
 	if (pfn >= os->pa.nr_pages || (p->flags & PG_buddy) || p->refcount < 1) {
-		snprintf(msg, sizeof(msg), "mm %u: %#llx maps pfn %#llx, which is free",
+		snprintf(w->msg, w->len, "mm %u: %#llx maps pfn %#llx, which is free",
 			 w->mm->pid, (unsigned long long)va, (unsigned long long)pfn);
-		w->err = msg;
+		w->err = w->msg;
 		return;
 	}
 	if (p->flags & PG_anon)
@@ -129,23 +129,24 @@ static void walk_table(struct walk *w, uint64_t table, unsigned level, uint64_t 
 			const struct page *t = &w->os->pa.mem_map[(d & PTE_ADDR_MASK) >> PAGE_SHIFT];
 
 			if (!(t->flags & PG_table)) {
-				snprintf(msg, sizeof(msg), "mm %u: a table at level %u is not a table page",
+				snprintf(w->msg, w->len, "mm %u: a table at level %u is not a table page",
 					 w->mm->pid, level + 1);
-				w->err = msg;
+				w->err = w->msg;
 				return;
 			}
 			walk_table(w, d & PTE_ADDR_MASK, level + 1, va);
 		} else if (level == 3 || (level == 2 && (d & 3) == 1)) {
 			check_leaf(w, va, d, level);
 		} else {
-			snprintf(msg, sizeof(msg), "mm %u: bad descriptor %#llx at level %u",
+			snprintf(w->msg, w->len, "mm %u: bad descriptor %#llx at level %u",
 				 w->mm->pid, (unsigned long long)d, level);
-			w->err = msg;
+			w->err = w->msg;
 		}
 	}
 }
 
-static const char *check_vmas(const struct os *os, const struct mm_struct *mm)
+static const char *check_vmas(const struct os *os, const struct mm_struct *mm, char *msg,
+			      size_t len)
 {
 	uint64_t total = 0;
 
@@ -155,23 +156,23 @@ static const char *check_vmas(const struct os *os, const struct mm_struct *mm)
 		total += (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 		if ((v->vm_start | v->vm_end) & ~PAGE_MASK || v->vm_start >= v->vm_end ||
 		    v->vm_end > task_size(os) || v->vm_mm != mm) {
-			snprintf(msg, sizeof(msg), "mm %u: VMA %#llx-%#llx is malformed", mm->pid,
+			snprintf(msg, len, "mm %u: VMA %#llx-%#llx is malformed", mm->pid,
 				 (unsigned long long)v->vm_start, (unsigned long long)v->vm_end);
 			return msg;
 		}
 		if (i && mm->vmas[i - 1]->vm_end > v->vm_start) {
-			snprintf(msg, sizeof(msg), "mm %u: VMAs at %#llx overlap or are unsorted",
+			snprintf(msg, len, "mm %u: VMAs at %#llx overlap or are unsorted",
 				 mm->pid, (unsigned long long)v->vm_start);
 			return msg;
 		}
 		if (i && vma_can_merge(mm->vmas[i - 1], v)) {
-			snprintf(msg, sizeof(msg), "mm %u: VMAs meeting at %#llx should have merged",
+			snprintf(msg, len, "mm %u: VMAs meeting at %#llx should have merged",
 				 mm->pid, (unsigned long long)v->vm_start);
 			return msg;
 		}
 	}
 	if (total != mm->total_vm) {
-		snprintf(msg, sizeof(msg), "mm %u: total_vm %llu, VMAs span %llu pages", mm->pid,
+		snprintf(msg, len, "mm %u: total_vm %llu, VMAs span %llu pages", mm->pid,
 			 (unsigned long long)mm->total_vm, (unsigned long long)total);
 		return msg;
 	}
@@ -179,10 +180,10 @@ static const char *check_vmas(const struct os *os, const struct mm_struct *mm)
 }
 
 static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
-				struct counts *counts)
+				struct counts *counts, char *msg, size_t len)
 {
-	const char *why = check_vmas(os, mm);
-	struct walk w = { .os = os, .mm = mm, .counts = counts };
+	const char *why = check_vmas(os, mm, msg, len);
+	struct walk w = { .os = os, .mm = mm, .counts = counts, .msg = msg, .len = len };
 
 	if (why)
 		return why;
@@ -190,7 +191,7 @@ static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
 	if (w.err)
 		return w.err;
 	if (w.anon != mm->rss_anon || w.file != mm->rss_file || w.tables != mm->pgtables) {
-		snprintf(msg, sizeof(msg),
+		snprintf(msg, len,
 			 "mm %u: counters anon %llu file %llu tables %llu, page tables hold %llu %llu %llu",
 			 mm->pid, (unsigned long long)mm->rss_anon, (unsigned long long)mm->rss_file,
 			 (unsigned long long)mm->pgtables, (unsigned long long)w.anon,
@@ -200,23 +201,23 @@ static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
 	return NULL;
 }
 
-const char *check_mm(const struct os *os, const struct mm_struct *mm)
+const char *check_mm_msg(const struct os *os, const struct mm_struct *mm, char *msg, size_t len)
 {
 	struct counts c = { 0 };
-	const char *why = check_one_mm(os, mm, &c);
+	const char *why = check_one_mm(os, mm, &c, msg, len);
 
 	free(c.key);
 	free(c.n);
 	return why;
 }
 
-const char *check_os(const struct os *os)
+const char *check_os_msg(const struct os *os, char *msg, size_t len)
 {
-	const char *why = check_buddy(&os->pa);
+	const char *why = check_buddy_msg(&os->pa, msg, len);
 	struct counts c = { 0 };
 
 	if (!why)
-		why = check_slab(&os->sa);
+		why = check_slab_msg(&os->sa, msg, len);
 	/* every live mm once */
 	for (unsigned i = 0; i < os->nr_tasks && !why; i++) {
 		const struct task_struct *t = os->tasks[i];
@@ -228,7 +229,7 @@ const char *check_os(const struct os *os)
 			if (!os->tasks[j]->exited && os->tasks[j]->mm == t->mm)
 				first = false;
 		if (first)
-			why = check_one_mm(os, t->mm, &c);
+			why = check_one_mm(os, t->mm, &c, msg, len);
 	}
 	/* map counts equal the PTEs found; references cover them */
 	for (size_t i = 0; i < c.cap && !why; i++) {
@@ -238,7 +239,7 @@ const char *check_os(const struct os *os)
 		int64_t cached = p->mapping && !(p->flags & PG_anon) ? 1 : 0;
 
 		if ((uint32_t)p->mapcount != c.n[i] || p->refcount < p->mapcount + cached) {
-			snprintf(msg, sizeof(msg),
+			snprintf(msg, len,
 				 "pfn %#llx: mapcount %d refcount %d, but %u PTEs map it%s",
 				 (unsigned long long)c.key[i] - 1, p->mapcount, p->refcount, c.n[i],
 				 cached ? " (and the page cache holds it)" : "");

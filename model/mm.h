@@ -215,6 +215,11 @@ struct os {
 	void *tlbi_ctx;
 	void (*log)(void *ctx, const char *msg);
 	void *log_ctx;
+	/*
+	 * The first failure that leaves the model wrong (a descriptor write
+	 * the host had no memory for): empty, or why the run must stop.
+	 */
+	char error[160];
 	unsigned cur_cpu; /* the cpu doing the current kernel work */
 };
 
@@ -266,8 +271,10 @@ enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_
 /* cache_reap: per-cpu arrays drained, free slabs back to the buddy allocator */
 void os_reap_caches(struct os *os);
 
-/* checkers (check.c): NULL or what is wrong */
-const char *check_mm(const struct os *os, const struct mm_struct *mm);
-const char *check_os(const struct os *os);
+/* checkers (check.c): NULL or what is wrong, in msg (see check_buddy_msg) */
+const char *check_mm_msg(const struct os *os, const struct mm_struct *mm, char *msg, size_t len);
+const char *check_os_msg(const struct os *os, char *msg, size_t len);
+#define check_mm(os, mm) check_mm_msg((os), (mm), CHECK_MSG_BUF)
+#define check_os(os) check_os_msg((os), CHECK_MSG_BUF)
 
 #endif

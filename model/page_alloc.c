@@ -405,9 +405,8 @@ void dump_zoneinfo(const struct page_alloc *pa, FILE *f)
 	}
 }
 
-const char *check_buddy(const struct page_alloc *pa)
+const char *check_buddy_msg(const struct page_alloc *pa, char *msg, size_t len)
 {
-	static char msg[256];
 	uint64_t total_free = 0;
 	uint8_t *seen = calloc((pa->nr_pages + 7) / 8, 1);
 
@@ -427,21 +426,21 @@ const char *check_buddy(const struct page_alloc *pa)
 				const struct page *p = &pa->mem_map[pfn];
 
 				if (n++ > z->spanned_pages || p->prev != prev) {
-					snprintf(msg, sizeof(msg), "zone %s order %u: list broken at pfn %u",
+					snprintf(msg, len, "zone %s order %u: list broken at pfn %u",
 						 zone_names[i], o, pfn);
 					goto fail;
 				}
 				if (!(p->flags & PG_buddy) || p->order != o || p->refcount ||
 				    (pfn & ((1u << o) - 1)) || pfn < z->zone_start_pfn ||
 				    pfn + (1u << o) > z->zone_start_pfn + z->spanned_pages) {
-					snprintf(msg, sizeof(msg),
+					snprintf(msg, len,
 						 "zone %s order %u: pfn %u is not a proper free block",
 						 zone_names[i], o, pfn);
 					goto fail;
 				}
 				for (uint64_t k = pfn; k < pfn + (1u << o); k++) {
 					if (seen[k / 8] & (1u << (k % 8))) {
-						snprintf(msg, sizeof(msg), "pfn %llu in two free blocks",
+						snprintf(msg, len, "pfn %llu in two free blocks",
 							 (unsigned long long)k);
 						goto fail;
 					}
@@ -449,14 +448,14 @@ const char *check_buddy(const struct page_alloc *pa)
 				}
 				/* a free block's buddy of the same order must have merged */
 				if (o < MAX_PAGE_ORDER && page_is_buddy(pa, z, pfn ^ (1u << o), o)) {
-					snprintf(msg, sizeof(msg), "zone %s: pfn %u and its buddy both free at order %u",
+					snprintf(msg, len, "zone %s: pfn %u and its buddy both free at order %u",
 						 zone_names[i], pfn, o);
 					goto fail;
 				}
 				prev = pfn;
 			}
 			if (n != a->nr_free || prev != a->tail) {
-				snprintf(msg, sizeof(msg), "zone %s order %u: nr_free %llu, list holds %llu",
+				snprintf(msg, len, "zone %s order %u: nr_free %llu, list holds %llu",
 					 zone_names[i], o, (unsigned long long)a->nr_free,
 					 (unsigned long long)n);
 				goto fail;
@@ -464,7 +463,7 @@ const char *check_buddy(const struct page_alloc *pa)
 			free += n << o;
 		}
 		if (free != z->free_pages) {
-			snprintf(msg, sizeof(msg), "zone %s: free_pages %llu, lists hold %llu",
+			snprintf(msg, len, "zone %s: free_pages %llu, lists hold %llu",
 				 zone_names[i], (unsigned long long)z->free_pages,
 				 (unsigned long long)free);
 			goto fail;
@@ -473,7 +472,7 @@ const char *check_buddy(const struct page_alloc *pa)
 	}
 	free(seen);
 	if (total_free + pa->allocated_pages + pa->reserved_pages != pa->nr_pages) {
-		snprintf(msg, sizeof(msg),
+		snprintf(msg, len,
 			 "%llu free + %llu allocated + %llu reserved pages != %llu pages",
 			 (unsigned long long)total_free, (unsigned long long)pa->allocated_pages,
 			 (unsigned long long)pa->reserved_pages, (unsigned long long)pa->nr_pages);

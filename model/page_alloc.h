@@ -129,7 +129,17 @@ uint64_t nr_free_pages(const struct page_alloc *pa);
 void dump_buddyinfo(const struct page_alloc *pa, FILE *f);
 void dump_zoneinfo(const struct page_alloc *pa, FILE *f);
 
-/* Checks every invariant; returns NULL or what is wrong (static buffer). */
-const char *check_buddy(const struct page_alloc *pa);
+/*
+ * The checkers (check_buddy, check_slab, check_mm, check_os) return NULL,
+ * or what is wrong written into the caller's msg of len bytes. Each has a
+ * one-argument form whose message lives in a buffer of the caller's block
+ * (a compound literal): no checker keeps state of its own.
+ */
+#define CHECK_MSG_LEN 320
+#define CHECK_MSG_BUF (char[CHECK_MSG_LEN]){ 0 }, CHECK_MSG_LEN
+
+/* Checks every invariant of the free lists. */
+const char *check_buddy_msg(const struct page_alloc *pa, char *msg, size_t len);
+#define check_buddy(pa) check_buddy_msg((pa), CHECK_MSG_BUF)
 
 #endif

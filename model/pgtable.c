@@ -11,10 +11,16 @@ uint64_t pt_read(const struct os *os, uint64_t slot)
 	return pmem_read64(&os->pa.pmem, slot);
 }
 
+/* A write that fails leaves the table wrong: os->error says so, and the run stops. */
 void pt_write(struct os *os, uint64_t slot, uint64_t v)
 {
-	if (pmem_write64(&os->pa.pmem, slot, v))
-		os_log(os, "host memory exhausted writing a descriptor");
+	if (!pmem_write64(&os->pa.pmem, slot, v))
+		return;
+	if (!os->error[0])
+		snprintf(os->error, sizeof(os->error),
+			 "host memory exhausted writing the descriptor at PA %#llx",
+			 (unsigned long long)slot);
+	os_log(os, "%s", os->error);
 }
 
 static struct page *pt_page_alloc(struct os *os, struct mm_struct *mm)

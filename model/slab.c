@@ -445,9 +445,8 @@ void dump_slabinfo(const struct slab_allocator *sa, FILE *f)
 	}
 }
 
-const char *check_slab(const struct slab_allocator *sa)
+const char *check_slab_msg(const struct slab_allocator *sa, char *msg, size_t len)
 {
-	static char msg[256];
 
 	for (const struct kmem_cache *c = sa->caches; c; c = c->next_cache) {
 		unsigned long slabs = 0, free_objs = 0;
@@ -464,7 +463,7 @@ const char *check_slab(const struct slab_allocator *sa)
 							      : s->active > 0 && s->active < c->num;
 
 				if (!right || s->list != l || s->active + s->nfree != c->num) {
-					snprintf(msg, sizeof(msg),
+					snprintf(msg, len,
 						 "%s: slab with %u of %u objects active on the wrong list",
 						 c->name, s->active, c->num);
 					return msg;
@@ -472,19 +471,19 @@ const char *check_slab(const struct slab_allocator *sa)
 				free_objs += s->nfree;
 			}
 			if (n != list->count) {
-				snprintf(msg, sizeof(msg), "%s: list count %lu, holds %lu", c->name,
+				snprintf(msg, len, "%s: list count %lu, holds %lu", c->name,
 					 list->count, n);
 				return msg;
 			}
 			slabs += n;
 		}
 		if (slabs != c->total_slabs || free_objs != c->free_objects) {
-			snprintf(msg, sizeof(msg), "%s: %lu slabs %lu free objects, counted %lu %lu",
+			snprintf(msg, len, "%s: %lu slabs %lu free objects, counted %lu %lu",
 				 c->name, c->total_slabs, c->free_objects, slabs, free_objs);
 			return msg;
 		}
 		if (c->slabs_free.count && c->free_objects > c->free_limit + c->num) {
-			snprintf(msg, sizeof(msg), "%s: %lu free objects over the limit %lu",
+			snprintf(msg, len, "%s: %lu free objects over the limit %lu",
 				 c->name, c->free_objects, c->free_limit);
 			return msg;
 		}

@@ -81,7 +81,9 @@ void kfree(struct slab_allocator *sa, uint64_t obj, unsigned cpu);
 int kmalloc_index(size_t size);
 
 void dump_slabinfo(const struct slab_allocator *sa, FILE *f);
-const char *check_slab(const struct slab_allocator *sa);
+/* Checks every cache's slab lists and counts (the message: check_buddy_msg). */
+const char *check_slab_msg(const struct slab_allocator *sa, char *msg, size_t len);
+#define check_slab(sa) check_slab_msg((sa), CHECK_MSG_BUF)
 unsigned long kmem_cache_active_objs(const struct kmem_cache *c);
 
 #endif

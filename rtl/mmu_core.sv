@@ -45,7 +45,7 @@ module mmu_core #(
   output mmu_pkg::fault_e   resp_fault_o,
   output logic [1:0]        resp_level_o,   // the leaf's level, or where a walk faulted
   output logic [47:0]       resp_pa_o,
-  output logic [1:0]        resp_source_o,  // 0 L1 hit, 1 L2 hit, 2 walked
+  output logic [1:0]        resp_source_o,  // a mmu_pkg::source_e: L1 hit, L2 hit, walked
   // the walker's memory port
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -85,7 +85,7 @@ module mmu_core #(
   mmu_pkg::tlb_entry_t entry_q, entry_d;
   mmu_pkg::fault_e     fault_q, fault_d;
   logic [1:0]  level_q, level_d;
-  logic [1:0]  source_q, source_d;
+  mmu_pkg::source_e    source_q, source_d;
   logic        instr;
 
   assign instr = access_q == mmu_pkg::AccessExec;
@@ -199,7 +199,7 @@ module mmu_core #(
         // the lookup was issued on entry (see below); its answer is here
         if (instr ? l1i_hit : l1d_hit) begin
           entry_d  = instr ? l1i_entry : l1d_entry;
-          source_d = 2'd0;
+          source_d = mmu_pkg::SourceL1;
           state_d  = Respond;
         end else begin
           l2_lookup = 1'b1;
@@ -208,10 +208,10 @@ module mmu_core #(
       end
       L2Look: if (l2_hit) begin
           entry_d  = l2_entry;
-          source_d = 2'd1;
+          source_d = mmu_pkg::SourceL2;
           state_d  = L1Fill;
         end else begin
-          source_d = 2'd2;
+          source_d = mmu_pkg::SourceWalk;
           state_d  = Walk;
         end
       Walk: begin
@@ -260,7 +260,7 @@ module mmu_core #(
       entry_q  <= '0;
       fault_q  <= mmu_pkg::FaultNone;
       level_q  <= '0;
-      source_q <= '0;
+      source_q <= mmu_pkg::SourceL1;
     end else if (accept) begin
       va_q     <= req_va_i;
       access_q <= req_access_i;
@@ -300,7 +300,7 @@ module mmu_core #(
   `MMU_ASSERT_INIT
   `MMU_ASSERT(TlbiOnlyWhenReady, !tlbi_valid_i || tlbi_ready_o)
   `MMU_ASSERT(NoStaleFill, !((l1i_fill || l1d_fill || l2_fill) && stale_q))
-  `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == 2'd2)
+  `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == mmu_pkg::SourceWalk)
   `MMU_ASSERT(PermissionFaultHasEntry,
       !(resp_valid_o && resp_fault_o == mmu_pkg::FaultPermission) || entry_q.level != 2'd0)
 

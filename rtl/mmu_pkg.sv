@@ -57,6 +57,13 @@ package mmu_pkg;
     FaultPermission  = 2'd3
   } fault_e;
 
+  // Where a translation's answer came from (tb/xlat.h's enum xlat_source).
+  typedef enum logic [1:0] {
+    SourceL1   = 2'd0,
+    SourceL2   = 2'd1,
+    SourceWalk = 2'd2
+  } source_e;
+
   // A translation as a TLB entry holds it.
   typedef struct packed {
     logic [51:0] vpn;     // VA[63:12] of the first page (canonical VA >> 12)

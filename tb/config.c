@@ -3,33 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 _Static_assert(MAX_CORES <= 256, "mmu_top's tlbi_core_i has 8 bits");
-
-const char config_help[] =
-	"  cores          cores the trace's threads run on (thread t on core (t-1) mod cores)\n"
-	"  seed           seed of the random replacement policy (policy=random)\n"
-	"  l1i.entries    L1 instruction TLB entries (likewise l1d.*, and l2.* for the\n"
-	"                 unified L2 TLB; l2.entries=0 removes the L2 TLB)\n"
-	"  l1i.ways       associativity; ways = entries is fully associative\n"
-	"  l1i.policy     replacement: lru, plru (tree), fifo, random\n"
-	"  l1i.latency    cycles of a lookup\n"
-	"  walk.latency   cycles of a page walk (--os none)\n"
-	"  page_size      4k, 2m or 1g: pages of the identity map (--os none)\n"
-	"  os             linux (the Linux memory manager, the default) or none\n"
-	"  backend        model, or rtl (the Verilog MMU, golden model in lockstep)\n"
-	"  mem            physical memory, e.g. 8g or 512m (--os linux)\n"
-	"  va_bits        48 (4-level tables) or 39 (3-level)\n"
-	"  asid_bits      16 or 8\n"
-	"  tlbi_range     on/off: FEAT_TLBIRANGE range invalidation\n"
-	"  ttl            on/off: FEAT_TTL level hints\n"
-	"  thp            on/off: 2 MiB anonymous pages where they fit\n"
-	"  walk.mem_latency  cycles of one descriptor read (--os linux)\n"
-	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n"
-	"  fabric.hop_latency  cycles of a broadcast-fabric hop (--backend rtl)\n";
 
 /*
  * Keys that apply only in some modes: setting one in another mode is
@@ -94,32 +73,96 @@ unsigned config_unused_keys(const struct sim_config *c, char *out, size_t len)
 	return n;
 }
 
+static const struct config_choice page_sizes[] = {
+	{ "4k", LEVEL_4K }, { "2m", LEVEL_2M }, { "1g", LEVEL_1G }, { NULL, 0 },
+};
+static const struct config_choice os_modes[] = {
+	{ "linux", OS_LINUX }, { "none", OS_NONE }, { NULL, 0 },
+};
+static const struct config_choice backends[] = {
+	{ "model", BACKEND_MODEL }, { "rtl", BACKEND_RTL }, { NULL, 0 },
+};
+static const struct config_choice va_sizes[] = { { "48", 48 }, { "39", 39 }, { NULL, 0 } };
+static const struct config_choice asid_sizes[] = { { "16", 16 }, { "8", 8 }, { NULL, 0 } };
+static const struct config_choice on_off[] = {
+	{ "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 }, { NULL, 0 },
+};
+
+#define FIELD(f) offsetof(struct sim_config, f)
+#define NUMBER(f, lo, hi) CONFIG_UINT, FIELD(f), lo, hi, NULL
+#define CHOICE(f, list) CONFIG_CHOICE, FIELD(f), 0, 0, list
+#define FLAG(f) CONFIG_BOOL, FIELD(f), 0, 0, on_off
+#define TLB_KEYS(t, name, e, w, lat, note)                                                   \
+	{ #t ".entries", NUMBER(t.entries, 0, 1u << 20), #e,                                 \
+	  name " entries; sets = entries/ways must be a power of two" note },                \
+	{ #t ".ways", NUMBER(t.ways, 0, 1u << 20), #w,                                       \
+	  name " ways; ways = entries is fully associative" },                               \
+	{ #t ".policy", CONFIG_POLICY, FIELD(t.policy), 0, 0, NULL, "lru",                   \
+	  name " replacement: lru, plru (tree; power-of-two ways), fifo, random" },          \
+	{ #t ".latency", NUMBER(t.latency, 0, 1u << 20), #lat, "cycles of one " name " lookup" }
+
 /*
- * Defaults after Arm's Cortex-A76: 48-entry fully associative L1 TLBs and a
- * 1280-entry 5-way L2 TLB.
+ * Every key, declared once: the parser (config_set), the defaults
+ * (config_defaults), --help (config_print_keys) and the README's table of
+ * keys (config_print_keys_markdown; tb/tests/test_config.c checks the two
+ * agree) all read this table. TLB defaults follow Arm's Cortex-A76:
+ * 48-entry fully associative L1 TLBs, a 1280-entry 5-way L2 TLB.
  */
+const struct config_key config_keys[] = {
+	TLB_KEYS(l1i, "L1 I-TLB", 48, 48, 1, ""),
+	TLB_KEYS(l1d, "L1 D-TLB", 48, 48, 1, ""),
+	TLB_KEYS(l2, "unified L2 TLB", 1280, 5, 6, "; 0 removes it"),
+	{ "cores", NUMBER(cores, 1, MAX_CORES), "1",
+	  "cores the threads are spread over (thread t on core (t-1) mod cores); at most 64 "
+	  "cores: the model's limit (the RTL's 8-bit tlbi_core_i would take 256)" },
+	{ "seed", CONFIG_U64, FIELD(seed), 0, UINT64_MAX, NULL, "1",
+	  "seed of the random policy" },
+	{ "os", CHOICE(os, os_modes), "linux", "linux (Linux's memory manager) or none (as --os)" },
+	{ "backend", CHOICE(backend, backends), "model",
+	  "model, or rtl: the Verilog MMU with the golden model in lockstep (as --backend)" },
+	{ "mem", CONFIG_SIZE, FIELD(mem_bytes), 64ULL << 20, 1ULL << 40, NULL, "8g",
+	  "simulated physical memory, bytes or with m or g (zones DMA < 1 GiB, DMA32 < 4 GiB, "
+	  "Normal)" },
+	{ "va_bits", CHOICE(va_bits, va_sizes), "48", "48 (4-level tables) or 39 (3-level)" },
+	{ "asid_bits", CHOICE(asid_bits, asid_sizes), "16", "ASID bits: 16 or 8" },
+	{ "tlbi_range", FLAG(tlbi_range), "on", "FEAT_TLBIRANGE: Linux uses range TLBIs" },
+	{ "ttl", FLAG(ttl), "on", "FEAT_TTL: level hints in TLBI operands" },
+	{ "thp", FLAG(thp), "off", "2 MiB anonymous pages where an aligned 2 MiB fits a VMA" },
+	{ "walk.mem_latency", NUMBER(mem_latency, 0, 1u << 16), "20",
+	  "cycles of one descriptor read" },
+	{ "walk.l0_entries", NUMBER(walk_cache[0], 0, 1u << 16), "16",
+	  "walk-cache entries for L0 table descriptors (--backend rtl: equal at every level)" },
+	{ "walk.l1_entries", NUMBER(walk_cache[1], 0, 1u << 16), "16",
+	  "walk-cache entries for L1 table descriptors" },
+	{ "walk.l2_entries", NUMBER(walk_cache[2], 0, 1u << 16), "16",
+	  "walk-cache entries for L2 table descriptors" },
+	{ "fabric.hop_latency", NUMBER(hop_latency, 0, 1024), "2",
+	  "cycles a broadcast TLBI takes per hop of the ring (--backend rtl); the fabric "
+	  "holds the issuer off while a core's queue of 8 is full" },
+	{ "walk.latency", NUMBER(walk_latency, 0, 1u << 20), "40",
+	  "cycles of a page walk (--os none)" },
+	{ "page_size", CHOICE(page_level, page_sizes), "4k",
+	  "the pages of the identity map (--os none)" },
+	{ NULL, CONFIG_UINT, 0, 0, 0, NULL, NULL, NULL },
+};
+
+const struct config_key *config_find_key(const char *name)
+{
+	for (const struct config_key *k = config_keys; k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}
+
 void config_defaults(struct sim_config *c)
 {
-	*c = (struct sim_config){
-		.cores = 1,
-		.seed = 1,
-		.l1i = { 48, 48, POLICY_LRU, 1 },
-		.l1d = { 48, 48, POLICY_LRU, 1 },
-		.l2 = { 1280, 5, POLICY_LRU, 6 },
-		.walk_latency = 40,
-		.page_level = LEVEL_4K,
-		.os = OS_LINUX,
-		.backend = BACKEND_MODEL,
-		.mem_bytes = 8ULL << 30,
-		.va_bits = 48,
-		.asid_bits = 16,
-		.tlbi_range = true,
-		.ttl = true,
-		.thp = false,
-		.mem_latency = 20,
-		.walk_cache = { 16, 16, 16 },
-		.hop_latency = 2,
-	};
+	char err[256];
+
+	*c = (struct sim_config){ 0 };
+	for (const struct config_key *k = config_keys; k->name; k++)
+		if (config_set(c, k->name, k->def, err, sizeof(err)))
+			abort(); /* a default outside its own range: tb/tests/test_config.c */
+	c->given = 0;
 }
 
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
@@ -133,176 +176,159 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return errno || *end || *out > max ? -1 : 0;
 }
 
-static int set_tlb(struct tlb_geometry *g, const char *field, const char *value,
-		   char *err, size_t errlen, const char *key)
+/* A size: bytes, or with a suffix m or g (MiB, GiB). */
+static int parse_size(const char *s, uint64_t *out)
 {
-	uint64_t v;
+	char *end;
+	uint64_t n, unit = 1;
 
-	if (!strcmp(field, "policy")) {
-		if (tlb_policy_parse(value, &g->policy) == 0)
-			return 0;
-		snprintf(err, errlen, "%s: unknown policy '%s' (lru, plru, fifo, random)",
-			 key, value);
+	if (!isdigit((unsigned char)*s))
 		return -1;
-	}
-	unsigned *dst = !strcmp(field, "entries") ? &g->entries
-			: !strcmp(field, "ways")  ? &g->ways
-			: !strcmp(field, "latency") ? &g->latency
-						     : NULL;
-	if (!dst) {
-		snprintf(err, errlen, "unknown key '%s'", key);
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end == 'g' || *end == 'G')
+		unit = 1ULL << 30, end++;
+	else if (*end == 'm' || *end == 'M')
+		unit = 1ULL << 20, end++;
+	if (errno || *end || n > UINT64_MAX / unit)
 		return -1;
-	}
-	if (parse_uint(value, 1u << 20, &v)) {
-		snprintf(err, errlen, "%s: '%s' is not a number from 0 to %u", key, value,
-			 1u << 20);
-		return -1;
-	}
-	*dst = (unsigned)v;
+	*out = n * unit;
 	return 0;
 }
 
-static int set_key(struct sim_config *c, const char *key, const char *value, char *err,
-		   size_t errlen)
+/* A choice's names, "a, b or c", into out; the choices end at the first NULL. */
+static void choice_names(const struct config_choice *list, char *out, size_t len)
 {
+	size_t at = 0;
+
+	out[0] = 0;
+	for (unsigned i = 0; list[i].name && at < len; i++)
+		at += (size_t)snprintf(out + at, len - at, "%s%s",
+				       !i ? "" : list[i + 1].name ? ", " : " or ", list[i].name);
+}
+
+static int set_key(struct sim_config *c, const struct config_key *k, const char *value,
+		   char *err, size_t errlen)
+{
+	void *field = (char *)c + k->offset;
+	char names[128];
 	uint64_t v;
 
-	if (!strncmp(key, "l1i.", 4))
-		return set_tlb(&c->l1i, key + 4, value, err, errlen, key);
-	if (!strncmp(key, "l1d.", 4))
-		return set_tlb(&c->l1d, key + 4, value, err, errlen, key);
-	if (!strncmp(key, "l2.", 3))
-		return set_tlb(&c->l2, key + 3, value, err, errlen, key);
-	if (!strcmp(key, "cores")) {
-		if (parse_uint(value, MAX_CORES, &v) || v == 0) {
-			snprintf(err, errlen,
-				 "cores: '%s' is not a number from 1 to %d (at most %d cores: the "
-				 "model's limit; the RTL's tlbi_core_i has 8 bits, for 256)",
-				 value, MAX_CORES, MAX_CORES);
+	switch (k->type) {
+	case CONFIG_UINT:
+	case CONFIG_U64:
+		if (parse_uint(value, k->max, &v) || v < k->min) {
+			snprintf(err, errlen, "%s: '%s' is not a number from %llu to %llu (%s)",
+				 k->name, value, (unsigned long long)k->min,
+				 (unsigned long long)k->max, k->help);
 			return -1;
 		}
-		c->cores = (unsigned)v;
+		if (k->type == CONFIG_U64)
+			*(uint64_t *)field = v;
+		else
+			*(unsigned *)field = (unsigned)v;
 		return 0;
-	}
-	if (!strcmp(key, "seed")) {
-		if (parse_uint(value, UINT64_MAX, &v)) {
-			snprintf(err, errlen, "seed: '%s' is not a number", value);
+	case CONFIG_SIZE:
+		if (parse_size(value, &v) || v < k->min || v > k->max) {
+			snprintf(err, errlen, "%s: '%s' is not a size from %llum to %llug", k->name,
+				 value, (unsigned long long)(k->min >> 20),
+				 (unsigned long long)(k->max >> 30));
 			return -1;
 		}
-		c->seed = v;
+		*(uint64_t *)field = v;
 		return 0;
+	case CONFIG_POLICY:
+		if (!tlb_policy_parse(value, field))
+			return 0;
+		snprintf(err, errlen, "%s: unknown policy '%s' (lru, plru, fifo, random)", k->name,
+			 value);
+		return -1;
+	case CONFIG_CHOICE:
+	case CONFIG_BOOL:
+		for (const struct config_choice *ch = k->choices; ch->name; ch++) {
+			if (strcmp(ch->name, value))
+				continue;
+			if (k->type == CONFIG_BOOL)
+				*(bool *)field = ch->value;
+			else
+				*(unsigned *)field = ch->value;
+			return 0;
+		}
+		choice_names(k->choices, names, sizeof(names));
+		snprintf(err, errlen, "%s: '%s' is not %s", k->name, value, names);
+		return -1;
 	}
-	if (!strcmp(key, "walk.latency")) {
-		if (parse_uint(value, 1u << 20, &v)) {
-			snprintf(err, errlen, "walk.latency: '%s' is not a number", value);
-			return -1;
-		}
-		c->walk_latency = (unsigned)v;
-		return 0;
-	}
-	if (!strcmp(key, "page_size")) {
-		if (!strcmp(value, "4k"))
-			c->page_level = LEVEL_4K;
-		else if (!strcmp(value, "2m"))
-			c->page_level = LEVEL_2M;
-		else if (!strcmp(value, "1g"))
-			c->page_level = LEVEL_1G;
-		else {
-			snprintf(err, errlen, "page_size: '%s' is not 4k, 2m or 1g", value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "os")) {
-		if (!strcmp(value, "none"))
-			c->os = OS_NONE;
-		else if (!strcmp(value, "linux"))
-			c->os = OS_LINUX;
-		else {
-			snprintf(err, errlen, "os: '%s' is not linux or none", value);
-			return -1;
-		}
-		return 0;
-	}
-	bool *flag = !strcmp(key, "tlbi_range") ? &c->tlbi_range
-		     : !strcmp(key, "ttl")	  ? &c->ttl
-		     : !strcmp(key, "thp")	  ? &c->thp
-						  : NULL;
-
-	if (flag) {
-		if (!strcmp(value, "on") || !strcmp(value, "1"))
-			*flag = true;
-		else if (!strcmp(value, "off") || !strcmp(value, "0"))
-			*flag = false;
-		else {
-			snprintf(err, errlen, "%s: '%s' is not on or off", key, value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "mem")) {
-		char *end;
-		uint64_t n = strtoull(value, &end, 10), unit = 1;
-
-		if (*end == 'g' || *end == 'G')
-			unit = 1ULL << 30, end++;
-		else if (*end == 'm' || *end == 'M')
-			unit = 1ULL << 20, end++;
-		if (*end || end == value || *value == '-' || n == 0 || n > (1ULL << 40) / unit ||
-		    n * unit < (64ULL << 20)) {
-			snprintf(err, errlen, "mem: '%s' is not a size from 64m to 1024g", value);
-			return -1;
-		}
-		c->mem_bytes = n * unit;
-		return 0;
-	}
-	unsigned *num = !strcmp(key, "va_bits")		  ? &c->va_bits
-			: !strcmp(key, "asid_bits")	  ? &c->asid_bits
-			: !strcmp(key, "walk.mem_latency") ? &c->mem_latency
-			: !strcmp(key, "walk.l0_entries")  ? &c->walk_cache[0]
-			: !strcmp(key, "walk.l1_entries")  ? &c->walk_cache[1]
-			: !strcmp(key, "walk.l2_entries")  ? &c->walk_cache[2]
-			: !strcmp(key, "fabric.hop_latency") ? &c->hop_latency
-							   : NULL;
-
-	if (num) {
-		if (parse_uint(value, 1u << 16, &v)) {
-			snprintf(err, errlen, "%s: '%s' is not a number", key, value);
-			return -1;
-		}
-		if (num == &c->hop_latency && v > 1024) {
-			/* 64 cores of it stay well inside the shim's wait for a sync */
-			snprintf(err, errlen, "%s: %s is more than 1024 cycles", key, value);
-			return -1;
-		}
-		if ((num == &c->va_bits && v != 48 && v != 39) ||
-		    (num == &c->asid_bits && v != 16 && v != 8)) {
-			snprintf(err, errlen, "%s: %s is not supported (%s)", key, value,
-				 num == &c->va_bits ? "48 or 39" : "16 or 8");
-			return -1;
-		}
-		*num = (unsigned)v;
-		return 0;
-	}
-	if (!strcmp(key, "backend")) {
-		if (!strcmp(value, "model"))
-			c->backend = BACKEND_MODEL;
-		else if (!strcmp(value, "rtl"))
-			c->backend = BACKEND_RTL;
-		else {
-			snprintf(err, errlen, "backend: '%s' is not model or rtl", value);
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
+}
+
+static void print_range(FILE *f, const struct config_key *k, const char *sep)
+{
+	switch (k->type) {
+	case CONFIG_UINT:
+	case CONFIG_U64:
+		if (k->max == UINT64_MAX)
+			fprintf(f, "%llu..2^64-1", (unsigned long long)k->min);
+		else
+			fprintf(f, "%llu..%llu", (unsigned long long)k->min,
+				(unsigned long long)k->max);
+		return;
+	case CONFIG_SIZE:
+		fprintf(f, "%llum..%llug", (unsigned long long)(k->min >> 20),
+			(unsigned long long)(k->max >> 30));
+		return;
+	case CONFIG_POLICY:
+		for (unsigned i = 0; i < 4; i++)
+			fprintf(f, "%s%s", i ? sep : "", tlb_policy_names[i]);
+		return;
+	case CONFIG_CHOICE:
+	case CONFIG_BOOL:
+		for (unsigned i = 0; k->choices[i].name; i++)
+			fprintf(f, "%s%s", i ? sep : "", k->choices[i].name);
+		return;
+	}
+}
+
+void config_print_keys(FILE *f)
+{
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		fprintf(f, "  %-19s %-6s ", k->name, k->def);
+		print_range(f, k, "|");
+		/* the help below, in lines of at most 72 columns */
+		for (const char *p = k->help; *p;) {
+			int n = (int)strlen(p);
+
+			if (n > 72)
+				for (n = 72; n > 0 && p[n] != ' '; n--)
+					;
+			fprintf(f, "\n      %.*s", n ? n : 72, p);
+			p += n ? n : 72;
+			while (*p == ' ')
+				p++;
+		}
+		fputc('\n', f);
+	}
+}
+
+void config_print_keys_markdown(FILE *f)
+{
+	fprintf(f, "| key | default | values | meaning |\n|---|---|---|---|\n");
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		fprintf(f, "| `%s` | %s | ", k->name, k->def);
+		print_range(f, k, ", ");
+		fprintf(f, " | %s |\n", k->help);
+	}
 }
 
 int config_set(struct sim_config *c, const char *key, const char *value, char *err,
 	       size_t errlen)
 {
-	if (set_key(c, key, value, err, errlen))
+	const struct config_key *k = config_find_key(key);
+
+	if (!k) {
+		snprintf(err, errlen, "unknown key '%s'", key);
+		return -1;
+	}
+	if (set_key(c, k, value, err, errlen))
 		return -1;
 	mark_given(c, key);
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tlb.h"
 
@@ -61,7 +62,28 @@ int config_set(struct sim_config *c, const char *key, const char *value, char *e
 int config_load(struct sim_config *c, const char *path, char *err, size_t errlen);
 /* Checks the whole configuration once every setting is in. */
 int config_check(const struct sim_config *c, char *err, size_t errlen);
-/* The keys, for --help. */
-extern const char config_help[];
+/*
+ * Every key: its type, the field it sets, the range of a number (a size's
+ * in bytes), the names of a choice, its default and one line of help.
+ */
+enum config_type { CONFIG_UINT, CONFIG_U64, CONFIG_SIZE, CONFIG_BOOL, CONFIG_CHOICE, CONFIG_POLICY };
+struct config_choice {
+	const char *name;
+	unsigned value;
+};
+struct config_key {
+	const char *name;
+	enum config_type type;
+	size_t offset; /* in struct sim_config */
+	uint64_t min, max;
+	const struct config_choice *choices; /* CONFIG_CHOICE, CONFIG_BOOL; NULL-ended */
+	const char *def;		     /* as a value of -s */
+	const char *help;
+};
+extern const struct config_key config_keys[]; /* ends with a NULL name */
+const struct config_key *config_find_key(const char *name);
+/* The keys for --help; and as the README's Markdown table. */
+void config_print_keys(FILE *f);
+void config_print_keys_markdown(FILE *f);
 
 #endif

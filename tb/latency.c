@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "latency.h"
 
+_Static_assert(LAT_L1_HIT == (int)XLAT_L1 && LAT_L2_HIT == (int)XLAT_L2 && LAT_WALK == (int)XLAT_WALK,
+	       "an outcome per source of an answer, in the same order");
+
 const char *const latency_outcome_names[LAT_NR_OUTCOMES] = { "l1_hit", "l2_hit", "walk",
 							     "fault" };
 

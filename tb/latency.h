@@ -11,14 +11,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "xlat.h"
+
 enum latency_outcome { LAT_L1_HIT, LAT_L2_HIT, LAT_WALK, LAT_FAULT, LAT_NR_OUTCOMES };
 
 extern const char *const latency_outcome_names[LAT_NR_OUTCOMES];
 
-/* A page's outcome from its answer: faulted, or where it came from (0 L1, 1 L2, 2 walk). */
+/* A page's outcome from its answer: faulted, or where it came from (same order). */
 static inline enum latency_outcome latency_outcome_of(int faulted, unsigned source)
 {
-	return faulted || source > LAT_WALK ? LAT_FAULT : (enum latency_outcome)source;
+	return faulted || source > XLAT_WALK ? LAT_FAULT : (enum latency_outcome)source;
 }
 
 #define LATENCY_BINS 4096

@@ -111,20 +111,24 @@ static uint64_t lookup_page(struct mmu *m, unsigned core, struct tlb *l1, uint64
 	return covered_end(&w.t);
 }
 
-/* Where a page's answer came from: 0 an L1 hit, 1 an L2 hit, 2 a walk. */
-static unsigned page_source(const struct mmu_core *c, bool l1_miss, bool l2_miss)
+/* Where a page's answer came from. */
+static enum xlat_source page_source(const struct mmu_core *c, bool l1_miss, bool l2_miss)
 {
-	return !l1_miss ? 0 : !l2_miss && c->l2.geo.entries ? 1 : 2;
+	return !l1_miss ? XLAT_L1 : !l2_miss && c->l2.geo.entries ? XLAT_L2 : XLAT_WALK;
 }
 
-/* One page: its answer, and the same as an mmu_result for the checker. */
+/*
+ * One page: its answer, and the same as an mmu_result for the checker and
+ * into *out (unless NULL). Both replay (mmu_access) and mmu_translate, the
+ * lockstep tests' entry, come through here.
+ */
 static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uint64_t va,
 			       uint16_t asid, enum mmu_access acc, bool *l1_miss, bool *l2_miss,
-			       struct mmu_fault *f, struct translation *found)
+			       struct mmu_fault *f, struct translation *found, struct mmu_result *out)
 {
 	bool miss1 = false, miss2 = false;
 	uint64_t end, cycles = m->core[core].st.translation_cycles;
-	unsigned source;
+	enum xlat_source source;
 
 	f->kind = MMU_OK;
 	end = lookup_page(m, core, l1, va, asid, acc, &miss1, &miss2, f, found);
@@ -133,7 +137,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 	source = page_source(&m->core[core], miss1, miss2);
 	latency_add(&m->latency, latency_outcome_of(f->kind != MMU_OK, source),
 		    m->core[core].st.translation_cycles - cycles);
-	if (m->check) {
+	if (m->check || out) {
 		bool walk_fault = f->kind == MMU_FAULT_TRANSLATION || f->kind == MMU_FAULT_ACCESS_FLAG;
 		struct mmu_result r = {
 			.fault = f->kind,
@@ -144,7 +148,10 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 			.source = source,
 		};
 
-		m->check(m->check_ctx, core, va, acc, asid, &r);
+		if (m->check)
+			m->check(m->check_ctx, core, va, acc, asid, &r);
+		if (out)
+			*out = r;
 	}
 	return end;
 }
@@ -169,12 +176,13 @@ bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigne
 		else
 			c->st.data_accesses++;
 	}
-	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f, &t);
+	uint64_t end = translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, f, &t, NULL);
 
 	if (!end)
 		ok = false;
 	else if (last > end && last >= va) /* the bytes run into the next page */
-		ok = translate_page(m, core, l1, end + 1, asid, acc, &l1_miss, &l2_miss, f, &t) != 0;
+		ok = translate_page(m, core, l1, end + 1, asid, acc, &l1_miss, &l2_miss, f, &t,
+				    NULL) != 0;
 	if (!count)
 		return ok;
 	ls->accesses++;
@@ -198,14 +206,7 @@ void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint
 	struct mmu_fault f = { MMU_OK, 0, va, acc };
 	struct translation t = { 0 };
 
-	lookup_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t);
-	r->fault = f.kind;
-	r->source = page_source(c, l1_miss, l2_miss);
-	r->level = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG ? f.level
-										      : t.level;
-	r->pa = f.kind == MMU_FAULT_TRANSLATION || f.kind == MMU_FAULT_ACCESS_FLAG
-			? 0
-			: t.pa_base | (va & ((1ULL << level_shift((enum page_level)t.level)) - 1));
+	translate_page(m, core, l1, va, asid, acc, &l1_miss, &l2_miss, &f, &t, r);
 }
 
 static void tlbi_core(struct mmu_core *c, const struct tlbi_target *t, enum tlbi_op op)

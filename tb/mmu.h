@@ -18,6 +18,7 @@
 #include "latency.h"
 #include "tlb.h"
 #include "walker.h"
+#include "xlat.h"
 
 struct level_stats {
 	uint64_t accesses, misses;
@@ -108,15 +109,10 @@ void mmu_free(struct mmu *m);
 bool mmu_access(struct mmu *m, unsigned core, uint8_t type, uint64_t va, unsigned size,
 		uint16_t asid, bool count, struct mmu_fault *f);
 
-/* One page's translation, as the RTL MMU reports it. */
-struct mmu_result {
-	enum mmu_fault_kind fault;
-	unsigned level;	 /* the leaf's, or where the walk faulted */
-	uint64_t pa;
-	unsigned source; /* 0 an L1 hit, 1 an L2 hit, 2 a walk */
-};
-
-/* Translates the page of va alone, without counting it as a record. */
+/*
+ * One page's translation, as the RTL MMU reports it: the page of va alone,
+ * not counted as a record, through the same path a record's pages take.
+ */
 void mmu_translate(struct mmu *m, unsigned core, uint8_t type, uint64_t va, uint16_t asid,
 		   struct mmu_result *r);
 

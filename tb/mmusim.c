@@ -53,8 +53,9 @@ static void usage(FILE *f)
 		"  -h, --help         this text\n"
 		"  --version          mmusim's version and the trace formats it reads\n"
 		"\n"
-		"keys:\n%s",
-		config_help);
+		"keys (-s KEY=VALUE, or KEY = VALUE in a --config file): KEY, its default, its\n"
+		"values, and what it sets\n");
+	config_print_keys(f);
 }
 
 struct options {

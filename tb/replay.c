@@ -545,6 +545,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 				return -1;
 			check_now(rp);
 		}
+		if (rp->os.error[0] && !rp->err[0])
+			fail(rp, "%s", rp->os.error);
 		if (rp->err[0])
 			return -1;
 	}

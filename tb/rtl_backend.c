@@ -2,6 +2,7 @@
 #include "rtl_backend.h"
 #include "rtl/top_shim.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -18,13 +19,29 @@ uint64_t rtl_random_state(uint64_t seed)
 	return (seed * 0x9e3779b97f4a7c15ULL) | 1;
 }
 
-/*
- * The repository: $MMUSIM_ROOT, or up from the program until
- * tb/rtl/build_top.sh is found.
- */
-static int find_root(char *root, size_t n)
+/* Is root/tb/rtl/build_top.sh there? Then root goes into out. */
+static int try_root(const char *root, char *out, size_t n)
 {
-	char exe[PATH_MAX];
+	char probe[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(probe, sizeof(probe), "%s/tb/rtl/build_top.sh", root);
+	if (stat(probe, &st) || strlen(root) >= n)
+		return -1;
+	memcpy(out, root, strlen(root) + 1);
+	return 0;
+}
+
+/*
+ * Where the RTL sources and tb/rtl/build_top.sh are, and where the models
+ * built from them are kept: $MMUSIM_ROOT, or an installation's
+ * share/mmusim beside the program's bin/ (models in $XDG_CACHE_HOME/mmusim,
+ * by default ~/.cache/mmusim), or the source tree above the program
+ * (models in its build/rtl/cache).
+ */
+static int find_root(char *root, size_t n, char *cache, size_t cn)
+{
+	char exe[PATH_MAX], share[PATH_MAX + 32];
 	const char *env = getenv("MMUSIM_ROOT");
 	ssize_t len;
 
@@ -32,51 +49,104 @@ static int find_root(char *root, size_t n)
 		if (strlen(env) >= n)
 			return -1;
 		memcpy(root, env, strlen(env) + 1);
+		snprintf(cache, cn, "%s/build/rtl/cache", root);
 		return 0;
 	}
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len <= 0)
 		return -1;
 	exe[len] = 0;
-	for (char *slash = strrchr(exe, '/'); slash; slash = strrchr(exe, '/')) {
-		char probe[PATH_MAX + 32];
-		struct stat st;
+	*strrchr(exe, '/') = 0;
+	snprintf(share, sizeof(share), "%s/../share/mmusim", exe);
+	if (!try_root(share, root, n)) {
+		const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 
+		if (xdg && *xdg == '/')
+			snprintf(cache, cn, "%s/mmusim", xdg);
+		else
+			snprintf(cache, cn, "%s/.cache/mmusim", home && *home ? home : "/tmp");
+		return 0;
+	}
+	for (char *slash = exe + strlen(exe); slash; slash = strrchr(exe, '/')) {
 		*slash = 0;
-		snprintf(probe, sizeof(probe), "%s/tb/rtl/build_top.sh", exe);
-		if (!stat(probe, &st)) {
-			if (strlen(exe) >= n)
-				return -1;
-			memcpy(root, exe, strlen(exe) + 1);
+		if (!try_root(exe, root, n)) {
+			snprintf(cache, cn, "%s/build/rtl/cache", root);
 			return 0;
 		}
 	}
 	return -1;
 }
 
-/* FNV-1a over the sources a built model came from: a change rebuilds it. */
+/* FNV-1a over the bytes of root/path (nothing if it cannot be read). */
+static uint64_t hash_file(uint64_t h, const char *root, const char *path)
+{
+	char full[2200];
+	FILE *f;
+	int ch;
+
+	snprintf(full, sizeof(full), "%.2000s/%.190s", root, path);
+	f = fopen(full, "rb");
+	if (!f)
+		return h;
+	while ((ch = getc(f)) != EOF)
+		h = (h ^ (uint64_t)ch) * 0x100000001b3ULL;
+	fclose(f);
+	return h;
+}
+
+static int svh_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && !strcmp(d->d_name + n - 4, ".svh");
+}
+
+/*
+ * FNV-1a over the sources a built model came from: a change rebuilds it.
+ * The RTL is what its file list rtl/mmu.f names: the list itself, every
+ * source in it and every header of its +incdir+ directories; then the
+ * shim and the script that build the library.
+ */
 static uint64_t sources_hash(const char *root)
 {
-	static const char *const files[] = {
-		"rtl/mmu_pkg.sv",    "rtl/mmu_tlb.sv",	   "rtl/mmu_ptw.sv",	"rtl/mmu_core.sv",
-		"rtl/mmu_top.sv",    "rtl/mmu_assert.svh", "tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h",
-		"tb/rtl/mem_port.h", "tb/rtl/vl_model.h", "tb/rtl/counters.h", "tb/rtl/build_top.sh",
+	static const char *const shim[] = {
+		"tb/rtl/top_shim.cpp", "tb/rtl/top_shim.h", "tb/rtl/mem_port.h",
+		"tb/rtl/vl_model.h",   "tb/rtl/counters.h", "tb/rtl/build_top.sh",
 	};
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_file(0xcbf29ce484222325ULL, root, "rtl/mmu.f");
+	char path[2300], word[192];
+	FILE *f;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[2200];
-		FILE *f;
-		int ch;
+	snprintf(path, sizeof(path), "%.2000s/rtl/mmu.f", root);
+	f = fopen(path, "r");
+	while (f && fscanf(f, "%191s", word) == 1) {
+		struct dirent **names;
+		int n;
 
-		snprintf(path, sizeof(path), "%.2000s/%s", root, files[i]);
-		f = fopen(path, "rb");
-		if (!f)
+		if (!strncmp(word, "//", 2)) { /* a comment, to the end of its line */
+			fscanf(f, "%*[^\n]");
 			continue;
-		while ((ch = getc(f)) != EOF)
-			h = (h ^ (uint64_t)ch) * 0x100000001b3ULL;
-		fclose(f);
+		}
+		if (strncmp(word, "+incdir+", 8)) {
+			h = hash_file(h, root, word);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%.2000s/%s", root, word + 8);
+		n = scandir(path, &names, svh_name, alphasort);
+		for (int i = 0; i < n; i++) {
+			char svh[512];
+
+			snprintf(svh, sizeof(svh), "%s/%s", word + 8, names[i]->d_name);
+			h = hash_file(h, root, svh);
+			free(names[i]);
+		}
+		if (n >= 0)
+			free(names);
 	}
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i < sizeof(shim) / sizeof(shim[0]); i++)
+		h = hash_file(h, root, shim[i]);
 	return h;
 }
 
@@ -96,14 +166,14 @@ static unsigned build_estimate(const struct sim_config *c)
 
 int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, size_t errlen)
 {
-	char root[2048], params[1024], key[256], dir[2400], lib[2500];
+	char root[2048], cache[2100], params[1024], key[256], dir[2400], lib[2500];
 	char cmd[6000];
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
-	if (find_root(root, sizeof(root))) {
-		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above the program "
-			 "(set MMUSIM_ROOT)");
+	if (find_root(root, sizeof(root), cache, sizeof(cache))) {
+		snprintf(err, errlen, "--backend rtl: cannot find tb/rtl/build_top.sh above the program, "
+			 "nor its ../share/mmusim (set MMUSIM_ROOT)");
 		return -1;
 	}
 	snprintf(params, sizeof(params),
@@ -121,7 +191,7 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 		 (unsigned)c->l2.policy, c->va_bits, c->walk_cache[0],
 		 (unsigned long long)rtl_random_state(c->seed),
 		 (unsigned long long)sources_hash(root), c->wave ? "_fst" : "");
-	snprintf(dir, sizeof(dir), "%.2000s/build/rtl/cache/%.255s", root, key);
+	snprintf(dir, sizeof(dir), "%.2100s/%.255s", cache, key);
 	snprintf(lib, sizeof(lib), "%.2300s/libmmu_top.so", dir);
 	if (stat(lib, &st)) {
 		fprintf(stderr,
@@ -129,8 +199,8 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 			"  roughly %u s on a 2-core machine; progress follows every 15 s\n",
 			key, build_estimate(c));
 		snprintf(cmd, sizeof(cmd),
-			 "mkdir -p '%.1500s/build/rtl/cache' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
-			 root, root, dir, c->wave ? "--trace-fst" : "", params);
+			 "mkdir -p '%.1500s' && '%.1500s/tb/rtl/build_top.sh' '%.1900s' %s %.900s",
+			 cache, root, dir, c->wave ? "--trace-fst" : "", params);
 		int rc = system(cmd);
 
 		if (rc != -1 && ((WIFSIGNALED(rc) && (WTERMSIG(rc) == SIGINT ||
@@ -151,17 +221,16 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 		snprintf(err, errlen, "--backend rtl: %s", dlerror());
 		return -1;
 	}
-	*(void **)&s->new_top = dlsym(s->lib, "rtl_top_new");
-	*(void **)&s->free_top = dlsym(s->lib, "rtl_top_free");
-	*(void **)&s->translate = dlsym(s->lib, "rtl_top_translate");
-	*(void **)&s->tlbi = dlsym(s->lib, "rtl_top_tlbi");
-	*(void **)&s->sync = dlsym(s->lib, "rtl_top_sync");
-	*(void **)&s->errors = dlsym(s->lib, "rtl_top_errors");
-	*(void **)&s->wave_open = dlsym(s->lib, "rtl_top_wave_open");
-	*(void **)&s->counters = dlsym(s->lib, "rtl_top_counters");
-	if (!s->new_top || !s->free_top || !s->translate || !s->tlbi || !s->sync || !s->errors ||
-	    !s->counters) {
-		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
+	s->ops = dlsym(s->lib, "rtl_top_shim");
+	if (!s->ops || s->ops->version != RTL_TOP_OPS_VERSION) {
+		if (s->ops)
+			snprintf(err, errlen,
+				 "--backend rtl: %s has the shim's operations of version %u, "
+				 "mmusim those of version %u",
+				 lib, s->ops->version, RTL_TOP_OPS_VERSION);
+		else
+			snprintf(err, errlen, "--backend rtl: %s lacks the shim's operations "
+					      "(rtl_top_shim)", lib);
 		dlclose(s->lib);
 		s->lib = NULL;
 		return -1;
@@ -182,35 +251,35 @@ static unsigned own_translate(void *ctx, unsigned core, uint64_t ttbr0, uint64_t
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.translate(b->top, core, ttbr0, va, acc, out);
+	return b->shim.ops->translate(b->top, core, ttbr0, va, acc, out);
 }
 
 static void own_tlbi(void *ctx, unsigned core, const struct tlbi *op)
 {
 	struct rtl_backend *b = ctx;
 
-	b->shim.tlbi(b->top, core, op);
+	b->shim.ops->tlbi(b->top, core, op);
 }
 
 static unsigned own_sync(void *ctx)
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.sync(b->top);
+	return b->shim.ops->sync(b->top);
 }
 
 static int own_errors(void *ctx)
 {
 	struct rtl_backend *b = ctx;
 
-	return b->shim.errors(b->top);
+	return b->shim.ops->errors(b->top);
 }
 
 static void own_counters(void *ctx, unsigned core, struct rtl_core_counters *out)
 {
 	struct rtl_backend *b = ctx;
 
-	b->shim.counters(b->top, core, out);
+	b->shim.ops->counters(b->top, core, out);
 }
 
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
@@ -219,13 +288,15 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	memset(b, 0, sizeof(*b));
 	if (rtl_shim_load(&b->shim, c, err, errlen))
 		return -1;
-	b->top = b->shim.new_top(read64, ctx, c->mem_latency);
+	b->top = b->shim.ops->new_top(read64, ctx, c->mem_latency);
 	b->port = (struct rtl_port){ .ctx = b, .translate = own_translate, .tlbi = own_tlbi,
 				     .sync = own_sync, .errors = own_errors,
 				     .counters = own_counters };
-	if (c->wave &&
-	    (!b->shim.wave_open || b->shim.wave_open(b->top, c->wave, c->wave_from, c->wave_to))) {
+	if (c->wave && b->shim.ops->wave_open(b->top, c->wave, c->wave_from, c->wave_to)) {
 		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
+		b->shim.ops->free_top(b->top);
+		b->top = NULL;
+		rtl_shim_unload(&b->shim);
 		return -1;
 	}
 	return 0;
@@ -269,8 +340,8 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 			 (unsigned long long)b->pages, (unsigned long long)b->cycles, core,
 			 (unsigned long long)va, acc == MMU_EXEC ? "fetch" : acc == MMU_WRITE ? "write" : "read",
 			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
-			 (const char *[]){ "L1", "L2", "walk" }[g->source % 3], mmu_fault_names[r.fault],
-			 r.level, (unsigned long long)r.pa, (const char *[]){ "L1", "L2", "walk" }[r.source % 3]);
+			 xlat_source_names[g->source % 3], mmu_fault_names[r.fault],
+			 r.level, (unsigned long long)r.pa, xlat_source_names[r.source % 3]);
 	else if (b->port.errors(b->port.ctx))
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at page %llu",
 			 (unsigned long long)b->pages);
@@ -341,7 +412,7 @@ void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 void rtl_backend_close(struct rtl_backend *b)
 {
 	if (b->top)
-		b->shim.free_top(b->top);
+		b->shim.ops->free_top(b->top);
 	rtl_shim_unload(&b->shim);
 	memset(b, 0, sizeof(*b));
 }

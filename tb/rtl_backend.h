@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * --backend rtl: the Verilated system top for this configuration, built
- * once into build/rtl/cache/ (tb/rtl/build_top.sh) and loaded with dlopen.
+ * once (tb/rtl/build_top.sh) into build/rtl/cache/, or $XDG_CACHE_HOME/mmusim
+ * when installed, and loaded with dlopen.
  * It translates every page the golden model translates, in lockstep, and
  * the first answer that differs stops the run.
  */
@@ -14,21 +15,12 @@
 #include "latency.h"
 #include "mmu.h"
 #include "rtl/counters.h"
-
-struct rtl_top;
+#include "rtl/top_shim.h"
 
 /* The Verilated top of one configuration: its shim library, loaded. */
 struct rtl_shim {
 	void *lib;
-	struct rtl_top *(*new_top)(uint64_t (*)(void *, uint64_t), void *, unsigned);
-	void (*free_top)(struct rtl_top *);
-	unsigned (*translate)(struct rtl_top *, unsigned, uint64_t, uint64_t, enum mmu_access,
-			      struct mmu_result *);
-	void (*tlbi)(struct rtl_top *, unsigned, const struct tlbi *);
-	unsigned (*sync)(struct rtl_top *);
-	int (*errors)(struct rtl_top *);
-	int (*wave_open)(struct rtl_top *, const char *, uint64_t, uint64_t);
-	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
+	const struct rtl_top_ops *ops; /* the library's rtl_top_shim */
 };
 
 /*
@@ -63,9 +55,11 @@ struct rtl_backend {
 uint64_t rtl_random_state(uint64_t seed);
 
 /*
- * Finds (or builds, once, into build/rtl/cache/) the Verilated top of cfg's
- * configuration and loads it. The repository is found above the running
- * program, or named by the environment variable MMUSIM_ROOT.
+ * Finds (or builds, once) the Verilated top of cfg's configuration and
+ * loads it. Its sources are the repository above the running program (the
+ * model kept in its build/rtl/cache/), an installation's share/mmusim
+ * beside the program's bin/ (kept in $XDG_CACHE_HOME/mmusim, by default
+ * ~/.cache/mmusim), or what the environment variable MMUSIM_ROOT names.
  */
 int rtl_shim_load(struct rtl_shim *s, const struct sim_config *cfg, char *err, size_t errlen);
 void rtl_shim_unload(struct rtl_shim *s);

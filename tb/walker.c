@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const xlat_source_names[3] = { "L1", "L2", "walk" };
 const char *const mmu_fault_names[4] = { "none", "translation", "access_flag", "permission" };
 
 int walker_init(struct walker *w, unsigned va_bits, unsigned mem_latency,

@@ -13,10 +13,7 @@
 #include <stdint.h>
 
 #include "tlb.h"
-
-enum mmu_access { MMU_READ, MMU_WRITE, MMU_EXEC };
-enum mmu_fault_kind { MMU_OK, MMU_FAULT_TRANSLATION, MMU_FAULT_ACCESS_FLAG, MMU_FAULT_PERMISSION };
-extern const char *const mmu_fault_names[4];
+#include "xlat.h"
 
 struct walk_result {
 	struct translation t;

@@ -23,7 +23,10 @@ static bool is_file(const char *path, int mode)
 	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, mode);
 }
 
-/* build/vg next to the running tool (build/ or build/asan/), or $MMUSIM_VGLIB. */
+/*
+ * build/vg next to the running tool (build/ or build/asan/), lib/mmusim/vg
+ * of an installation (PREFIX/bin/..), or $MMUSIM_VGLIB.
+ */
 static int find_vglib(const char *exe, char *dir, size_t n)
 {
 	const char *env = getenv("MMUSIM_VGLIB");
@@ -46,9 +49,9 @@ static int find_vglib(const char *exe, char *dir, size_t n)
 		*slash = 0;
 	else
 		snprintf(self, sizeof(self), ".");
-	static const char *const rel[] = { "/vg", "/../vg" };
+	static const char *const rel[] = { "/vg", "/../vg", "/../lib/mmusim/vg" };
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		char real[PATH_MAX];
 
 		snprintf(tool, sizeof(tool), "%s%s/" TOOL "-amd64-linux", self, rel[i]);

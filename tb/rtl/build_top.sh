@@ -36,9 +36,8 @@ if [ "${1:-}" = --trace-fst ]; then
 fi
 start=$(date +%s)
 echo "  verilating..." >&2
-verilator --cc -O2 --assert -Wall $trace -Irtl -Mdir "$tmp" --top-module mmu_top \
-	-CFLAGS -fPIC "$@" rtl/mmu_pkg.sv rtl/mmu_tlb.sv rtl/mmu_ptw.sv rtl/mmu_core.sv \
-	rtl/mmu_top.sv > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+verilator --cc -O2 --assert -Wall $trace -f rtl/mmu.f -Mdir "$tmp" --top-module mmu_top \
+	-CFLAGS -fPIC "$@" > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
 # compile in the background; report every 15 s how far it got
 total=$(cat "$tmp"/*.cpp | wc -c)
 nfiles=$(ls "$tmp"/*.cpp | wc -l)

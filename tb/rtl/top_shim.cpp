@@ -280,3 +280,8 @@ extern "C" int rtl_top_errors(struct rtl_top *s)
 {
 	return s->errors();
 }
+
+const struct rtl_top_ops rtl_top_shim = {
+	RTL_TOP_OPS_VERSION, rtl_top_new,  rtl_top_free,   rtl_top_wave_open, rtl_top_translate,
+	rtl_top_tlbi,	     rtl_top_sync, rtl_top_errors, rtl_top_counters,
+};

@@ -56,6 +56,29 @@ void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters
 uint64_t rtl_top_dvm_ops(struct rtl_top *t);
 int rtl_top_errors(struct rtl_top *t);
 
+/*
+ * What mmusim --backend rtl and the SystemC module use of a shim library,
+ * as one object found with one dlsym: rtl_top_shim. The compiler checks
+ * every member against the function above it points to, and the loader
+ * refuses a library of another version: raise RTL_TOP_OPS_VERSION with
+ * every change to this struct or to a signature in it.
+ */
+#define RTL_TOP_OPS_VERSION 1u
+struct rtl_top_ops {
+	unsigned version; /* RTL_TOP_OPS_VERSION of the library */
+	struct rtl_top *(*new_top)(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
+				   unsigned mem_latency);
+	void (*free_top)(struct rtl_top *t);
+	int (*wave_open)(struct rtl_top *t, const char *path, uint64_t from, uint64_t to);
+	unsigned (*translate)(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
+			      enum mmu_access acc, struct mmu_result *out);
+	void (*tlbi)(struct rtl_top *t, unsigned core, const struct tlbi *op);
+	unsigned (*sync)(struct rtl_top *t);
+	int (*errors)(struct rtl_top *t);
+	void (*counters)(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
+};
+extern const struct rtl_top_ops rtl_top_shim;
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,10 +17,9 @@ mmu_tlm::mmu_tlm(sc_module_name name, const struct sim_config &cfg, const sc_tim
 
 	if (rtl_shim_load(&shim, &cfg, err, sizeof(err)))
 		throw std::runtime_error(err);
-	top = shim.new_top(&mmu_tlm::read64, this, cfg.mem_latency);
-	if (cfg.wave &&
-	    (!shim.wave_open || shim.wave_open(top, cfg.wave, cfg.wave_from, cfg.wave_to))) {
-		shim.free_top(top);
+	top = shim.ops->new_top(&mmu_tlm::read64, this, cfg.mem_latency);
+	if (cfg.wave && shim.ops->wave_open(top, cfg.wave, cfg.wave_from, cfg.wave_to)) {
+		shim.ops->free_top(top);
 		rtl_shim_unload(&shim);
 		throw std::runtime_error(std::string("cannot write the RTL's waveforms to ") + cfg.wave);
 	}
@@ -39,18 +38,18 @@ mmu_tlm::mmu_tlm(sc_module_name name, const struct sim_config &cfg, const sc_tim
 mmu_tlm::~mmu_tlm()
 {
 	if (top)
-		shim.free_top(top);
+		shim.ops->free_top(top);
 	rtl_shim_unload(&shim);
 }
 
 int mmu_tlm::errors()
 {
-	return shim.errors(top);
+	return shim.ops->errors(top);
 }
 
 void mmu_tlm::counters(unsigned core, struct rtl_core_counters *out)
 {
-	shim.counters(top, core, out);
+	shim.ops->counters(top, core, out);
 }
 
 /* A walker's descriptor read, out through the mem socket. */
@@ -115,7 +114,7 @@ void mmu_tlm::translate(int core, tlm_generic_payload &t, mmu_xlat &x)
 	struct mmu_result r;
 	core_trace &c = tr[(unsigned)core];
 
-	x.cycles = shim.translate(top, (unsigned)core, x.ttbr0, x.va,
+	x.cycles = shim.ops->translate(top, (unsigned)core, x.ttbr0, x.va,
 				  static_cast<enum mmu_access>(x.access), &r);
 	x.fault = r.fault;
 	x.level = r.level;
@@ -204,14 +203,14 @@ void mmu_tlm::maint_b_transport_tagged(int, tlm_generic_payload &t, sc_time &del
 		op.op = static_cast<enum tlbi_op>(m->op);
 		op.shareable = m->shareable;
 		std::memcpy(&op.operand, t.get_data_ptr(), 8);
-		shim.tlbi(top, m->core, &op);
+		shim.ops->tlbi(top, m->core, &op);
 		m->cycles = 1;
 		tr_tlbi_op = m->op;
 		tr_tlbi_core = m->core;
 		tr_tlbi_operand = op.operand;
 		tr_tlbi_count++;
 	} else {
-		m->cycles = shim.sync(top);
+		m->cycles = shim.ops->sync(top);
 		tr_dsb_count++;
 	}
 	/* a DSB's last cycle hands the fabric back: one more than it waited */

@@ -27,8 +27,9 @@ for t in "$@"; do
 	cat "$log"
 	count "$log" $rc
 done
-# the command-line tests, and that Yosys still reads the RTL
-for s in cli.sh yosys.sh; do
+# the command-line tests, how the RTL back end loads its library, make
+# install, and that Yosys still reads the RTL
+for s in cli.sh backend.sh install.sh yosys.sh; do
 	"$here/$s" "$dir" > "$log" 2>&1
 	rc=$?
 	cat "$log"
