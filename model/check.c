@@ -61,7 +61,8 @@ struct walk {
 	const struct os *os;
 	const struct mm_struct *mm;
 	struct counts *counts;
-	uint64_t anon, file, tables;
+	uint32_t *swap_ptes; /* by swap offset */
+	uint64_t anon, file, tables, swapents;
 	const char *err;
 };
 
@@ -95,6 +96,20 @@ static void check_leaf(struct walk *w, uint64_t va, uint64_t d, unsigned level)
 			 w->mm->pid, (unsigned long long)va, (unsigned long long)d,
 			 (unsigned long long)v->vm_flags);
 		w->err = msg;
+		return;
+	}
+	if (level == 3 && is_swap_pte(d)) {
+		uint64_t entry = pte_to_swp_entry(d);
+
+		if (!os->swap || swp_type(entry) || swp_offset(entry) >= os->swap->max ||
+		    (d & (PTE_NG | 3)) || !w->swap_ptes) {
+			snprintf(msg, sizeof(msg), "mm %u: %#llx holds a bad swap entry %#llx",
+				 w->mm->pid, (unsigned long long)va, (unsigned long long)d);
+			w->err = msg;
+			return;
+		}
+		w->swap_ptes[swp_offset(entry)]++;
+		w->swapents++;
 		return;
 	}
 	if (d & PTE_SPECIAL)
@@ -179,16 +194,21 @@ static const char *check_vmas(const struct os *os, const struct mm_struct *mm)
 }
 
 static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
-				struct counts *counts)
+				struct counts *counts, uint32_t *swap_ptes)
 {
 	const char *why = check_vmas(os, mm);
-	struct walk w = { .os = os, .mm = mm, .counts = counts };
+	struct walk w = { .os = os, .mm = mm, .counts = counts, .swap_ptes = swap_ptes };
 
 	if (why)
 		return why;
 	walk_table(&w, page_to_phys(&os->pa, mm->pgd), pgd_level(os), 0);
 	if (w.err)
 		return w.err;
+	if (w.swapents != mm->swapents) {
+		snprintf(msg, sizeof(msg), "mm %u: %llu swap entries counted, %llu in its PTEs",
+			 mm->pid, (unsigned long long)mm->swapents, (unsigned long long)w.swapents);
+		return msg;
+	}
 	if (w.anon != mm->rss_anon || w.file != mm->rss_file || w.tables != mm->pgtables) {
 		snprintf(msg, sizeof(msg),
 			 "mm %u: counters anon %llu file %llu tables %llu, page tables hold %llu %llu %llu",
@@ -203,8 +223,11 @@ static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
 const char *check_mm(const struct os *os, const struct mm_struct *mm)
 {
 	struct counts c = { 0 };
-	const char *why = check_one_mm(os, mm, &c);
+	uint32_t *swap_ptes = os->swap ? calloc(os->swap->max, sizeof(*swap_ptes)) : NULL;
+	const char *why =
+		os->swap && !swap_ptes ? "out of memory" : check_one_mm(os, mm, &c, swap_ptes);
 
+	free(swap_ptes);
 	free(c.key);
 	free(c.n);
 	return why;
@@ -214,9 +237,14 @@ const char *check_os(const struct os *os)
 {
 	const char *why = check_buddy(&os->pa);
 	struct counts c = { 0 };
+	uint32_t *swap_ptes = os->swap ? calloc(os->swap->max, sizeof(*swap_ptes)) : NULL;
 
+	if (os->swap && !swap_ptes)
+		return "out of memory";
 	if (!why)
 		why = check_slab(&os->sa);
+	if (!why)
+		why = check_lru(&os->pa);
 	/* every live mm once */
 	for (unsigned i = 0; i < os->nr_tasks && !why; i++) {
 		const struct task_struct *t = os->tasks[i];
@@ -228,14 +256,16 @@ const char *check_os(const struct os *os)
 			if (!os->tasks[j]->exited && os->tasks[j]->mm == t->mm)
 				first = false;
 		if (first)
-			why = check_one_mm(os, t->mm, &c);
+			why = check_one_mm(os, t->mm, &c, swap_ptes);
 	}
+	if (!why)
+		why = check_swap(os, swap_ptes);
 	/* map counts equal the PTEs found; references cover them */
 	for (size_t i = 0; i < c.cap && !why; i++) {
 		if (!c.key[i])
 			continue;
 		const struct page *p = &os->pa.mem_map[c.key[i] - 1];
-		int64_t cached = p->mapping && !(p->flags & PG_anon) ? 1 : 0;
+		int64_t cached = (p->mapping && !(p->flags & PG_anon)) || (p->flags & PG_swapcache);
 
 		if ((uint32_t)p->mapcount != c.n[i] || p->refcount < p->mapcount + cached) {
 			snprintf(msg, sizeof(msg),
@@ -245,6 +275,7 @@ const char *check_os(const struct os *os)
 			why = msg;
 		}
 	}
+	free(swap_ptes);
 	free(c.key);
 	free(c.n);
 	return why;

@@ -21,7 +21,10 @@ const char config_help[] =
 	"  page_size      4k, 2m or 1g: pages of the identity map (--os none)\n"
 	"  os             linux (the Linux memory manager, the default) or none\n"
 	"  backend        model, or rtl (the Verilog MMU, golden model in lockstep)\n"
-	"  mem            physical memory, e.g. 8g or 512m (--os linux)\n"
+	"  mem            physical memory, e.g. 8g, 512m or 34816k, the kernel's 32m\n"
+	"                 included (--os linux)\n"
+	"  swap           size of the swap device, e.g. 64m (default 0: no swap)\n"
+	"  swappiness     vm.swappiness, 0..200 (default 60)\n"
 	"  va_bits        48 (4-level tables) or 39 (3-level)\n"
 	"  asid_bits      16 or 8\n"
 	"  tlbi_range     on/off: FEAT_TLBIRANGE range invalidation\n"
@@ -44,6 +47,7 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "walk.mem_latency", SCOPE_LINUX }, { "walk.l0_entries", SCOPE_LINUX },
 	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
 	{ "fabric.hop_latency", SCOPE_RTL }, { "seed", SCOPE_RANDOM },
+	{ "swap", SCOPE_LINUX },	     { "swappiness", SCOPE_LINUX },
 	{ NULL, SCOPE_LINUX },
 };
 
@@ -111,6 +115,7 @@ void config_defaults(struct sim_config *c)
 		.os = OS_LINUX,
 		.backend = BACKEND_MODEL,
 		.mem_bytes = 8ULL << 30,
+		.swappiness = 60,
 		.va_bits = 48,
 		.asid_bits = 16,
 		.tlbi_range = true,
@@ -240,23 +245,30 @@ static int set_key(struct sim_config *c, const char *key, const char *value, cha
 		}
 		return 0;
 	}
-	if (!strcmp(key, "mem")) {
+	if (!strcmp(key, "mem") || !strcmp(key, "swap")) {
 		char *end;
 		uint64_t n = strtoull(value, &end, 10), unit = 1;
+		bool mem = !strcmp(key, "mem");
 
 		if (*end == 'g' || *end == 'G')
 			unit = 1ULL << 30, end++;
 		else if (*end == 'm' || *end == 'M')
 			unit = 1ULL << 20, end++;
-		if (*end || end == value || *value == '-' || n == 0 || n > (1ULL << 40) / unit ||
-		    n * unit < (64ULL << 20)) {
-			snprintf(err, errlen, "mem: '%s' is not a size from 64m to 1024g", value);
+		else if (*end == 'k' || *end == 'K')
+			unit = 1ULL << 10, end++;
+		/* mem: the kernel's 32 MiB and at least 1 MiB more */
+		if (*end || end == value || *value == '-' || (mem && n == 0) ||
+		    n > (1ULL << 40) / unit || (mem && n * unit < (33ULL << 20)) ||
+		    (n * unit) % 4096) {
+			snprintf(err, errlen, "%s: '%s' is not a size from %s to 1024g in 4k pages", key,
+				 value, mem ? "33m" : "0");
 			return -1;
 		}
-		c->mem_bytes = n * unit;
+		*(mem ? &c->mem_bytes : &c->swap_bytes) = n * unit;
 		return 0;
 	}
 	unsigned *num = !strcmp(key, "va_bits")		  ? &c->va_bits
+			: !strcmp(key, "swappiness")	  ? &c->swappiness
 			: !strcmp(key, "asid_bits")	  ? &c->asid_bits
 			: !strcmp(key, "walk.mem_latency") ? &c->mem_latency
 			: !strcmp(key, "walk.l0_entries")  ? &c->walk_cache[0]
@@ -273,6 +285,10 @@ static int set_key(struct sim_config *c, const char *key, const char *value, cha
 		if (num == &c->hop_latency && v > 1024) {
 			/* 64 cores of it stay well inside the shim's wait for a sync */
 			snprintf(err, errlen, "%s: %s is more than 1024 cycles", key, value);
+			return -1;
+		}
+		if (num == &c->swappiness && v > 200) {
+			snprintf(err, errlen, "swappiness: %s is more than 200", value);
 			return -1;
 		}
 		if ((num == &c->va_bits && v != 48 && v != 39) ||

@@ -23,6 +23,7 @@ struct replay {
 	struct os os;
 	struct rtl_backend rtl;
 	bool linux_os, check, use_rtl;
+	bool oom_ended; /* the OOM killer killed every traced thread: nothing left to replay */
 	struct task_struct **thread; /* by trace thread id */
 	uint32_t nthreads;
 	uint8_t *exiting; /* EXIT_THREAD or EXIT_GROUP seen, the teardown deferred */
