@@ -11,7 +11,7 @@ MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pg
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
 HEADERS   := $(wildcard traces/*.h model/*.h tb/*.h tb/rtl/*.h)
-TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker
+TESTS     := test_tlb test_trace test_mmu test_buddy test_slab test_os test_walker test_reclaim
 TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.

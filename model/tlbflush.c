@@ -220,6 +220,9 @@ static void free_gathered(struct mmu_gather *tlb, struct page *p, unsigned order
 		p->flags &= ~PG_table;
 		tlb->mm->pgtables--;
 	}
+	/* free_swap_cache: an unmapped page leaves the swap cache with its slot */
+	if ((p->flags & PG_swapcache) && p->mapcount == 0)
+		folio_free_swap(tlb->os, p);
 	__free_pages(&tlb->os->pa, p, order);
 }
 
