@@ -241,6 +241,60 @@ for t in sort xz; do
 	fi
 done
 
+# ---- memory smaller than the footprint (-s mem counts the kernel's 32 MiB):
+# xz needs about 600 pages; 33m leaves 256 (issue 15) ----
+# with swap: to the end, every invariant checked on two cores, pages swapped
+# out and back in, and the same final maps as Valgrind saw
+name=linux_replay_xz_swapping
+if ! "$sim" "$bundled/xz.mmut.zst" --check -s cores=2 -s mem=33m -s swap=64m --dump maps \
+	--dump vmstat --json "$tmp/xzs.json" > "$tmp/xzs.out" 2> "$tmp/xzs.err"; then
+	bad "$name" "$(head -c 400 "$tmp/xzs.err")"
+else
+	grep -E '^[0-9a-f]+-[0-9a-f]+ ' "$tmp/xzs.out" |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > "$tmp/xzs.ours"
+	pages < "$bundled/xz.exit-layout" > "$tmp/xzs.valgrind"
+	out=$(fig "$tmp/xzs.json" .os.vmstat.pswpout)
+	in=$(fig "$tmp/xzs.json" .os.vmstat.pswpin)
+	dumped=$(sed -n 's/^pswpout //p' "$tmp/xzs.out")
+	if ! diff -q "$tmp/xzs.ours" "$tmp/xzs.valgrind" > /dev/null; then
+		bad "$name" "final maps differ: $(diff "$tmp/xzs.ours" "$tmp/xzs.valgrind" | head -5 | tr '\n' ' ')"
+	elif [ "$(fig "$tmp/xzs.json" .os.signals)" != 0 ] || [ "$out" -lt 1 ] || [ "$in" -lt 1 ] ||
+		[ "$in" -gt "$out" ] || [ "$dumped" -lt "$in" ] ||
+		[ "$(fig "$tmp/xzs.json" .os.vmstat.oom_kill)" != 0 ]; then
+		bad "$name" "pswpout $out (dumped $dumped), pswpin $in, signals $(fig "$tmp/xzs.json" .os.signals)"
+	elif ! grep -q '^memory pressure: kswapd woken [1-9]' "$tmp/xzs.out"; then
+		bad "$name" "no memory-pressure line"
+	else
+		ok "$name"
+	fi
+fi
+# without swap: killed, with the kernel's message, and the replay ends (status 3)
+fails_with linux_replay_xz_oom 3 "Out of memory: Killed process 1 (xz) total-vm:" \
+	"$sim" "$bundled/xz.mmut.zst" --check -s mem=33m -q
+fails_with linux_replay_xz_oom_says_why 3 "the OOM killer killed every traced process" \
+	"$sim" "$bundled/xz.mmut.zst" -s mem=33m -q
+# with memory to spare nothing changes: the figures of 8g (the default)
+"$sim" "$bundled/xz.mmut.zst" -q --json "$tmp/xz8g.json" -s swap=64m 2> /dev/null
+"$sim" "$bundled/xz.mmut.zst" -q --json "$tmp/xz36m.json" -s mem=36m 2> /dev/null
+if [ -s "$tmp/xz8g.json" ] && [ -s "$tmp/xz36m.json" ] &&
+	[ "$(jq -c 'del(.config, .os.vmstat)' "$tmp/xz8g.json")" = "$(jq -c 'del(.config, .os.vmstat)' "$tmp/xz36m.json")" ] &&
+	[ "$(fig "$tmp/xz36m.json" .os.vmstat.pgscan_kswapd)" = 0 ]; then
+	ok no_pressure_same_figures
+else
+	bad no_pressure_same_figures "8g and 36m differ"
+fi
+fails_with bad_swap 2 "swap: '3k' is not a size" "$sim" x -s swap=3k
+fails_with bad_swappiness 2 "swappiness: 201 is more than 200" "$sim" x -s swappiness=201
+fails_with bad_small_mem 2 "mem: '32m' is not a size from 33m" "$sim" x -s mem=32m
+# the dumps have /proc's field names
+if "$sim" "$bundled/sort.mmut.zst" -q --dump vmstat --dump meminfo > "$tmp/vm.out" 2>&1 &&
+	grep -q '^pgscan_kswapd 0$' "$tmp/vm.out" && grep -q '^allocstall_movable 0$' "$tmp/vm.out" &&
+	grep -q '^MemTotal:        8355840 kB$' "$tmp/vm.out" && grep -q '^SwapTotal:             0 kB$' "$tmp/vm.out"; then
+	ok dump_vmstat_meminfo
+else
+	bad dump_vmstat_meminfo "$(head -c 300 "$tmp/vm.out")"
+fi
+
 # ---- --backend rtl: the Verilog MMU in lockstep gives the same figures ----
 small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
 
