@@ -148,7 +148,7 @@ static void free_subtree(struct os *os, struct address_space *m, struct radix_no
 void delete_from_page_cache(struct os *os, struct page *page)
 {
 	struct address_space *m = page->mapping;
-	struct radix_node *path[12];
+	struct radix_node *path[12] = { NULL };
 	struct radix_node *n = m->root;
 	uint64_t index = page->index;
 
