@@ -116,6 +116,8 @@ struct page *filemap_fault_page(struct os *os, struct address_space *mapping, ui
 	if (mapping->path) /* shmem stays off the LRU lists: it has no swap here */
 		lru_cache_add(os, p);
 	*major = mapping->path != NULL; /* read from the file; a shmem hole is minor */
+	if (*major)
+		os->vm_events[PGPGIN] += PAGE_SIZE >> 10;
 	return p;
 }
 

@@ -12,39 +12,54 @@ struct page_counts {
 	uint64_t anon_mapped, file_mapped, file_pages, dirty, swapcached, shmem, slab;
 };
 
+/*
+ * From the LRU lists (every anonymous, swap-cache and file page the model
+ * can reclaim), the shmem mappings (off the lists) and the slab caches: no
+ * walk over all of memory, which may be a terabyte.
+ */
 static void count_pages(const struct os *os, struct page_counts *c)
 {
+	const struct page_alloc *pa = &os->pa;
+
 	*c = (struct page_counts){ 0 };
-	for (uint64_t pfn = 0; pfn < os->pa.nr_pages; pfn++) {
-		const struct page *p = &os->pa.mem_map[pfn];
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		for (uint32_t pfn = pa->lruvec.head[l]; pfn != NO_PFN; pfn = pa->mem_map[pfn].lru_next) {
+			const struct page *p = &pa->mem_map[pfn];
 
-		if (p->flags & (PG_buddy | PG_reserved) || !p->refcount)
-			continue;
-		if (p->flags & PG_slab) {
-			c->slab++;
-			continue;
-		}
-		unsigned n = (p->flags & PG_head) ? 1u << p->order : 1;
-
-		if (p->flags & PG_anon) {
-			if (p->mapcount > 0)
-				c->anon_mapped += n;
-			if (p->flags & PG_swapcache) {
-				c->swapcached++;
-				c->file_pages++; /* NR_FILE_PAGES counts the swap cache */
+			if (p->flags & PG_anon) {
+				c->anon_mapped += p->mapcount > 0;
+				c->swapcached += !!(p->flags & PG_swapcache);
+				c->file_pages += !!(p->flags & PG_swapcache); /* NR_FILE_PAGES has them */
+			} else {
+				c->file_pages++;
+				c->file_mapped += p->mapcount > 0;
 			}
-		} else if (p->mapping && !(p->flags & PG_zero)) {
-			const struct address_space *m = p->mapping;
-
-			c->file_pages++;
-			if (!m->path)
-				c->shmem++;
-			if (p->mapcount > 0)
-				c->file_mapped++;
+			c->dirty += !!(p->flags & PG_dirty);
 		}
-		if (p->flags & PG_dirty)
-			c->dirty++;
+	/* shmem: the anonymous shared mappings' page caches, each once */
+	for (unsigned i = 0; i < os->nr_tasks; i++) {
+		const struct task_struct *t = os->tasks[i];
+
+		for (unsigned v = 0; !t->exited && v < t->mm->map_count; v++) {
+			const struct address_space *m = t->mm->vmas[v]->vm_file;
+			bool seen = false;
+
+			if (!m || m->path)
+				continue;
+			for (unsigned j = 0; j <= i && !seen; j++) {
+				const struct task_struct *u = os->tasks[j];
+
+				for (unsigned w = 0; !u->exited && w < u->mm->map_count && !seen; w++)
+					seen = (j < i || w < v) && u->mm->vmas[w]->vm_file == m;
+			}
+			if (!seen) {
+				c->shmem += m->nrpages;
+				c->file_pages += m->nrpages;
+			}
+		}
 	}
+	for (const struct kmem_cache *k = os->sa.caches; k; k = k->next_cache)
+		c->slab += (uint64_t)k->total_slabs << k->gfporder;
 }
 
 static uint64_t page_tables(const struct os *os)

@@ -322,6 +322,9 @@ same_figures rtl_backend_xz_2cores "" "$bundled/xz.mmut.zst" -s cores=2 $small \
 	> "$tmp/xz.result" &
 xz_job=$!
 same_figures rtl_backend_sort_1core "" "$bundled/sort.mmut.zst" -s cores=1 $small
+# under memory pressure (33m: kswapd, swap, the batched TLBIs and their DSB)
+same_figures rtl_backend_sort_reclaiming "" "$bundled/sort.mmut.zst" -s cores=2 $small \
+	-s mem=33m -s swap=16m
 
 # Seeded random stress: a new seed each run (STRESS_SEED=N repeats one).
 # Random mmaps, munmaps and mprotects of pieces of mappings, three threads
