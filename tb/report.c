@@ -328,6 +328,8 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 		struct vmstat_item v[NR_VMSTAT_ITEMS];
 		unsigned nv = os_vmstat(&run->rp->os, v);
 
+		fprintf(f, ", \"kswapd_wakeups\": %llu, \"tlbi_without_dsb\": %llu",
+			(unsigned long long)st->kswapd_wakeups, (unsigned long long)st->tlbi_nosync);
 		fprintf(f, ",\n    \"vmstat\": {");
 		for (unsigned i = 0; i < nv; i++)
 			fprintf(f, "%s\"%s\": %llu", i ? ", " : "", v[i].name,

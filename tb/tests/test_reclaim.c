@@ -585,6 +585,75 @@ static void test_two_cores_batch(void **s)
 	assert_int_equal(os.st.tlbi_nosync, 2);
 }
 
+/*
+ * get_scan_count's SCAN_FRACT splits the scan by swappiness: anon gets
+ * swappiness / 200 of it, file (200 - swappiness) / 200. 64 anonymous
+ * pages written and 64 file pages read, then aged by hand (access flags
+ * cleared: not referenced since). Direct reclaim wants 32; each priority p
+ * scans (list size) >> p pages of the favoured kind (200 / 200 of them)
+ * and none of the other (0 / 200), and reclaims every page it scans:
+ * p = 6: 64 >> 6 = 1, 63 left; p = 5: 63 >> 5 = 1, 62 left; p = 4: 3, 59
+ * left; p = 3: 7, 52 left; p = 2: 13, 39 left; p = 1: 19, 20 left: 44 >= 32,
+ * before priority 0 would scan both kinds alike.
+ */
+static void reclaim_by_swappiness(unsigned swappiness)
+{
+	struct os_config c;
+
+	os_default_config(&c);
+	c.mem.mem_bytes = c.mem.dma_limit = c.mem.dma32_limit = 64 * MB;
+	c.mem.reserved_bytes = 32 * MB;
+	c.swap_bytes = 4 * MB;
+	c.swappiness = swappiness;
+	assert_int_equal(os_init(&os, &c), 0);
+	struct task_struct *t = spawn(0);
+	struct address_space *f = os_file(&os, 1, "/data");
+
+	map(t->mm, 0x10000000, 64 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
+	map(t->mm, 0x20000000, 64 * PAGE_SIZE, RW, ANON, NULL);
+	for (int i = 0; i < 64; i++) {
+		for (int k = 0; k < 2; k++) {
+			uint64_t va = (k ? 0x20000000 : 0x10000000) + i * PAGE_SIZE, slot;
+			unsigned level;
+
+			touch(t->mm, va, k ? ACCESS_WRITE : ACCESS_READ);
+			assert_int_equal(pt_slot(&os, t->mm, va, 3, false, &slot, &level), 0);
+			pt_write(&os, slot, pt_read(&os, slot) & ~PTE_AF);
+		}
+	}
+	uint64_t got = try_to_free_pages(&os, GFP_HIGHUSER_MOVABLE, 0);
+
+	checked();
+	assert_int_equal(got, 44);
+	assert_int_equal(os.vm_events[ALLOCSTALL_MOVABLE], 1);
+	assert_int_equal(os.vm_events[PGSCAN_DIRECT], 44);
+	assert_int_equal(os.vm_events[PGSTEAL_DIRECT], 44);
+	if (swappiness == 0) {
+		assert_int_equal(os.vm_events[PGSCAN_ANON], 0);
+		assert_int_equal(os.vm_events[PSWPOUT], 0);
+		assert_int_equal(os.vm_events[PGSTEAL_FILE], 44);
+		assert_int_equal(t->mm->rss_file, 20);
+	} else {
+		assert_int_equal(os.vm_events[PGSCAN_FILE], 0);
+		assert_int_equal(os.vm_events[PGSTEAL_ANON], 44);
+		assert_int_equal(os.vm_events[PSWPOUT], 44); /* dirty: each one written */
+		assert_int_equal(t->mm->swapents, 44);
+		assert_int_equal(t->mm->rss_anon, 20);
+	}
+}
+
+static void test_swappiness_0(void **s)
+{
+	(void)s;
+	reclaim_by_swappiness(0);
+}
+
+static void test_swappiness_200(void **s)
+{
+	(void)s;
+	reclaim_by_swappiness(200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,6 +663,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_swap_fork, teardown),
 		cmocka_unit_test_teardown(test_oom_badness, teardown),
 		cmocka_unit_test_teardown(test_two_cores_batch, teardown),
+		cmocka_unit_test_teardown(test_swappiness_0, teardown),
+		cmocka_unit_test_teardown(test_swappiness_200, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
