@@ -139,7 +139,7 @@ else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
 # keys in effect and no other
 "$sim" "$bundled/sort.mmut.zst" -q -s page_size=2m -s walk.latency=10 -s seed=3 \
 	--json "$tmp/keys.json" 2> "$tmp/err"
-want='["asid_bits","backend","cores","mem","os","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
+want='["asid_bits","backend","cores","mem","os","swap","swappiness","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
 if grep -qF "warning: ignored, as they do not apply here: walk.latency (--os none only); page_size (--os none only); seed (no TLB has policy random)" "$tmp/err" &&
 	[ "$(jq -c '.config | keys' "$tmp/keys.json")" = "$want" ] &&
 	[ "$(jq -c '.config | [.mem, .va_bits, .thp, ."walk.mem_latency"]' "$tmp/keys.json")" = '["8g",48,false,20]' ]; then
