@@ -429,7 +429,7 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 				return -1;
 			check_now(rp);
 		}
-		if (rp->linux_os && (rp->os.kswapd_wake || rp->os.oom_reap_pending)) {
+		if (rp->linux_os && (rp->os.kswapd_wake || rp->os.oom_reap_pending || rp->os.nr_oom_kills)) {
 			memory_pressure(rp);
 			check_now(rp);
 		}

@@ -654,6 +654,41 @@ static void test_swappiness_200(void **s)
 	reclaim_by_swappiness(200);
 }
 
+static const char *why_not(void)
+{
+	const char *why = check_os(&os);
+
+	return why ? why : "(nothing wrong)";
+}
+
+/* The checkers see what is wrong: a swap count off by one, a page on the wrong list. */
+static void test_checkers_catch(void **s)
+{
+	(void)s;
+	boot(64 * MB, 1 * MB, 1);
+	struct task_struct *t = spawn(0);
+	const uint64_t va = 0x20000000;
+
+	map(t->mm, va, 2 * PAGE_SIZE, RW, ANON, NULL);
+	touch(t->mm, va, ACCESS_WRITE);
+	touch(t->mm, va + PAGE_SIZE, ACCESS_WRITE);
+	struct page *p = page_at(t->mm, va), *q = page_at(t->mm, va + PAGE_SIZE);
+
+	assert_int_equal(reclaim_pages(&os, &p, 1), 1);
+	checked();
+	os.swap->swap_map[1]++;
+	assert_non_null(strstr(why_not(), "swap slot 1: swap_map 0x2, but 1 PTEs"));
+	os.swap->swap_map[1]--;
+	checked();
+	t->mm->swapents++;
+	assert_non_null(strstr(why_not(), "2 swap entries counted, 1 in its PTEs"));
+	t->mm->swapents--;
+	q->flags |= PG_active; /* marked active, still linked on the inactive list */
+	assert_non_null(strstr(why_not(), "LRU inactive_anon: pfn"));
+	q->flags &= ~PG_active;
+	checked();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +700,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_two_cores_batch, teardown),
 		cmocka_unit_test_teardown(test_swappiness_0, teardown),
 		cmocka_unit_test_teardown(test_swappiness_200, teardown),
+		cmocka_unit_test_teardown(test_checkers_catch, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
