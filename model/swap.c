@@ -21,7 +21,7 @@ int swap_init(struct os *os, uint64_t bytes)
 
 	if (!bytes)
 		return 0;
-	if (max < 2 || max > (1ULL << 28))
+	if (max < 2 || max > (1ULL << 24)) /* 64 GiB */
 		return -1;
 	si = calloc(1, sizeof(*si));
 	if (!si)

@@ -260,8 +260,12 @@ static int set_key(struct sim_config *c, const char *key, const char *value, cha
 		if (*end || end == value || *value == '-' || (mem && n == 0) ||
 		    n > (1ULL << 40) / unit || (mem && n * unit < (33ULL << 20)) ||
 		    (n * unit) % 4096) {
-			snprintf(err, errlen, "%s: '%s' is not a size from %s to 1024g in 4k pages", key,
-				 value, mem ? "33m" : "0");
+			snprintf(err, errlen, "%s: '%s' is not a size from %s in 4k pages", key, value,
+				 mem ? "33m to 1024g" : "0 to 64g");
+			return -1;
+		}
+		if (!mem && n * unit > (64ULL << 30)) {
+			snprintf(err, errlen, "swap: '%s' is more than the model's 64g", value);
 			return -1;
 		}
 		*(mem ? &c->mem_bytes : &c->swap_bytes) = n * unit;

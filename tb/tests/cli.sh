@@ -284,6 +284,7 @@ else
 	bad no_pressure_same_figures "8g and 36m differ"
 fi
 fails_with bad_swap 2 "swap: '3k' is not a size" "$sim" x -s swap=3k
+fails_with bad_big_swap 2 "swap: '65g' is more than the model's 64g" "$sim" x -s swap=65g
 fails_with bad_swappiness 2 "swappiness: 201 is more than 200" "$sim" x -s swappiness=201
 fails_with bad_small_mem 2 "mem: '32m' is not a size from 33m" "$sim" x -s mem=32m
 # the dumps have /proc's field names
