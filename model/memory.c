@@ -396,7 +396,9 @@ static enum fault_result do_huge_pmd_fault(struct os *os, struct vm_area_struct 
 		set_access_flags(os, vma, addr, slot, entry, write);
 		return FAULT_OK;
 	}
-	struct page *p = alloc_pages(&os->pa, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 9);
+	/* THP: GFP_TRANSHUGE_LIGHT, neither kswapd nor direct reclaim (defrag=madvise) */
+	gfp_t gfp = (vma->vm_flags & VM_HUGETLB) ? GFP_HIGHUSER_MOVABLE : GFP_TRANSHUGE_LIGHT;
+	struct page *p = alloc_pages(&os->pa, gfp | __GFP_ZERO, 9);
 
 	if (!p)
 		return FAULT_OUT_OF_MEMORY;
@@ -429,7 +431,14 @@ static enum fault_result handle_mm_fault(struct os *os, struct vm_area_struct *v
 				return FAULT_OUT_OF_MEMORY;
 			return handle_pte_fault(os, vma, addr, slot, write);
 		}
-		return do_huge_pmd_fault(os, vma, addr, slot, write);
+		enum fault_result r = do_huge_pmd_fault(os, vma, addr, slot, write);
+
+		if (r != FAULT_OUT_OF_MEMORY || (vma->vm_flags & VM_HUGETLB) || pt_read(os, slot))
+			return r;
+		/* VM_FAULT_FALLBACK: no 2 MiB page to be had, 4 KiB pages instead */
+		if (pt_slot(os, mm, addr, 3, true, &slot, &level))
+			return FAULT_OUT_OF_MEMORY;
+		return handle_pte_fault(os, vma, addr, slot, write);
 	}
 	return handle_pte_fault(os, vma, addr, slot, write);
 }

@@ -30,6 +30,10 @@ typedef unsigned int gfp_t;
 #define GFP_USER (GFP_KERNEL | 0x100000u)
 #define GFP_HIGHUSER_MOVABLE (GFP_USER | 0x8u)
 #define GFP_PGTABLE_USER (GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT)
+#define __GFP_DIRECT_RECLAIM 0x400u
+#define __GFP_KSWAPD_RECLAIM 0x800u
+/* transparent huge pages: no reclaim for them (defrag=madvise, not madvised) */
+#define GFP_TRANSHUGE_LIGHT (GFP_HIGHUSER_MOVABLE & ~(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM))
 
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 extern const char *const zone_names[MAX_NR_ZONES];

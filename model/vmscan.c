@@ -17,7 +17,6 @@
  */
 #include "internal.h"
 
-#define __GFP_DIRECT_RECLAIM 0x400u
 #define PAGE_ALLOC_COSTLY_ORDER 3
 #define DEACTIVATE_ANON 1u
 #define DEACTIVATE_FILE 2u
@@ -621,7 +620,8 @@ static struct page *alloc_pages_slowpath(void *ctx, gfp_t gfp, unsigned order)
 
 	if (os->in_reclaim) /* PF_MEMALLOC: reclaim itself allocating */
 		return get_page_from_freelist(&os->pa, gfp, order, ALLOC_NO_WATERMARKS);
-	wakeup_kswapd(os, order, high);
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		wakeup_kswapd(os, order, high);
 	p = get_page_from_freelist(&os->pa, gfp, order, ALLOC_WMARK_MIN);
 	if (p || !(gfp & __GFP_DIRECT_RECLAIM))
 		return p;
