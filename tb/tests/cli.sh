@@ -340,6 +340,25 @@ same_figures rtl_stress_pieces "$hint" "$tmp/stress.txt" -s cores=2 $small \
 	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)"
 "$dir/stress_trace" "$((seed + 1))" 500000 whole > "$tmp/stress_thp.txt"
 same_figures rtl_stress_thp "$hint" "$tmp/stress_thp.txt" -s cores=2 $small -s thp=on
+# shorter stress of the same seed swapping (pswpin > 0), every invariant
+# checked: the same signals as with 8g (about 20 s)
+swapping_same_signals() {
+	name=$1 src=$2
+	shift 2
+	"$sim" "$src" -q --check -s cores=2 "$@" -s swap=16m --json "$tmp/$name.json" 2> "$tmp/$name.err"
+	"$sim" "$src" -q -s cores=2 "$@" -s mem=8g --json "$tmp/$name.8g.json" 2> /dev/null
+	sig='[.os.signals, .os.faults.segv_accerr, .os.faults.segv_maperr, .os.faults.sigbus]'
+	if [ -s "$tmp/$name.json" ] && [ "$(fig "$tmp/$name.json" .os.vmstat.pswpin)" -gt 0 ] &&
+		[ "$(jq -c "$sig" "$tmp/$name.json")" = "$(jq -c "$sig" "$tmp/$name.8g.json")" ]; then
+		ok "$name"
+	else
+		bad "$name" "$(grep -v ': warning: ' "$tmp/$name.err" | tail -2)$hint"
+	fi
+}
+"$dir/stress_trace" "$seed" 100000 > "$tmp/stress_short.txt"
+"$dir/stress_trace" "$((seed + 1))" 100000 whole > "$tmp/stress_thp_short.txt"
+swapping_same_signals stress_swapping "$tmp/stress_short.txt" -s mem=34m
+swapping_same_signals stress_thp_swapping "$tmp/stress_thp_short.txt" -s mem=36m -s thp=on
 pages=$(( $(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.pages 2> /dev/null || echo 0) +
 	$(fig "$tmp/rtl_stress_thp.rtl.json" .rtl.pages 2> /dev/null || echo 0) ))
 # the stress did what it is for: over a million translations, TLBIs by
