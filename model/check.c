@@ -59,7 +59,8 @@ struct walk {
 	const struct os *os;
 	const struct mm_struct *mm;
 	struct counts *counts;
-	uint64_t anon, file, tables;
+	uint32_t *swap_ptes; /* by swap offset */
+	uint64_t anon, file, tables, swapents;
 	const char *err;
 	char *msg; /* the caller's buffer for err, of len bytes */
 	size_t len;
@@ -95,6 +96,20 @@ static void check_leaf(struct walk *w, uint64_t va, uint64_t d, unsigned level)
 			 w->mm->pid, (unsigned long long)va, (unsigned long long)d,
 			 (unsigned long long)v->vm_flags);
 		w->err = w->msg;
+		return;
+	}
+	if (level == 3 && is_swap_pte(d)) {
+		uint64_t entry = pte_to_swp_entry(d);
+
+		if (!os->swap || swp_type(entry) || swp_offset(entry) >= os->swap->max ||
+		    (d & (PTE_NG | 3)) || !w->swap_ptes) {
+			snprintf(w->msg, w->len, "mm %u: %#llx holds a bad swap entry %#llx",
+				 w->mm->pid, (unsigned long long)va, (unsigned long long)d);
+			w->err = w->msg;
+			return;
+		}
+		w->swap_ptes[swp_offset(entry)]++;
+		w->swapents++;
 		return;
 	}
 	if (d & PTE_SPECIAL)
@@ -180,16 +195,23 @@ static const char *check_vmas(const struct os *os, const struct mm_struct *mm, c
 }
 
 static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
-				struct counts *counts, char *msg, size_t len)
+				struct counts *counts, uint32_t *swap_ptes, char *msg, size_t len)
 {
 	const char *why = check_vmas(os, mm, msg, len);
-	struct walk w = { .os = os, .mm = mm, .counts = counts, .msg = msg, .len = len };
+	struct walk w = {
+		.os = os, .mm = mm, .counts = counts, .swap_ptes = swap_ptes, .msg = msg, .len = len
+	};
 
 	if (why)
 		return why;
 	walk_table(&w, page_to_phys(&os->pa, mm->pgd), pgd_level(os), 0);
 	if (w.err)
 		return w.err;
+	if (w.swapents != mm->swapents) {
+		snprintf(msg, len, "mm %u: %llu swap entries counted, %llu in its PTEs",
+			 mm->pid, (unsigned long long)mm->swapents, (unsigned long long)w.swapents);
+		return msg;
+	}
 	if (w.anon != mm->rss_anon || w.file != mm->rss_file || w.tables != mm->pgtables) {
 		snprintf(msg, len,
 			 "mm %u: counters anon %llu file %llu tables %llu, page tables hold %llu %llu %llu",
@@ -204,8 +226,11 @@ static const char *check_one_mm(const struct os *os, const struct mm_struct *mm,
 const char *check_mm_msg(const struct os *os, const struct mm_struct *mm, char *msg, size_t len)
 {
 	struct counts c = { 0 };
-	const char *why = check_one_mm(os, mm, &c, msg, len);
+	uint32_t *swap_ptes = os->swap ? calloc(os->swap->max, sizeof(*swap_ptes)) : NULL;
+	const char *why = os->swap && !swap_ptes ? "out of memory"
+						 : check_one_mm(os, mm, &c, swap_ptes, msg, len);
 
+	free(swap_ptes);
 	free(c.key);
 	free(c.n);
 	return why;
@@ -215,9 +240,14 @@ const char *check_os_msg(const struct os *os, char *msg, size_t len)
 {
 	const char *why = check_buddy_msg(&os->pa, msg, len);
 	struct counts c = { 0 };
+	uint32_t *swap_ptes = os->swap ? calloc(os->swap->max, sizeof(*swap_ptes)) : NULL;
 
+	if (os->swap && !swap_ptes)
+		return "out of memory";
 	if (!why)
 		why = check_slab_msg(&os->sa, msg, len);
+	if (!why)
+		why = check_lru(&os->pa, msg, len);
 	/* every live mm once */
 	for (unsigned i = 0; i < os->nr_tasks && !why; i++) {
 		const struct task_struct *t = os->tasks[i];
@@ -229,14 +259,16 @@ const char *check_os_msg(const struct os *os, char *msg, size_t len)
 			if (!os->tasks[j]->exited && os->tasks[j]->mm == t->mm)
 				first = false;
 		if (first)
-			why = check_one_mm(os, t->mm, &c, msg, len);
+			why = check_one_mm(os, t->mm, &c, swap_ptes, msg, len);
 	}
+	if (!why)
+		why = check_swap(os, swap_ptes, msg, len);
 	/* map counts equal the PTEs found; references cover them */
 	for (size_t i = 0; i < c.cap && !why; i++) {
 		if (!c.key[i])
 			continue;
 		const struct page *p = &os->pa.mem_map[c.key[i] - 1];
-		int64_t cached = p->mapping && !(p->flags & PG_anon) ? 1 : 0;
+		int64_t cached = (p->mapping && !(p->flags & PG_anon)) || (p->flags & PG_swapcache);
 
 		if ((uint32_t)p->mapcount != c.n[i] || p->refcount < p->mapcount + cached) {
 			snprintf(msg, len,
@@ -246,6 +278,7 @@ const char *check_os_msg(const struct os *os, char *msg, size_t len)
 			why = msg;
 		}
 	}
+	free(swap_ptes);
 	free(c.key);
 	free(c.n);
 	return why;

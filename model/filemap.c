@@ -110,11 +110,14 @@ struct page *filemap_fault_page(struct os *os, struct address_space *mapping, ui
 		__free_pages(&os->pa, p, 0);
 		return NULL;
 	}
-	p->flags |= PG_lru;
 	p->mapping = mapping;
 	p->index = index;
 	mapping->nrpages++;
+	if (mapping->path) /* shmem stays off the LRU lists: it has no swap here */
+		lru_cache_add(os, p);
 	*major = mapping->path != NULL; /* read from the file; a shmem hole is minor */
+	if (*major)
+		os->vm_events[PGPGIN] += PAGE_SIZE >> 10;
 	return p;
 }
 
@@ -130,12 +133,50 @@ static void free_subtree(struct os *os, struct address_space *m, struct radix_no
 		}
 		struct page *p = n->slot[i];
 
+		if (p->flags & PG_lru)
+			lruvec_del_folio(&os->pa, p);
 		p->mapping = NULL;
-		p->flags &= ~(PG_lru | PG_dirty);
+		p->flags &= ~PG_dirty;
 		m->nrpages--;
 		put_page(&os->pa, p); /* the cache's reference */
 	}
 	node_free(os, m, n);
+}
+
+/*
+ * __filemap_remove_folio: the page leaves the tree (nodes left empty go
+ * too) and the cache drops its reference.
+ */
+void delete_from_page_cache(struct os *os, struct page *page)
+{
+	struct address_space *m = page->mapping;
+	struct radix_node *path[12] = { NULL };
+	struct radix_node *n = m->root;
+	uint64_t index = page->index;
+
+	for (unsigned h = m->height; h > 1; h--) {
+		path[h - 1] = n;
+		n = n->slot[(index >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
+	}
+	n->slot[index & (RADIX_SLOTS - 1)] = NULL;
+	n->count--;
+	for (unsigned h = 1; h < m->height && !n->count; h++) {
+		struct radix_node *parent = path[h];
+
+		parent->slot[(index >> (RADIX_SHIFT * h)) & (RADIX_SLOTS - 1)] = NULL;
+		parent->count--;
+		node_free(os, m, n);
+		n = parent;
+	}
+	if (!n->count && n == m->root) {
+		node_free(os, m, n);
+		m->root = NULL;
+		m->height = 0;
+	}
+	m->nrpages--;
+	page->mapping = NULL;
+	page->flags &= ~PG_dirty;
+	put_page(&os->pa, page);
 }
 
 /* truncate_inode_pages: every page leaves the cache (unmapped first). */

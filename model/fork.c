@@ -100,14 +100,17 @@ struct task_struct *os_clone(struct os *os, struct task_struct *parent, uint64_t
 			parent->mm->mm_users++;
 		return t;
 	}
-	struct mm_struct *mm = mm_alloc(os);
+	struct mm_struct *mm = mm_alloc(os), *busy = os->busy_mm;
 
 	if (!mm)
 		return NULL;
+	os->busy_mm = parent->mm; /* the OOM killer leaves the parent for later */
 	if (dup_mmap(os, mm, parent->mm)) {
+		os->busy_mm = busy;
 		mmput(os, mm);
 		return NULL;
 	}
+	os->busy_mm = busy;
 	struct task_struct *t = task_alloc(os, mm, 0);
 
 	if (!t)

@@ -138,6 +138,126 @@ void truncate_inode_pages(struct os *os, struct address_space *mapping);
 void mapping_free(struct os *os, struct address_space *mapping);
 struct address_space *shmem_file_setup(struct os *os);
 
+/* ---- swap entries in PTEs (arch/arm64/include/asm/pgtable.h, 6.10+) ----
+ *	bits 0-1:	present (must be zero)
+ *	bit  2:		remember PG_anon_exclusive
+ *	bits 6-10:	swap type
+ *	bit  11:	PTE_PRESENT_INVALID (must be zero)
+ *	bits 12-61:	swap offset
+ */
+#define __SWP_TYPE_SHIFT 6
+#define __SWP_TYPE_BITS 5
+#define __SWP_TYPE_MASK ((1ULL << __SWP_TYPE_BITS) - 1)
+#define __SWP_OFFSET_SHIFT 12
+#define __SWP_OFFSET_BITS 50
+#define __SWP_OFFSET_MASK ((1ULL << __SWP_OFFSET_BITS) - 1)
+#define PTE_SWP_EXCLUSIVE (1ULL << 2)
+
+/* swp_entry_t as arm64 keeps it: the PTE without the exclusive bit. */
+static inline uint64_t swp_entry(unsigned type, uint64_t offset)
+{
+	return ((uint64_t)(type & __SWP_TYPE_MASK) << __SWP_TYPE_SHIFT) |
+	       ((offset & __SWP_OFFSET_MASK) << __SWP_OFFSET_SHIFT);
+}
+static inline unsigned swp_type(uint64_t entry)
+{
+	return (unsigned)((entry >> __SWP_TYPE_SHIFT) & __SWP_TYPE_MASK);
+}
+static inline uint64_t swp_offset(uint64_t entry)
+{
+	return (entry >> __SWP_OFFSET_SHIFT) & __SWP_OFFSET_MASK;
+}
+static inline bool is_swap_pte(uint64_t pte)
+{
+	return !pte_none(pte) && !pte_present(pte);
+}
+static inline uint64_t pte_to_swp_entry(uint64_t pte)
+{
+	return pte & ~PTE_SWP_EXCLUSIVE;
+}
+static inline bool pte_swp_exclusive(uint64_t pte)
+{
+	return pte & PTE_SWP_EXCLUSIVE;
+}
+
+/* ---- swap.c: the swap device, its map and the swap cache ---- */
+
+#define SWAP_HAS_CACHE 0x40 /* swap_map: the swap cache holds a page for the slot */
+#define SWAP_MAP_MAX 0x3e   /* swap_map: the most PTEs a slot counts */
+
+struct swap_info_struct {
+	uint64_t max;		 /* slots, the first (the header) never used */
+	uint64_t pages;		 /* usable slots */
+	uint64_t inuse_pages;	 /* slots with a count or the cache's flag */
+	uint64_t cluster_next;	 /* where the next search starts */
+	unsigned char *swap_map; /* per slot: PTE count | SWAP_HAS_CACHE */
+	struct page **cache;	 /* the swap cache (swapper_spaces), by offset */
+	uint64_t **data;	 /* the written contents, NULL: zeros */
+	uint64_t nr_cached;
+};
+
+int swap_init(struct os *os, uint64_t bytes);
+void swap_free_all(struct os *os);
+uint64_t nr_swap_pages(const struct os *os);
+bool vm_swap_full(const struct os *os);
+/* folio_alloc_swap + add_to_swap_cache: a slot for an anonymous page; false: none free */
+bool add_to_swap(struct os *os, struct page *page);
+struct page *swap_cache_get_folio(struct os *os, uint64_t entry);
+int add_to_swap_cache(struct os *os, struct page *page, uint64_t entry);
+/* __delete_from_swap_cache + put_swap_folio; drops the cache's reference. */
+void delete_from_swap_cache(struct os *os, struct page *page);
+int swap_duplicate(struct os *os, uint64_t entry);
+void swap_free(struct os *os, uint64_t entry);
+/* zap: the PTE's count goes; an unmapped cached page with no count left goes too. */
+void free_swap_and_cache(struct os *os, uint64_t entry);
+bool folio_free_swap(struct os *os, struct page *page);
+void swap_writepage(struct os *os, struct page *page);
+void swap_read_folio(struct os *os, struct page *page);
+bool swap_entry_valid(const struct os *os, uint64_t entry);
+const char *check_swap(const struct os *os, const uint32_t *ptes_per_slot, char *msg, size_t len);
+
+/* ---- rmap.c: reverse mapping and the batched flush ---- */
+
+/* One mapping of a page: its VMA, address and PTE slot. */
+typedef bool (*rmap_one_fn)(struct os *os, struct page *page, struct vm_area_struct *vma,
+			    uint64_t addr, uint64_t slot, void *arg);
+/* rmap_walk: every PTE that maps page (anon_vma or i_mmap); false: stopped early. */
+bool rmap_walk(struct os *os, struct page *page, rmap_one_fn fn, void *arg);
+/* folio_referenced: young PTEs (their access flags cleared), the VMAs' flags ORed in. */
+int folio_referenced(struct os *os, struct page *page, uint64_t *vm_flags);
+/* try_to_unmap with TTU_BATCH_FLUSH: the TLBIs are issued, their DSB is not. */
+void try_to_unmap(struct os *os, struct page *page);
+void try_to_unmap_flush(struct os *os);
+void try_to_unmap_flush_dirty(struct os *os);
+void __flush_tlb_range_nosync(struct os *os, struct mm_struct *mm, uint64_t start,
+			      uint64_t end, uint64_t stride, bool last_level, unsigned tlb_level);
+void flush_tlb_page_nosync(struct os *os, struct mm_struct *mm, uint64_t addr);
+
+/* ---- vmscan.c ---- */
+
+#define SWAP_CLUSTER_MAX 32u
+#define DEF_PRIORITY 12
+#define MAX_RECLAIM_RETRIES 16
+
+void lru_cache_add(struct os *os, struct page *page);
+void folio_mark_accessed(struct os *os, struct page *page);
+void reclaim_init(struct os *os);
+void wakeup_kswapd(struct os *os, unsigned order, enum zone_type highest_zoneidx);
+uint64_t try_to_free_pages(struct os *os, gfp_t gfp, unsigned order);
+/* reclaim_pages: these pages through shrink_folio_list, references ignored */
+uint64_t reclaim_pages(struct os *os, struct page **pages, unsigned n);
+void shrink_active_list(struct os *os, uint64_t nr_to_scan, enum lru_list lru);
+uint64_t shrink_inactive_list(struct os *os, uint64_t nr_to_scan, enum lru_list lru,
+			      bool kswapd);
+void delete_from_page_cache(struct os *os, struct page *page);
+
+/* ---- oom.c ---- */
+
+bool out_of_memory(struct os *os, gfp_t gfp, unsigned order);
+struct task_struct *select_bad_process(struct os *os, uint64_t totalpages, long *points);
+uint64_t totalram_pages(const struct os *os);
+void task_comm(const struct os *os, const struct task_struct *t, char *buf, size_t len);
+
 /* ---- context.c ---- */
 
 int asid_init(struct asid_allocator *a, unsigned bits, unsigned nr_cpus);

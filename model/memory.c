@@ -21,6 +21,7 @@ const char *const fault_kind_names[NR_FAULT_KINDS] = {
 	[FAULT_HUGE] = "huge_pmd",	   [FAULT_MAJOR] = "major",
 	[FAULT_SEGV_MAPERR] = "segv_maperr", [FAULT_SEGV_ACCERR] = "segv_accerr",
 	[FAULT_SIGBUS] = "sigbus",	   [FAULT_OOM] = "oom",
+	[FAULT_SWAPIN] = "swap_in",
 };
 
 void count_fault(struct os *os, enum fault_kind k)
@@ -48,7 +49,7 @@ static struct page *vm_normal_page(struct os *os, uint64_t pte)
 static void page_add_anon_rmap(struct os *os, struct page *p, struct vm_area_struct *vma,
 			       uint64_t addr)
 {
-	p->flags |= PG_anon | PG_lru | PG_anon_exclusive;
+	p->flags |= PG_anon | PG_anon_exclusive;
 	p->mapping = vma->vm_mm;
 	p->index = addr >> PAGE_SHIFT;
 	p->mapcount = 1;
@@ -77,6 +78,7 @@ static enum fault_result do_anonymous_page(struct os *os, struct vm_area_struct 
 	if (vma->vm_flags & VM_WRITE)
 		pte = pte_mkwrite(pte_mkdirty(pte));
 	page_add_anon_rmap(os, p, vma, addr);
+	lru_cache_add(os, p);
 	pt_write(os, slot, pte); /* no flush: nothing was mapped before */
 	count_fault(os, FAULT_ANON);
 	return FAULT_OK;
@@ -97,6 +99,7 @@ static enum fault_result do_fault(struct os *os, struct vm_area_struct *vma, uin
 
 	if (!cache)
 		return FAULT_OUT_OF_MEMORY;
+	get_page(cache); /* filemap_fault's reference: reclaim leaves it alone */
 	if (major)
 		count_fault(os, FAULT_MAJOR);
 	struct mm_struct *mm = vma->vm_mm;
@@ -105,14 +108,16 @@ static enum fault_result do_fault(struct os *os, struct vm_area_struct *vma, uin
 		/* do_cow_fault: a private copy; the cache page is only read */
 		struct page *p = alloc_page(&os->pa, GFP_HIGHUSER_MOVABLE);
 
-		if (!p)
-			return FAULT_OUT_OF_MEMORY;
-		if (pmem_copy_frame(&os->pa.pmem, page_to_pfn(&os->pa, p),
-				    page_to_pfn(&os->pa, cache))) {
-			__free_pages(&os->pa, p, 0);
+		if (!p || pmem_copy_frame(&os->pa.pmem, page_to_pfn(&os->pa, p),
+					  page_to_pfn(&os->pa, cache))) {
+			if (p)
+				__free_pages(&os->pa, p, 0);
+			put_page(&os->pa, cache);
 			return FAULT_OUT_OF_MEMORY;
 		}
+		put_page(&os->pa, cache);
 		page_add_anon_rmap(os, p, vma, addr);
+		lru_cache_add(os, p);
 		pt_write(os, slot, pte_mkwrite(pte_mkdirty(mk_pte(os, p, vma->vm_page_prot))));
 		count_fault(os, FAULT_COW);
 		return FAULT_OK;
@@ -130,8 +135,7 @@ static enum fault_result do_fault(struct os *os, struct vm_area_struct *vma, uin
 			pte = pte_mkdirty(pte);
 		count_fault(os, FAULT_FILE_READ);
 	}
-	get_page(cache); /* the PTE's reference */
-	cache->mapcount++;
+	cache->mapcount++; /* filemap_fault's reference is the PTE's now */
 	mm->rss_file++;
 	pt_write(os, slot, pte);
 	return FAULT_OK;
@@ -152,13 +156,24 @@ static enum fault_result wp_page_copy(struct os *os, struct vm_area_struct *vma,
 				      uint64_t addr, uint64_t slot, uint64_t orig,
 				      struct page *old)
 {
-	struct page *p = alloc_page(&os->pa, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO));
+	struct page *p;
 
-	if (!p)
-		return FAULT_OUT_OF_MEMORY;
-	if (old && pmem_copy_frame(&os->pa.pmem, page_to_pfn(&os->pa, p),
-				   page_to_pfn(&os->pa, old))) {
-		__free_pages(&os->pa, p, 0);
+	if (old)
+		get_page(old); /* held across the allocation, which may reclaim */
+	p = alloc_page(&os->pa, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO));
+	if (!p || pt_read(os, slot) != orig ||
+	    (old && pmem_copy_frame(&os->pa.pmem, page_to_pfn(&os->pa, p),
+				    page_to_pfn(&os->pa, old)))) {
+		bool changed = p && pt_read(os, slot) != orig;
+
+		if (p)
+			__free_pages(&os->pa, p, 0);
+		if (old)
+			put_page(&os->pa, old);
+		if (changed) { /* !pte_same: reclaim took the page; the access retries */
+			count_fault(os, FAULT_SPURIOUS);
+			return FAULT_OK;
+		}
 		return FAULT_OUT_OF_MEMORY;
 	}
 	struct mm_struct *mm = vma->vm_mm;
@@ -171,8 +186,10 @@ static enum fault_result wp_page_copy(struct os *os, struct vm_area_struct *vma,
 	if (orig & PTE_VALID)
 		flush_tlb_page(os, mm, addr);
 	page_add_anon_rmap(os, p, vma, addr);
+	lru_cache_add(os, p);
 	pt_write(os, slot, pte);
 	if (old) {
+		put_page(&os->pa, old); /* the pin */
 		if (!(old->flags & PG_anon)) {
 			mm->rss_file--;
 		} else {
@@ -215,6 +232,74 @@ static enum fault_result do_wp_page(struct os *os, struct vm_area_struct *vma, u
 	return wp_page_copy(os, vma, addr, slot, orig, page);
 }
 
+/*
+ * do_swap_page: the page from the swap cache, or read from its slot into a
+ * new page added to the cache (a major fault). The PTE's count on the slot
+ * goes; the slot itself goes when swap is more than half full, or on a
+ * write by the page's only user (should_try_to_free_swap). A page that
+ * was exclusive (the swap PTE remembers it), or that nobody else holds, is
+ * mapped writable at once on a write; otherwise a write goes on to
+ * do_wp_page.
+ */
+static enum fault_result do_swap_page(struct os *os, struct vm_area_struct *vma, uint64_t addr,
+				      uint64_t slot, uint64_t orig, bool write)
+{
+	uint64_t entry = pte_to_swp_entry(orig);
+	struct mm_struct *mm = vma->vm_mm;
+	bool exclusive = pte_swp_exclusive(orig);
+	struct page *page;
+
+	if (!swap_entry_valid(os, entry))
+		return FAULT_SIGBUS_ADRERR; /* a bad swap entry */
+	count_fault(os, FAULT_SWAPIN);
+	page = swap_cache_get_folio(os, entry);
+	if (page) {
+		get_page(page);
+	} else {
+		page = alloc_page(&os->pa, GFP_HIGHUSER_MOVABLE);
+		if (!page)
+			return FAULT_OUT_OF_MEMORY;
+		if (pt_read(os, slot) != orig || swap_cache_get_folio(os, entry)) {
+			put_page(&os->pa, page); /* !pte_same: the access retries */
+			return FAULT_OK;
+		}
+		page->flags |= PG_anon;
+		page->mapping = mm;
+		page->index = addr >> PAGE_SHIFT;
+		add_to_swap_cache(os, page, entry);
+		swap_read_folio(os, page);
+		lru_cache_add(os, page);
+		count_fault(os, FAULT_MAJOR);
+	}
+	swap_free(os, entry);
+	mm->swapents--;
+	if (vm_swap_full(os) || (write && page->refcount == 2))
+		folio_free_swap(os, page);
+	if (!exclusive && page->refcount == 1) /* no one else, not even the cache */
+		exclusive = true;
+	uint64_t pte = mk_pte(os, page, vma->vm_page_prot);
+
+	if (page->mapcount == 0) {
+		page->mapping = mm;
+		page->index = addr >> PAGE_SHIFT;
+	}
+	if (exclusive)
+		page->flags |= PG_anon_exclusive;
+	if (write && exclusive) {
+		pte = pte_mkdirty(pte);
+		if (vma->vm_flags & VM_WRITE)
+			pte = pte_mkwrite(pte);
+	}
+	if (!vma->anon_vma)
+		vma->anon_vma = ++os->next_anon_vma;
+	page->mapcount++;
+	mm->rss_anon++;
+	pt_write(os, slot, pte); /* the PTE was not valid: nothing to flush */
+	if (write && !exclusive)
+		return do_wp_page(os, vma, addr, slot, pte);
+	return FAULT_OK;
+}
+
 static enum fault_result handle_pte_fault(struct os *os, struct vm_area_struct *vma,
 					  uint64_t addr, uint64_t slot, bool write)
 {
@@ -223,6 +308,8 @@ static enum fault_result handle_pte_fault(struct os *os, struct vm_area_struct *
 	if (pte_none(pte))
 		return vma->vm_file ? do_fault(os, vma, addr, slot, write)
 				    : do_anonymous_page(os, vma, addr, slot, write);
+	if (is_swap_pte(pte))
+		return do_swap_page(os, vma, addr, slot, pte, write);
 	if (write && !pte_write(pte))
 		return do_wp_page(os, vma, addr, slot, pte);
 	uint64_t entry = pte | PTE_AF;
@@ -309,7 +396,9 @@ static enum fault_result do_huge_pmd_fault(struct os *os, struct vm_area_struct 
 		set_access_flags(os, vma, addr, slot, entry, write);
 		return FAULT_OK;
 	}
-	struct page *p = alloc_pages(&os->pa, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 9);
+	/* THP: GFP_TRANSHUGE_LIGHT, neither kswapd nor direct reclaim (defrag=madvise) */
+	gfp_t gfp = (vma->vm_flags & VM_HUGETLB) ? GFP_HIGHUSER_MOVABLE : GFP_TRANSHUGE_LIGHT;
+	struct page *p = alloc_pages(&os->pa, gfp | __GFP_ZERO, 9);
 
 	if (!p)
 		return FAULT_OUT_OF_MEMORY;
@@ -342,7 +431,14 @@ static enum fault_result handle_mm_fault(struct os *os, struct vm_area_struct *v
 				return FAULT_OUT_OF_MEMORY;
 			return handle_pte_fault(os, vma, addr, slot, write);
 		}
-		return do_huge_pmd_fault(os, vma, addr, slot, write);
+		enum fault_result r = do_huge_pmd_fault(os, vma, addr, slot, write);
+
+		if (r != FAULT_OUT_OF_MEMORY || (vma->vm_flags & VM_HUGETLB) || pt_read(os, slot))
+			return r;
+		/* VM_FAULT_FALLBACK: no 2 MiB page to be had, 4 KiB pages instead */
+		if (pt_slot(os, mm, addr, 3, true, &slot, &level))
+			return FAULT_OUT_OF_MEMORY;
+		return handle_pte_fault(os, vma, addr, slot, write);
 	}
 	return handle_pte_fault(os, vma, addr, slot, write);
 }
@@ -372,7 +468,11 @@ enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_
 		count_fault(os, FAULT_SEGV_ACCERR);
 		return FAULT_SIGSEGV_ACCERR;
 	}
+	struct mm_struct *busy = os->busy_mm;
+
+	os->busy_mm = mm; /* an OOM victim's teardown waits until the fault is done */
 	r = handle_mm_fault(os, vma, addr, access == ACCESS_WRITE);
+	os->busy_mm = busy;
 	if (r == FAULT_SIGBUS_ADRERR)
 		count_fault(os, FAULT_SIGBUS);
 	else if (r == FAULT_OUT_OF_MEMORY)
@@ -392,6 +492,11 @@ static void zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, uint64_t
 	if (pte_none(pte))
 		return;
 	pt_write(os, slot, 0);
+	if (is_swap_pte(pte)) { /* nothing cached in a TLB: nothing to flush */
+		vma->vm_mm->swapents--;
+		free_swap_and_cache(os, pte_to_swp_entry(pte));
+		return;
+	}
 	tlb_remove_tlb_entry(tlb, addr, 3);
 	struct page *p = vm_normal_page(os, pte);
 
@@ -601,6 +706,18 @@ int copy_page_range(struct os *os, struct vm_area_struct *dst, struct vm_area_st
 			continue;
 		if (pt_slot(os, dst->vm_mm, addr, 3, true, &d, &level))
 			return -1;
+		pte = pt_read(os, s); /* the allocation may have reclaimed the page */
+		if (pte_none(pte))
+			continue;
+		if (is_swap_pte(pte)) { /* copy_nonpresent_pte: the slot counts one more */
+			if (swap_duplicate(os, pte_to_swp_entry(pte)))
+				return -1;
+			pte &= ~PTE_SWP_EXCLUSIVE; /* shared now */
+			pt_write(os, s, pte);
+			pt_write(os, d, pte);
+			dst->vm_mm->swapents++;
+			continue;
+		}
 		struct page *p = vm_normal_page(os, pte);
 
 		if (p) {
@@ -721,7 +838,7 @@ int move_page_tables(struct os *os, struct vm_area_struct *vma, uint64_t old_add
 			if (pt_slot(os, new_vma->vm_mm, n + a, 3, true, &d, &dlevel) || dlevel != 3)
 				return -1;
 			uint64_t pte = pt_read(os, s);
-			struct page *p = vm_normal_page(os, pte);
+			struct page *p = pte_present(pte) ? vm_normal_page(os, pte) : NULL;
 
 			pt_write(os, s, 0);
 			pt_write(os, d, pte);

@@ -105,6 +105,7 @@ struct mm_struct {
 	uint64_t total_vm; /* pages mapped */
 	uint64_t rss_anon, rss_file;
 	uint64_t pgtables; /* page-table pages */
+	uint64_t swapents; /* MM_SWAPENTS: swap entries in its PTEs */
 	uint64_t cpus_ran; /* bitmask: cpus this mm has run on */
 	uint64_t obj;	   /* its mm_cachep object */
 	uint32_t pid;
@@ -115,6 +116,9 @@ struct task_struct {
 	struct mm_struct *mm;
 	int cpu; /* -1: not on a cpu */
 	bool exited;
+	bool oom_killed; /* tsk_is_oom_victim: SIGKILL from the OOM killer */
+	short oom_score_adj;
+	char comm[16]; /* TASK_COMM_LEN; empty: the name of its executable */
 	uint64_t min_flt, maj_flt;
 	uint64_t obj;
 };
@@ -139,6 +143,7 @@ enum fault_kind {
 	FAULT_SEGV_ACCERR,
 	FAULT_SIGBUS,
 	FAULT_OOM,
+	FAULT_SWAPIN, /* do_swap_page: a swap entry in the PTE */
 	NR_FAULT_KINDS
 };
 extern const char *const fault_kind_names[NR_FAULT_KINDS];
@@ -159,7 +164,47 @@ struct os_config {
 	bool thp;	    /* 2 MiB anonymous pages where a VMA allows */
 	unsigned va_bits;   /* 48 (4 levels of tables) or 39 (3 levels) */
 	uint64_t stack_rlimit;
+	uint64_t swap_bytes; /* the swap device (0: no swap) */
+	unsigned swappiness; /* vm.swappiness, 0..200 */
 };
+
+/* /proc/vmstat events the model counts (enum vm_event_item). */
+enum vm_event_item {
+	PGPGIN,
+	PGPGOUT,
+	PSWPIN,
+	PSWPOUT,
+	ALLOCSTALL_DMA,
+	ALLOCSTALL_DMA32,
+	ALLOCSTALL_NORMAL,
+	ALLOCSTALL_MOVABLE,
+	PGACTIVATE,
+	PGDEACTIVATE,
+	PGFAULT,
+	PGMAJFAULT,
+	PGREFILL,
+	PGSTEAL_KSWAPD,
+	PGSTEAL_DIRECT,
+	PGSCAN_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSCAN_ANON,
+	PGSCAN_FILE,
+	PGSTEAL_ANON,
+	PGSTEAL_FILE,
+	PAGEOUTRUN,
+	PGROTATED,
+	OOM_KILL,
+	NR_VM_EVENT_ITEMS
+};
+
+/* One line of /proc/vmstat: its field name and value. */
+struct vmstat_item {
+	const char *name;
+	uint64_t value;
+};
+#define NR_VMSTAT_ITEMS 64
+
+struct swap_info_struct; /* swap.c */
 
 struct asid_allocator {
 	unsigned bits;
@@ -186,6 +231,8 @@ struct os_stats {
 	uint64_t tlbi_shootdowns; /* Inner-Shareable operations */
 	uint64_t dsb;		  /* barriers that complete the TLBIs before them */
 	uint64_t context_switches;
+	uint64_t kswapd_wakeups; /* wakeup_kswapd calls that woke it */
+	uint64_t tlbi_nosync;	 /* TLBIs issued without their DSB (batched, young) */
 };
 
 struct os {
@@ -221,6 +268,19 @@ struct os {
 	 */
 	char error[160];
 	unsigned cur_cpu; /* the cpu doing the current kernel work */
+	/* memory pressure (vmscan.c, swap.c, oom.c) */
+	uint64_t vm_events[NR_VM_EVENT_ITEMS];
+	struct swap_info_struct *swap; /* NULL: no swap device */
+	bool kswapd_wake;	       /* woken: runs at the next os_run_kswapd */
+	unsigned kswapd_order, kswapd_failures;
+	enum zone_type kswapd_highest_zoneidx;
+	bool in_reclaim;	   /* PF_MEMALLOC: reclaim does not recurse */
+	struct mm_struct *busy_mm; /* the address space an operation is working on */
+	bool oom_reap_pending;	   /* a killed task's teardown waits for os_oom_reap */
+	bool tlb_batch_pending;	   /* TLBIs issued without a DSB yet */
+	bool tlb_batch_writable;   /* ... one of them for a writable PTE */
+	unsigned nr_oom_kills;
+	char oom_message[320]; /* the last "Out of memory: Killed process ..." */
 };
 
 /* TASK_SIZE: the top of user space; tables start at level pgd_level(). */
@@ -267,6 +327,19 @@ void dump_maps(const struct os *os, const struct mm_struct *mm, FILE *f);
 /* faults (memory.c) */
 enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_t addr,
 				    enum access_type access);
+
+/* memory pressure */
+/* kswapd, when an allocation woke it: reclaims until the high watermarks. */
+void os_run_kswapd(struct os *os);
+/* Tears down the OOM killer's victims whose teardown had to wait. */
+void os_oom_reap(struct os *os);
+/* The processes (thread-group leaders) still alive. */
+unsigned os_nr_processes(const struct os *os);
+long oom_badness(const struct os *os, const struct task_struct *p, uint64_t totalpages);
+/* /proc/vmstat's fields, in its order; returns how many (at most NR_VMSTAT_ITEMS). */
+unsigned os_vmstat(const struct os *os, struct vmstat_item *out);
+void dump_vmstat(const struct os *os, FILE *f);
+void dump_meminfo(const struct os *os, FILE *f);
 
 /* cache_reap: per-cpu arrays drained, free slabs back to the buddy allocator */
 void os_reap_caches(struct os *os);

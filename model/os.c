@@ -17,6 +17,7 @@ void os_default_config(struct os_config *c)
 	c->kpti_asids = true;
 	c->stack_rlimit = DEFAULT_STACK_RLIMIT;
 	c->va_bits = 48;
+	c->swappiness = 60;
 }
 
 void os_log(struct os *os, const char *fmt, ...)
@@ -62,8 +63,11 @@ int os_init(struct os *os, const struct os_config *c)
 	os->cfg = *c;
 	os->next_pid = 1;
 	if (c->nr_cpus == 0 || c->nr_cpus > MAX_CPUS || (c->va_bits != 48 && c->va_bits != 39) ||
-	    page_alloc_init(&os->pa, &c->mem))
+	    c->swappiness > 200 || page_alloc_init(&os->pa, &c->mem))
 		return -1;
+	reclaim_init(os);
+	if (swap_init(os, c->swap_bytes))
+		goto fail;
 	if (slab_init(&os->sa, &os->pa, c->nr_cpus) || asid_init(&os->asids, c->asid_bits, c->nr_cpus))
 		goto fail;
 	if (c->kpti_asids) /* CONFIG_UNMAP_KERNEL_AT_EL0: odd ASIDs taken until a rollover */
@@ -96,6 +100,7 @@ void os_free(struct os *os)
 		if (os->files[i])
 			mapping_free(os, os->files[i]);
 	free(os->files);
+	swap_free_all(os);
 	asid_free(&os->asids);
 	slab_free_all(&os->sa);
 	page_alloc_free(&os->pa);

@@ -218,8 +218,8 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 int page_alloc_init(struct page_alloc *pa, const struct page_alloc_config *c)
 {
 	memset(pa, 0, sizeof(*pa));
-	if (c->mem_bytes < (64ULL << 20) || c->mem_bytes > (1ULL << 40) ||
-	    c->reserved_bytes >= c->mem_bytes)
+	if (c->mem_bytes < c->reserved_bytes + (1ULL << 20) || c->mem_bytes > (1ULL << 40) ||
+	    (c->mem_bytes & 4095))
 		return -1;
 	if (pmem_init(&pa->pmem, c->mem_bytes))
 		return -1;
@@ -270,6 +270,8 @@ int page_alloc_init(struct page_alloc *pa, const struct page_alloc_config *c)
 		start = end;
 	}
 	pa->reserved_pages = reserved;
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		pa->lruvec.head[l] = pa->lruvec.tail[l] = NO_PFN;
 	setup_watermarks(pa, c->watermark_scale_factor);
 	return 0;
 }
@@ -283,7 +285,7 @@ void page_alloc_free(struct page_alloc *pa)
 
 /* ---- allocation ---- */
 
-static enum zone_type gfp_zone(gfp_t gfp)
+enum zone_type gfp_zone(gfp_t gfp)
 {
 	if (gfp & __GFP_DMA)
 		return ZONE_DMA;
@@ -292,44 +294,77 @@ static enum zone_type gfp_zone(gfp_t gfp)
 	return ZONE_NORMAL;
 }
 
+static struct page *prep_new_page(struct page_alloc *pa, struct zone *z, uint64_t pfn,
+				  gfp_t gfp, unsigned order)
+{
+	struct page *p = &pa->mem_map[pfn];
+
+	pa->allocated_pages += 1ULL << order;
+	z->pgalloc += 1ULL << order;
+	p->flags = order ? PG_head : 0;
+	p->order = (uint8_t)order;
+	p->refcount = 1;
+	p->mapcount = 0;
+	p->mapping = NULL;
+	p->private = NULL;
+	p->index = 0;
+	p->swap = 0;
+	p->lru_next = p->lru_prev = NO_PFN;
+	if (gfp & __GFP_ZERO)
+		for (uint64_t k = 0; k < 1ULL << order; k++)
+			pmem_clear_frame(&pa->pmem, pfn + k);
+	return p;
+}
+
 /*
- * get_page_from_freelist over the zonelist (highest allowed zone first),
- * at the low watermark, then, as the slow path does without reclaim, at min.
+ * get_page_from_freelist over the zonelist: the highest zone gfp allows
+ * first (Normal, DMA32, DMA), each checked against the watermark that
+ * alloc_flags names (ALLOC_OOM: half the min; ALLOC_NO_WATERMARKS: none).
  */
-struct page *alloc_pages(struct page_alloc *pa, gfp_t gfp, unsigned order)
+struct page *get_page_from_freelist(struct page_alloc *pa, gfp_t gfp, unsigned order,
+				    unsigned alloc_flags)
 {
 	enum zone_type high = gfp_zone(gfp);
 
+	for (int i = (int)high; i >= 0; i--) {
+		struct zone *z = &pa->zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+			uint64_t mark = z->watermark[alloc_flags & ALLOC_WMARK_MASK & 3];
+
+			if (alloc_flags & ALLOC_OOM)
+				mark -= mark / 2;
+			if (!zone_watermark_ok(z, order, mark, high))
+				continue;
+		}
+		uint64_t pfn = __rmqueue_smallest(pa, z, order);
+
+		if (pfn != NO_PFN)
+			return prep_new_page(pa, z, pfn, gfp, order);
+	}
+	return NULL;
+}
+
+/*
+ * __alloc_pages: the fast path at the low watermark; below it, the slow
+ * path (pa->slowpath: kswapd, direct reclaim, the OOM killer), or without
+ * one, the min watermark as the slow path tries before it reclaims.
+ */
+struct page *alloc_pages(struct page_alloc *pa, gfp_t gfp, unsigned order)
+{
+	struct page *p;
+
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	for (int mark = WMARK_LOW; mark >= WMARK_MIN; mark--) {
-		for (int i = (int)high; i >= 0; i--) {
-			struct zone *z = &pa->zones[i];
-
-			if (!z->managed_pages ||
-			    !zone_watermark_ok(z, order, z->watermark[mark], high))
-				continue;
-			uint64_t pfn = __rmqueue_smallest(pa, z, order);
-
-			if (pfn == NO_PFN)
-				continue;
-			struct page *p = &pa->mem_map[pfn];
-
-			pa->allocated_pages += 1ULL << order;
-			p->flags = order ? PG_head : 0;
-			p->order = (uint8_t)order;
-			p->refcount = 1;
-			p->mapcount = 0;
-			p->mapping = NULL;
-			p->private = NULL;
-			p->index = 0;
-			if (gfp & __GFP_ZERO)
-				for (uint64_t k = 0; k < 1ULL << order; k++)
-					pmem_clear_frame(&pa->pmem, pfn + k);
-			return p;
-		}
-	}
-	pa->zones[high].alloc_fail++;
+	p = get_page_from_freelist(pa, gfp, order, ALLOC_WMARK_LOW);
+	if (!p)
+		p = pa->slowpath ? pa->slowpath(pa->slowpath_ctx, gfp, order)
+				 : get_page_from_freelist(pa, gfp, order, ALLOC_WMARK_MIN);
+	if (p)
+		return p;
+	pa->zones[gfp_zone(gfp)].alloc_fail++;
 	pa->failed++;
 	return NULL;
 }
@@ -345,7 +380,10 @@ void __free_pages(struct page_alloc *pa, struct page *page, unsigned order)
 		return;
 	uint64_t pfn = page_to_pfn(pa, page);
 
+	if (page->flags & PG_lru)
+		lruvec_del_folio(pa, page);
 	pa->allocated_pages -= 1ULL << order;
+	pa->pgfree += 1ULL << order;
 	page->flags = 0;
 	page->mapping = NULL;
 	page->private = NULL;
@@ -365,6 +403,109 @@ uint64_t nr_free_pages(const struct page_alloc *pa)
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		n += pa->zones[i].free_pages;
 	return n;
+}
+
+/* ---- LRU lists ---- */
+
+const char *const lru_list_names[NR_LRU_LISTS] = { "inactive_anon", "active_anon",
+						   "inactive_file", "active_file" };
+
+static void lru_link(struct page_alloc *pa, struct page *p, bool tail)
+{
+	struct lruvec *v = &pa->lruvec;
+	enum lru_list l = folio_lru_list(p);
+	uint32_t pfn = (uint32_t)page_to_pfn(pa, p);
+
+	p->lru_next = p->lru_prev = NO_PFN;
+	if (v->head[l] == NO_PFN) {
+		v->head[l] = v->tail[l] = pfn;
+	} else if (tail) {
+		p->lru_prev = v->tail[l];
+		pa->mem_map[v->tail[l]].lru_next = pfn;
+		v->tail[l] = pfn;
+	} else {
+		p->lru_next = v->head[l];
+		pa->mem_map[v->head[l]].lru_prev = pfn;
+		v->head[l] = pfn;
+	}
+	v->nr[l]++;
+	pa->zones[p->zone].nr_zone_lru[l]++;
+	p->flags |= PG_lru;
+}
+
+void lruvec_add_folio(struct page_alloc *pa, struct page *p)
+{
+	lru_link(pa, p, false);
+}
+
+void lruvec_add_folio_tail(struct page_alloc *pa, struct page *p)
+{
+	lru_link(pa, p, true);
+}
+
+void lruvec_del_folio(struct page_alloc *pa, struct page *p)
+{
+	struct lruvec *v = &pa->lruvec;
+	enum lru_list l = folio_lru_list(p);
+
+	if (p->lru_prev != NO_PFN)
+		pa->mem_map[p->lru_prev].lru_next = p->lru_next;
+	else
+		v->head[l] = p->lru_next;
+	if (p->lru_next != NO_PFN)
+		pa->mem_map[p->lru_next].lru_prev = p->lru_prev;
+	else
+		v->tail[l] = p->lru_prev;
+	p->lru_next = p->lru_prev = NO_PFN;
+	v->nr[l]--;
+	pa->zones[p->zone].nr_zone_lru[l]--;
+	p->flags &= ~PG_lru;
+}
+
+/* Every list well linked, its pages in use, of its kind, and counted. */
+const char *check_lru(const struct page_alloc *pa, char *msg, size_t len)
+{
+	uint64_t zone_nr[MAX_NR_ZONES][NR_LRU_LISTS] = { { 0 } };
+
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		uint64_t n = 0;
+		uint32_t prev = NO_PFN;
+
+		for (uint32_t pfn = pa->lruvec.head[l]; pfn != NO_PFN;
+		     pfn = pa->mem_map[pfn].lru_next) {
+			const struct page *p = &pa->mem_map[pfn];
+
+			if (pfn >= pa->nr_pages || n++ > pa->nr_pages || p->lru_prev != prev) {
+				snprintf(msg, len, "LRU %s: list broken at pfn %u",
+					 lru_list_names[l], pfn);
+				return msg;
+			}
+			if (!(p->flags & PG_lru) || (p->flags & (PG_buddy | PG_slab | PG_table)) ||
+			    p->refcount < 1 || folio_lru_list(p) != (enum lru_list)l ||
+			    (p->flags & PG_head)) {
+				snprintf(msg, len,
+					 "LRU %s: pfn %u (flags %#x, refcount %d) does not belong there",
+					 lru_list_names[l], pfn, p->flags, p->refcount);
+				return msg;
+			}
+			zone_nr[p->zone][l]++;
+			prev = pfn;
+		}
+		if (n != pa->lruvec.nr[l] || prev != pa->lruvec.tail[l]) {
+			snprintf(msg, len, "LRU %s: %llu pages counted, %llu on the list",
+				 lru_list_names[l], (unsigned long long)pa->lruvec.nr[l],
+				 (unsigned long long)n);
+			return msg;
+		}
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zone_nr[z][l] != pa->zones[z].nr_zone_lru[l]) {
+				snprintf(msg, len, "zone %s: %llu pages counted on %s, %llu there",
+					 zone_names[z], (unsigned long long)pa->zones[z].nr_zone_lru[l],
+					 lru_list_names[l], (unsigned long long)zone_nr[z][l]);
+				return msg;
+			}
+	}
+	return NULL;
 }
 
 /* ---- views ---- */

@@ -40,6 +40,8 @@ void os_emit_tlbi(struct os *os, enum tlbi_op op, bool shareable, uint64_t opera
 
 void os_emit_dsb(struct os *os, bool shareable)
 {
+	if (shareable)
+		os->tlb_batch_pending = false; /* it completes every TLBI before it */
 	os->st.dsb++;
 	if (os->dsb)
 		os->dsb(os->tlbi_ctx, os->cur_cpu, shareable);
@@ -67,8 +69,38 @@ static uint64_t tlbi_level_operand(const struct os *os, uint64_t va, uint16_t as
 	return tlbi_vaddr(va, asid, ttl);
 }
 
+/* TLBIs without their DSB (arch_tlbbatch_add_pending, ptep_clear_flush_young) */
+static void emit_tlbi_nosync(struct os *os, enum tlbi_op op, uint64_t operand)
+{
+	os_emit_tlbi(os, op, true, operand);
+	os->st.tlbi_nosync++;
+	os->tlb_batch_pending = true;
+}
+
+/* flush_tlb_page_nosync: VALE1IS, no level hint, no DSB. */
+void flush_tlb_page_nosync(struct os *os, struct mm_struct *mm, uint64_t addr)
+{
+	emit_tlbi_nosync(os, TLBI_VALE1, tlbi_vaddr(addr, mm_asid(os, mm), 0));
+}
+
+static void flush_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64_t end,
+			uint64_t stride, bool last_level, unsigned tlb_level, bool sync);
+
 void __flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64_t end,
 		       uint64_t stride, bool last_level, unsigned tlb_level)
+{
+	flush_range(os, mm, start, end, stride, last_level, tlb_level, true);
+}
+
+/* __flush_tlb_range_nosync: the same TLBIs, the DSB left to the caller. */
+void __flush_tlb_range_nosync(struct os *os, struct mm_struct *mm, uint64_t start,
+			      uint64_t end, uint64_t stride, bool last_level, unsigned tlb_level)
+{
+	flush_range(os, mm, start, end, stride, last_level, tlb_level, false);
+}
+
+static void flush_range(struct os *os, struct mm_struct *mm, uint64_t start, uint64_t end,
+			uint64_t stride, bool last_level, unsigned tlb_level, bool sync)
 {
 	start &= ~(stride - 1);
 	end = (end + stride - 1) & ~(stride - 1);
@@ -86,7 +118,12 @@ void __flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint
 
 	while (pages > 0) {
 		if (!os->cfg.tlb_range || pages == 1) {
-			os_emit_tlbi(os, op, true, tlbi_level_operand(os, start, asid, tlb_level));
+			uint64_t operand = tlbi_level_operand(os, start, asid, tlb_level);
+
+			if (sync)
+				os_emit_tlbi(os, op, true, operand);
+			else
+				emit_tlbi_nosync(os, op, operand);
 			start += stride;
 			pages -= stride >> PAGE_SHIFT;
 			continue;
@@ -97,14 +134,20 @@ void __flush_tlb_range(struct os *os, struct mm_struct *mm, uint64_t start, uint
 		if (num >= 0) {
 			unsigned ttl = tlb_level >= 1 && tlb_level <= 3 ? tlb_level : 0;
 
-			os_emit_tlbi(os, rop, true,
-				     tlbi_vaddr_range(start, asid, (unsigned)scale, (unsigned)num, ttl));
+			uint64_t operand =
+				tlbi_vaddr_range(start, asid, (unsigned)scale, (unsigned)num, ttl);
+
+			if (sync)
+				os_emit_tlbi(os, rop, true, operand);
+			else
+				emit_tlbi_nosync(os, rop, operand);
 			start += tlbi_range_pages((unsigned)scale, (unsigned)num) << PAGE_SHIFT;
 			pages -= tlbi_range_pages((unsigned)scale, (unsigned)num);
 		}
 		scale--;
 	}
-	os_emit_dsb(os, true);
+	if (sync)
+		os_emit_dsb(os, true);
 }
 
 /* flush_tlb_range: 4 KiB stride, not only leaves, no level hint. */
@@ -177,6 +220,9 @@ static void free_gathered(struct mmu_gather *tlb, struct page *p, unsigned order
 		p->flags &= ~PG_table;
 		tlb->mm->pgtables--;
 	}
+	/* free_swap_cache: an unmapped page leaves the swap cache with its slot */
+	if ((p->flags & PG_swapcache) && p->mapcount == 0)
+		folio_free_swap(tlb->os, p);
 	__free_pages(&tlb->os->pa, p, order);
 }
 

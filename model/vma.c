@@ -252,7 +252,7 @@ static void free_pgtables_vmas(struct mmu_gather *tlb, struct mm_struct *mm, uns
  * mmu_gather unmaps their pages, frees their page tables between the
  * neighbours, flushes the TLB and only then frees pages and tables.
  */
-int os_munmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len)
+static int __os_munmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len)
 {
 	uint64_t end;
 
@@ -334,7 +334,7 @@ static int map_range(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_
 	return 0;
 }
 
-int os_mmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
+static int __os_mmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
 	    uint32_t flags, struct address_space *file, uint64_t offset, const char **why)
 {
 	if ((addr & ~PAGE_MASK) || (offset & ~PAGE_MASK)) {
@@ -379,7 +379,7 @@ int os_mmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len, ui
 
 /* ---- mprotect ---- */
 
-int os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len,
+static int __os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		uint32_t prot, const char **why)
 {
 	if (addr & ~PAGE_MASK) {
@@ -447,7 +447,7 @@ int os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len
 
 /* ---- brk ---- */
 
-int os_brk(struct os *os, struct mm_struct *mm, uint64_t brk, const char **why)
+static int __os_brk(struct os *os, struct mm_struct *mm, uint64_t brk, const char **why)
 {
 	uint64_t oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
 
@@ -481,7 +481,7 @@ int os_brk(struct os *os, struct mm_struct *mm, uint64_t brk, const char **why)
 
 /* ---- mremap ---- */
 
-int os_mremap(struct os *os, struct mm_struct *mm, uint64_t old, uint64_t old_len,
+static int __os_mremap(struct os *os, struct mm_struct *mm, uint64_t old, uint64_t old_len,
 	      uint64_t new_addr, uint64_t new_len, const char **why)
 {
 	uint64_t top = task_size(os);
@@ -667,4 +667,47 @@ void dump_maps(const struct os *os, const struct mm_struct *mm, FILE *f)
 		else
 			fprintf(f, "%s\n", hdr);
 	}
+}
+
+/*
+ * The operations on an address space, each marking it busy while it works:
+ * an OOM victim chosen meanwhile is torn down only once it is done.
+ */
+#define BUSY(os, mm, call)                                      \
+	do {                                                    \
+		struct mm_struct *busy_ = (os)->busy_mm;        \
+		int rc_;                                        \
+                                                                \
+		(os)->busy_mm = (mm);                           \
+		rc_ = call;                                     \
+		(os)->busy_mm = busy_;                          \
+		return rc_;                                     \
+	} while (0)
+
+int os_munmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len)
+{
+	BUSY(os, mm, __os_munmap(os, mm, addr, len));
+}
+
+int os_mmap(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
+	    uint32_t flags, struct address_space *file, uint64_t offset, const char **why)
+{
+	BUSY(os, mm, __os_mmap(os, mm, addr, len, prot, flags, file, offset, why));
+}
+
+int os_mprotect(struct os *os, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		uint32_t prot, const char **why)
+{
+	BUSY(os, mm, __os_mprotect(os, mm, addr, len, prot, why));
+}
+
+int os_brk(struct os *os, struct mm_struct *mm, uint64_t brk, const char **why)
+{
+	BUSY(os, mm, __os_brk(os, mm, brk, why));
+}
+
+int os_mremap(struct os *os, struct mm_struct *mm, uint64_t old, uint64_t old_len,
+	      uint64_t new_addr, uint64_t new_len, const char **why)
+{
+	BUSY(os, mm, __os_mremap(os, mm, old, old_len, new_addr, new_len, why));
 }

@@ -23,6 +23,7 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "walk.mem_latency", SCOPE_LINUX }, { "walk.l0_entries", SCOPE_LINUX },
 	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
 	{ "fabric.hop_latency", SCOPE_RTL }, { "seed", SCOPE_RANDOM },
+	{ "swap", SCOPE_LINUX },	     { "swappiness", SCOPE_LINUX },
 	{ NULL, SCOPE_LINUX },
 };
 
@@ -120,9 +121,13 @@ const struct config_key config_keys[] = {
 	{ "os", CHOICE(os, os_modes), "linux", "linux (Linux's memory manager) or none (as --os)" },
 	{ "backend", CHOICE(backend, backends), "model",
 	  "model, or rtl: the Verilog MMU with the golden model in lockstep (as --backend)" },
-	{ "mem", CONFIG_SIZE, FIELD(mem_bytes), 64ULL << 20, 1ULL << 40, NULL, "8g",
-	  "simulated physical memory, bytes or with m or g (zones DMA < 1 GiB, DMA32 < 4 GiB, "
-	  "Normal)" },
+	{ "mem", CONFIG_SIZE, FIELD(mem_bytes), 33ULL << 20, 1ULL << 40, NULL, "8g",
+	  "simulated physical memory, the kernel's 32m included: bytes or with k, m or g, in 4 KiB "
+	  "pages (zones DMA < 1 GiB, DMA32 < 4 GiB, Normal)" },
+	{ "swap", CONFIG_SIZE, FIELD(swap_bytes), 0, 64ULL << 30, NULL, "0",
+	  "size of the swap device, e.g. 64m (0: no swap)" },
+	{ "swappiness", NUMBER(swappiness, 0, 200), "60",
+	  "vm.swappiness: how reclaim weighs anonymous against file pages" },
 	{ "va_bits", CHOICE(va_bits, va_sizes), "48", "48 (4-level tables) or 39 (3-level)" },
 	{ "asid_bits", CHOICE(asid_bits, asid_sizes), "16", "ASID bits: 16 or 8" },
 	{ "tlbi_range", FLAG(tlbi_range), "on", "FEAT_TLBIRANGE: Linux uses range TLBIs" },
@@ -176,7 +181,7 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return errno || *end || *out > max ? -1 : 0;
 }
 
-/* A size: bytes, or with a suffix m or g (MiB, GiB). */
+/* A size in whole 4 KiB pages: bytes, or with a suffix k, m or g (KiB, MiB, GiB). */
 static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
@@ -190,7 +195,9 @@ static int parse_size(const char *s, uint64_t *out)
 		unit = 1ULL << 30, end++;
 	else if (*end == 'm' || *end == 'M')
 		unit = 1ULL << 20, end++;
-	if (errno || *end || n > UINT64_MAX / unit)
+	else if (*end == 'k' || *end == 'K')
+		unit = 1ULL << 10, end++;
+	if (errno || *end || n > UINT64_MAX / unit || (n * unit) % 4096)
 		return -1;
 	*out = n * unit;
 	return 0;
@@ -230,8 +237,8 @@ static int set_key(struct sim_config *c, const struct config_key *k, const char 
 		return 0;
 	case CONFIG_SIZE:
 		if (parse_size(value, &v) || v < k->min || v > k->max) {
-			snprintf(err, errlen, "%s: '%s' is not a size from %llum to %llug", k->name,
-				 value, (unsigned long long)(k->min >> 20),
+			snprintf(err, errlen, "%s: '%s' is not a size from %llum to %llug in 4k pages",
+				 k->name, value, (unsigned long long)(k->min >> 20),
 				 (unsigned long long)(k->max >> 30));
 			return -1;
 		}

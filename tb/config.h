@@ -29,6 +29,8 @@ struct sim_config {
 	enum backend backend;
 	/* --os linux */
 	uint64_t mem_bytes;
+	uint64_t swap_bytes;	  /* the swap device, 0: none */
+	unsigned swappiness;
 	unsigned va_bits, asid_bits;
 	bool tlbi_range, ttl, thp;
 	unsigned mem_latency;	  /* cycles of one descriptor read */

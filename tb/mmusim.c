@@ -45,7 +45,7 @@ static void usage(FILE *f)
 		"  --wave-to N        GTKWave save file FILE.gtkw grouping the signals\n"
 		"  --check            check every invariant after every event and fault\n"
 		"  --dump VIEW        at the end: maps (each process's, as it exited), buddyinfo,\n"
-		"                     slabinfo or zoneinfo\n"
+		"                     slabinfo, zoneinfo, vmstat or meminfo\n"
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
 		"  --save FILE        with -- PROGRAM: keep its trace in FILE as well\n"
@@ -67,7 +67,8 @@ struct options {
 	bool quiet, check;
 };
 
-static const char *const dump_views[] = { "maps", "buddyinfo", "slabinfo", "zoneinfo" };
+static const char *const dump_views[] = { "maps",     "buddyinfo", "slabinfo",
+					   "zoneinfo", "vmstat",    "meminfo" };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -134,7 +135,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			for (size_t k = 0; val && k < sizeof(dump_views) / sizeof(dump_views[0]); k++)
 				known |= !strcmp(val, dump_views[k]);
 			if (!known || o->ndumps == 8) {
-				fprintf(stderr, "mmusim: --dump wants maps, buddyinfo, slabinfo or zoneinfo\n");
+				fprintf(stderr, "mmusim: --dump wants maps, buddyinfo, slabinfo, zoneinfo, vmstat or meminfo\n");
 				return -1;
 			}
 			o->dumps[o->ndumps++] = val;
@@ -327,6 +328,10 @@ static void dump(struct replay *rp, const struct trace_reader *r, const char *vi
 		dump_slabinfo(&rp->os.sa, stdout);
 	else if (!strcmp(view, "zoneinfo"))
 		dump_zoneinfo(&rp->os.pa, stdout);
+	else if (!strcmp(view, "vmstat"))
+		dump_vmstat(&rp->os, stdout);
+	else if (!strcmp(view, "meminfo"))
+		dump_meminfo(&rp->os, stdout);
 	else
 		replay_dump_maps(rp, stdout, system_pid, r);
 }
@@ -428,7 +433,7 @@ int main(int argc, char **argv)
 			no_layout = true;
 			break;
 		}
-		if (replay_batch(&rp, buf, n))
+		if (replay_batch(&rp, buf, n) || rp.oom_ended)
 			break;
 		if (pg.on && ++pg.batches % 64 == 0)
 			progress(&pg, rp.records - rp.events, false);
@@ -475,6 +480,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s: the trace holds no memory accesses\n", o.trace);
 		rc = 1;
 	}
+	if (!rc && rp.oom_ended)
+		fprintf(stderr,
+			"mmusim: %s: record %llu: the OOM killer killed every traced process "
+			"(%s); the replay ends there\n",
+			o.trace, (unsigned long long)rp.record, rp.os.oom_message);
 	for (int i = 0; !rc && i < o.ndumps; i++)
 		dump(&rp, r, o.dumps[i]);
 	if (!rc && replay_finish(&rp)) {
@@ -504,10 +514,12 @@ int main(int argc, char **argv)
 			xout_abort(save);
 		rc = 1;
 	}
+	bool oom_ended = rp.oom_ended;
+
 	replay_free(&rp); /* closes the waveform file */
 	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
 		fprintf(stderr, "mmusim: cannot write the GTKWave save file next to %s\n", o.wave);
 		rc = 1;
 	}
-	return rc;
+	return rc ? rc : oom_ended ? 3 : 0; /* 3: every process was OOM-killed */
 }

@@ -65,6 +65,28 @@ static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc
 			 (unsigned long long)rp->record, rp->rtl.mismatch);
 }
 
+/* The kernel's messages (the OOM killer's) go to stderr as they come. */
+static void kernel_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "mmusim: kernel: %s\n", msg);
+}
+
+/*
+ * Between records kswapd runs if an allocation woke it, and OOM victims
+ * killed while faulting are torn down; once every traced thread is gone
+ * the replay ends.
+ */
+static void memory_pressure(struct replay *rp)
+{
+	os_run_kswapd(&rp->os);
+	os_oom_reap(&rp->os);
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+		if (rp->thread[tid] && !rp->thread[tid]->exited)
+			return;
+	rp->oom_ended = true;
+}
+
 static int fail(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct replay *rp, const char *fmt, ...)
 {
@@ -123,6 +145,8 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 	oc.tlb_ttl = cfg->ttl;
 	oc.thp = cfg->thp;
 	oc.va_bits = cfg->va_bits;
+	oc.swap_bytes = cfg->swap_bytes;
+	oc.swappiness = cfg->swappiness;
 	if (os_init(&rp->os, &oc)) {
 		snprintf(rp->err, sizeof(rp->err), "the OS model could not boot");
 		return -1;
@@ -130,6 +154,7 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 	rp->os.tlbi = os_tlbi;
 	rp->os.dsb = os_dsb;
 	rp->os.tlbi_ctx = rp;
+	rp->os.log = kernel_log;
 	if (mmu_init(&rp->mmu, cfg, linux_walk, rp))
 		return -1;
 	for (unsigned c = 0; c < cfg->cores; c++)
@@ -523,7 +548,7 @@ static void access(struct replay *rp, const struct trace_rec *t)
 
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rp->oom_ended; i++) {
 		const struct trace_rec *t = &recs[i];
 
 		rp->record++;
@@ -531,22 +556,25 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 		if (TR_IS_ACCESS(t->type)) {
 			if (t->tid == rp->fast_tid &&
 			    mmu_fast_hit(rp->fast_core, t->type, t->addr, t->size, rp->fast_asid))
-				continue;
+				continue; /* a TLB hit: nothing for the OS to do */
 			access(rp, t);
-			if (rp->err[0])
-				return -1;
-			continue;
-		}
-		rp->fast_tid = FAST_NONE; /* events may change what the fast path relies on */
-		if (!rp->linux_os) {
-			rp->events++; /* --os none: every VA stays valid */
 		} else {
-			if (event(rp, t))
-				return -1;
-			check_now(rp);
+			rp->fast_tid = FAST_NONE; /* events may change what the fast path relies on */
+			if (!rp->linux_os) {
+				rp->events++; /* --os none: every VA stays valid */
+			} else {
+				if (event(rp, t))
+					return -1;
+				check_now(rp);
+			}
 		}
 		if (rp->os.error[0] && !rp->err[0])
 			fail(rp, "%s", rp->os.error);
+		if (rp->linux_os && (rp->os.kswapd_wake || rp->os.oom_reap_pending || rp->os.nr_oom_kills)) {
+			memory_pressure(rp);
+			check_now(rp);
+			rp->fast_tid = FAST_NONE; /* reclaim and the OOM killer change mappings */
+		}
 		if (rp->err[0])
 			return -1;
 	}

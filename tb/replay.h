@@ -24,6 +24,7 @@ struct replay {
 	struct os os;
 	struct rtl_backend rtl;
 	bool linux_os, check, use_rtl;
+	bool oom_ended; /* the OOM killer killed every traced thread: nothing left to replay */
 	struct task_struct **thread; /* by trace thread id */
 	uint32_t *leader;	     /* by trace thread id: its process's first thread */
 	uint32_t nthreads;

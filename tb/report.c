@@ -59,6 +59,27 @@ static void walk_cache_totals(const struct mmu *m, uint64_t lookups[3], uint64_t
 	}
 }
 
+/* One line, only when memory ran short: reclaim, swap, the OOM killer. */
+static void memory_pressure_line(FILE *f, const struct os *os)
+{
+	const uint64_t *ev = os->vm_events;
+
+	if (!os->st.kswapd_wakeups && !ev[ALLOCSTALL_DMA] && !ev[ALLOCSTALL_DMA32] &&
+	    !ev[ALLOCSTALL_NORMAL] && !ev[ALLOCSTALL_MOVABLE] && !ev[OOM_KILL] &&
+	    !ev[PGSCAN_KSWAPD] && !ev[PGSCAN_DIRECT])
+		return;
+	fprintf(f, "memory pressure: kswapd woken %llu, scanned %llu stole %llu; direct reclaim %llu "
+		   "stalls, scanned %llu stole %llu; swapped out %llu in %llu; %llu TLBIs without "
+		   "their own DSB; OOM kills %llu\n",
+		(unsigned long long)os->st.kswapd_wakeups, (unsigned long long)ev[PGSCAN_KSWAPD],
+		(unsigned long long)ev[PGSTEAL_KSWAPD],
+		(unsigned long long)(ev[ALLOCSTALL_DMA] + ev[ALLOCSTALL_DMA32] +
+				     ev[ALLOCSTALL_NORMAL] + ev[ALLOCSTALL_MOVABLE]),
+		(unsigned long long)ev[PGSCAN_DIRECT], (unsigned long long)ev[PGSTEAL_DIRECT],
+		(unsigned long long)ev[PSWPOUT], (unsigned long long)ev[PSWPIN],
+		(unsigned long long)os->st.tlbi_nosync, (unsigned long long)ev[OOM_KILL]);
+}
+
 static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 		     const struct core_stats *t)
 {
@@ -93,6 +114,7 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 	fprintf(f, "context switches %llu, ASID rollovers %llu, signals %llu\n",
 		(unsigned long long)st->context_switches, (unsigned long long)rp->os.asids.rollovers,
 		(unsigned long long)rp->signals);
+	memory_pressure_line(f, &rp->os);
 	if (rp->use_rtl) {
 		const struct rtl_core_counters *k = &rp->rtl.total;
 
@@ -217,6 +239,10 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			fprintf(f, "%u", cfg->walk_cache[key[6] - '0']);
 		else if (!strcmp(key, "fabric.hop_latency"))
 			fprintf(f, "%u", cfg->hop_latency);
+		else if (!strcmp(key, "swap"))
+			fprintf(f, "\"%lluk\"", (unsigned long long)(cfg->swap_bytes >> 10));
+		else if (!strcmp(key, "swappiness"))
+			fprintf(f, "%u", cfg->swappiness);
 		else
 			fprintf(f, "%llu", (unsigned long long)cfg->seed);
 	}
@@ -295,10 +321,20 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 			fprintf(f, "%s\"%s\": %llu", k ? ", " : "", tlbi_op_names[k],
 				(unsigned long long)st->tlbi[k]);
 		fprintf(f, "},\n    \"shootdowns\": %llu, \"dsb\": %llu, \"asid_rollovers\": %llu, "
-			   "\"context_switches\": %llu, \"signals\": %llu}",
+			   "\"context_switches\": %llu, \"signals\": %llu",
 			(unsigned long long)st->tlbi_shootdowns, (unsigned long long)st->dsb,
 			(unsigned long long)run->rp->os.asids.rollovers,
 			(unsigned long long)st->context_switches, (unsigned long long)run->rp->signals);
+		struct vmstat_item v[NR_VMSTAT_ITEMS];
+		unsigned nv = os_vmstat(&run->rp->os, v);
+
+		fprintf(f, ", \"kswapd_wakeups\": %llu, \"tlbi_without_dsb\": %llu",
+			(unsigned long long)st->kswapd_wakeups, (unsigned long long)st->tlbi_nosync);
+		fprintf(f, ",\n    \"vmstat\": {");
+		for (unsigned i = 0; i < nv; i++)
+			fprintf(f, "%s\"%s\": %llu", i ? ", " : "", v[i].name,
+				(unsigned long long)v[i].value);
+		fprintf(f, "}}");
 		if (run->rp->use_rtl) {
 			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbis\": %llu, "
 				   "\"syncs\": %llu, \"sync_cycles\": %llu, \"sync_cycles_max\": %llu, "

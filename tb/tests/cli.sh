@@ -139,7 +139,7 @@ else bad lackey_plain_os_none "$(head -c 300 "$tmp/err")"; fi
 # keys in effect and no other
 "$sim" "$bundled/sort.mmut.zst" -q -s page_size=2m -s walk.latency=10 -s seed=3 \
 	--json "$tmp/keys.json" 2> "$tmp/err"
-want='["asid_bits","backend","cores","mem","os","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
+want='["asid_bits","backend","cores","mem","os","swap","swappiness","thp","tlbi_range","ttl","va_bits","walk.l0_entries","walk.l1_entries","walk.l2_entries","walk.mem_latency"]'
 if grep -qF "warning: ignored, as they do not apply here: walk.latency (--os none only); page_size (--os none only); seed (no TLB has policy random)" "$tmp/err" &&
 	[ "$(jq -c '.config | keys' "$tmp/keys.json")" = "$want" ] &&
 	[ "$(jq -c '.config | [.mem, .va_bits, .thp, ."walk.mem_latency"]' "$tmp/keys.json")" = '["8g",48,false,20]' ]; then
@@ -303,6 +303,61 @@ if "$top/bench/sweep.sh" --quick --jobs 2 --traces "$bundled/sort.mmut.zst" --ou
 	else bad sweep_as_slurm_array "the array's CSV differs from the parallel run's"; fi
 else bad sweep_csv_and_plots "$(tail -3 "$tmp/sweep.out")"; fi
 
+# ---- memory smaller than the footprint (-s mem counts the kernel's 32 MiB):
+# xz needs about 600 pages; 33m leaves 256 (issue 15) ----
+# with swap: to the end, every invariant checked on two cores, pages swapped
+# out and back in, and the same final maps as Valgrind saw
+name=linux_replay_xz_swapping
+if ! "$sim" "$bundled/xz.mmut.zst" --check -s cores=2 -s mem=33m -s swap=64m --dump maps \
+	--dump vmstat --json "$tmp/xzs.json" > "$tmp/xzs.out" 2> "$tmp/xzs.err"; then
+	bad "$name" "$(head -c 400 "$tmp/xzs.err")"
+else
+	grep -E '^[0-9a-f]+-[0-9a-f]+ ' "$tmp/xzs.out" |
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' | pages > "$tmp/xzs.ours"
+	pages < "$bundled/xz.exit-layout" > "$tmp/xzs.valgrind"
+	out=$(fig "$tmp/xzs.json" .os.vmstat.pswpout)
+	in=$(fig "$tmp/xzs.json" .os.vmstat.pswpin)
+	dumped=$(sed -n 's/^pswpout //p' "$tmp/xzs.out")
+	if ! diff -q "$tmp/xzs.ours" "$tmp/xzs.valgrind" > /dev/null; then
+		bad "$name" "final maps differ: $(diff "$tmp/xzs.ours" "$tmp/xzs.valgrind" | head -5 | tr '\n' ' ')"
+	elif [ "$(fig "$tmp/xzs.json" .os.signals)" != 0 ] || [ "$out" -lt 1 ] || [ "$in" -lt 1 ] ||
+		[ "$in" -gt "$out" ] || [ "$dumped" -lt "$in" ] ||
+		[ "$(fig "$tmp/xzs.json" .os.vmstat.oom_kill)" != 0 ]; then
+		bad "$name" "pswpout $out (dumped $dumped), pswpin $in, signals $(fig "$tmp/xzs.json" .os.signals)"
+	elif ! grep -q '^memory pressure: kswapd woken [1-9]' "$tmp/xzs.out"; then
+		bad "$name" "no memory-pressure line"
+	else
+		ok "$name"
+	fi
+fi
+# without swap: killed, with the kernel's message, and the replay ends (status 3)
+fails_with linux_replay_xz_oom 3 "Out of memory: Killed process 1 (xz) total-vm:" \
+	"$sim" "$bundled/xz.mmut.zst" --check -s mem=33m -q
+fails_with linux_replay_xz_oom_says_why 3 "the OOM killer killed every traced process" \
+	"$sim" "$bundled/xz.mmut.zst" -s mem=33m -q
+# with memory to spare nothing changes: the figures of 8g (the default)
+"$sim" "$bundled/xz.mmut.zst" -q --json "$tmp/xz8g.json" -s swap=64m 2> /dev/null
+"$sim" "$bundled/xz.mmut.zst" -q --json "$tmp/xz36m.json" -s mem=36m 2> /dev/null
+if [ -s "$tmp/xz8g.json" ] && [ -s "$tmp/xz36m.json" ] &&
+	[ "$(jq -c 'del(.config, .os.vmstat)' "$tmp/xz8g.json")" = "$(jq -c 'del(.config, .os.vmstat)' "$tmp/xz36m.json")" ] &&
+	[ "$(fig "$tmp/xz36m.json" .os.vmstat.pgscan_kswapd)" = 0 ]; then
+	ok no_pressure_same_figures
+else
+	bad no_pressure_same_figures "8g and 36m differ"
+fi
+fails_with bad_swap 2 "swap: '3k' is not a size" "$sim" x -s swap=3k
+fails_with bad_big_swap 2 "swap: '65g' is not a size from 0m to 64g" "$sim" x -s swap=65g
+fails_with bad_swappiness 2 "swappiness: '201' is not a number from 0 to 200" "$sim" x -s swappiness=201
+fails_with bad_small_mem 2 "mem: '32m' is not a size from 33m" "$sim" x -s mem=32m
+# the dumps have /proc's field names
+if "$sim" "$bundled/sort.mmut.zst" -q --dump vmstat --dump meminfo > "$tmp/vm.out" 2>&1 &&
+	grep -q '^pgscan_kswapd 0$' "$tmp/vm.out" && grep -q '^allocstall_movable 0$' "$tmp/vm.out" &&
+	grep -q '^MemTotal:        8355840 kB$' "$tmp/vm.out" && grep -q '^SwapTotal:             0 kB$' "$tmp/vm.out"; then
+	ok dump_vmstat_meminfo
+else
+	bad dump_vmstat_meminfo "$(head -c 300 "$tmp/vm.out")"
+fi
+
 # ---- --backend rtl: the Verilog MMU in lockstep gives the same figures ----
 small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
 
@@ -330,6 +385,9 @@ same_figures rtl_backend_xz_2cores "" "$bundled/xz.mmut.zst" -s cores=2 $small \
 	> "$tmp/xz.result" &
 xz_job=$!
 same_figures rtl_backend_sort_1core "" "$bundled/sort.mmut.zst" -s cores=1 $small
+# under memory pressure (33m: kswapd, swap, the batched TLBIs and their DSB)
+same_figures rtl_backend_sort_reclaiming "" "$bundled/sort.mmut.zst" -s cores=2 $small \
+	-s mem=33m -s swap=16m
 
 # Seeded random stress: a new seed each run (STRESS_SEED=N repeats one).
 # Random mmaps, munmaps and mprotects of pieces of mappings, three threads
@@ -353,6 +411,26 @@ if "$top/build/mmusim" "$tmp/stress_procs.txt" --check -s cores=4 -s mem=512m -q
 	! grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | grep -q .; then ok stress_processes_checked
 else bad stress_processes_checked "$(grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | tail -3)$hint"; fi
 same_figures rtl_stress_processes "$hint" "$tmp/stress_procs.txt" -s cores=2 $small
+
+# shorter stress of the same seed swapping (pswpin > 0), every invariant
+# checked: the same signals as with 8g (about 20 s)
+swapping_same_signals() {
+	name=$1 src=$2
+	shift 2
+	"$sim" "$src" -q --check -s cores=2 "$@" -s swap=16m --json "$tmp/$name.json" 2> "$tmp/$name.err"
+	"$sim" "$src" -q -s cores=2 "$@" -s mem=8g --json "$tmp/$name.8g.json" 2> /dev/null
+	sig='[.os.signals, .os.faults.segv_accerr, .os.faults.segv_maperr, .os.faults.sigbus]'
+	if [ -s "$tmp/$name.json" ] && [ "$(fig "$tmp/$name.json" .os.vmstat.pswpin)" -gt 0 ] &&
+		[ "$(jq -c "$sig" "$tmp/$name.json")" = "$(jq -c "$sig" "$tmp/$name.8g.json")" ]; then
+		ok "$name"
+	else
+		bad "$name" "$(grep -v ': warning: ' "$tmp/$name.err" | tail -2)$hint"
+	fi
+}
+"$dir/stress_trace" "$seed" 100000 > "$tmp/stress_short.txt"
+"$dir/stress_trace" "$((seed + 1))" 100000 whole > "$tmp/stress_thp_short.txt"
+swapping_same_signals stress_swapping "$tmp/stress_short.txt" -s mem=34m
+swapping_same_signals stress_thp_swapping "$tmp/stress_thp_short.txt" -s mem=36m -s thp=on
 pages=$(( $(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.pages 2> /dev/null || echo 0) +
 	$(fig "$tmp/rtl_stress_thp.rtl.json" .rtl.pages 2> /dev/null || echo 0) ))
 # the stress did what it is for: over a million translations, TLBIs by

@@ -76,7 +76,12 @@ static void test_ranges(void **s)
 	}
 	assert_int_equal(config_set(&c, "mem", "64m", err, sizeof(err)), 0);
 	assert_int_equal(c.mem_bytes, 64ULL << 20);
-	assert_int_equal(config_set(&c, "mem", "63m", err, sizeof(err)), -1);
+	/* the kernel's 32 MiB and at least one more (issue 15); whole 4 KiB pages */
+	assert_int_equal(config_set(&c, "mem", "33m", err, sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "mem", "34816k", err, sizeof(err)), 0);
+	assert_int_equal(c.mem_bytes, 34ULL << 20);
+	assert_int_equal(config_set(&c, "mem", "32m", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "swap", "3k", err, sizeof(err)), -1);
 	assert_int_equal(config_set(&c, "mem", "1025g", err, sizeof(err)), -1);
 	assert_int_equal(config_set(&c, "mem", "g", err, sizeof(err)), -1);
 	assert_int_equal(config_set(&c, "page_size", "2m", err, sizeof(err)), 0);
