@@ -16,7 +16,8 @@ TOOLS     := mmusim mmutrace
 
 # Debian packages: simulation, waveforms, traces, plots, tests, lint, synthesis, fuzzing.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
-	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys
+	gnuplot-nox libcmocka-dev jq cppcheck build-essential clang yosys \
+	qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 
 # RTL: Verilator builds one model per configuration (name:entries:ways:policy).
 VERILATOR     := verilator
@@ -60,12 +61,13 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
-.PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc
+.PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc sysroot-arm64
 all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
 
 help:
 	@echo "make deps     install the Debian packages mmusim needs (apt-get, idempotent)"
 	@echo "make build    build/mmusim and build/mmutrace"
+	@echo "make sysroot-arm64   Debian arm64 programs in build/sysroot-arm64 (make deps runs it)"
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make lint     cppcheck on the C sources, Verilator -Wall on the RTL"
@@ -84,6 +86,13 @@ deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+	@$(MAKE) --no-print-directory sysroot-arm64
+
+# Debian's arm64 programs and libraries (traces/arm64/packages.txt), unpacked
+# for qemu-aarch64 -L; idempotent (about 10 s the first time, then nothing).
+SYSROOT_ARM64 := $(B)/sysroot-arm64
+sysroot-arm64:
+	traces/arm64/sysroot.sh traces/arm64/packages.txt $(SYSROOT_ARM64)
 
 $(B)/%: tb/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
