@@ -58,11 +58,17 @@ VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none
 	-Wl,-Ttext-segment=0x58000000
 VGTOOL     := $(B)/vg/mmut-amd64-linux
 
+# The TCG plugin for qemu-aarch64 (traces/arm64/): arm64 programs' traces.
+QEMU_PLUGIN := $(B)/qemu/libmmut.so
+$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $< -lpthread
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
 .PHONY: all build deps run test lint bench synth trace wave clean help fuzz systemc sysroot-arm64
-all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
+all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL) $(QEMU_PLUGIN)
 
 help:
 	@echo "make deps     install the Debian packages mmusim needs (apt-get, idempotent)"
@@ -353,6 +359,8 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr traces/arm64/*.c
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \
