@@ -64,6 +64,16 @@ $(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $< -lpthread
 
+# test helpers: an independent counting plugin, and an arm64 program whose
+# events are known (tb/tests/arm64.sh; skipped if the cross compiler is missing)
+$(B)/qemu/libcount.so: tb/tests/arm64/count_plugin.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $<
+$(B)/arm64/events: tb/tests/arm64/events.c
+	@mkdir -p $(@D)
+	@command -v aarch64-linux-gnu-gcc > /dev/null || { echo "no aarch64-linux-gnu-gcc: make deps"; exit 0; }; \
+	echo aarch64-linux-gnu-gcc -O1 -pthread -o $@ $<; aarch64-linux-gnu-gcc -O1 -pthread -o $@ $<
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
@@ -133,7 +143,8 @@ $(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h $(wildcard $(VG_INC)/v
 run: $(B)/mmusim
 	$(B)/mmusim $(RUN_TRACE) $(RUN_ARGS)
 
-test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(VGTOOL) $(addprefix $(B)/asan/,$(RTL_TESTS)) \
+test: $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace) $(B)/mmutrace $(B)/mmusim $(VGTOOL) \
+		$(QEMU_PLUGIN) $(B)/qemu/libcount.so $(B)/arm64/events $(addprefix $(B)/asan/,$(RTL_TESTS)) \
 		$(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
@@ -360,7 +371,7 @@ lint:
 		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr traces/arm64/*.c
+		--std=c11 --inline-suppr traces/arm64/*.c tb/tests/arm64/*.c
 	@for c in $(RTL_TLB_CFGS); do set -- $$(echo $$c | tr : ' '); \
 		echo "verilator --lint-only -Wall mmu_tlb ($$1)"; \
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_tlb rtl/mmu_pkg.sv \

@@ -28,7 +28,7 @@ for t in "$@"; do
 	count "$log" $rc
 done
 # the command-line tests, and that Yosys still reads the RTL
-for s in cli.sh yosys.sh; do
+for s in cli.sh yosys.sh arm64.sh; do
 	"$here/$s" "$dir" > "$log" 2>&1
 	rc=$?
 	cat "$log"

@@ -1,0 +1,151 @@
+#!/bin/sh
+# Tests of arm64 capture: qemu-aarch64 (Debian's qemu-user) with the
+# project's TCG plugin, programs from build/sysroot-arm64. Expected figures
+# come from a second, independent counting plugin (tb/tests/arm64/
+# count_plugin.c: QEMU's inline counters) and from event lists written by
+# hand for tb/tests/arm64/events.c, never from the capture code itself.
+# Prints cmocka-style "[       OK ]" / "[  FAILED  ]" lines.
+# usage: arm64.sh DIR   (DIR holds the tools to test: build/ or build/asan/)
+set -u
+dir=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sim=$dir/mmusim
+tr=$dir/mmutrace
+b=$top/build
+sysroot=$b/sysroot-arm64
+tmp=$(mktemp -d /tmp/mmusim-arm64-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export ASAN_OPTIONS=detect_leaks=1
+
+ok() { echo "[       OK ] $1"; }
+bad() { echo "[  FAILED  ] $1: $2"; }
+
+fails_with() {
+	name=$1 code=$2 frag=$3
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ $rc -ne "$code" ]; then
+		bad "$name" "exit $rc, wanted $code: $(head -c 300 "$tmp/err")"
+	elif ! grep -qF -- "$frag" "$tmp/err"; then
+		bad "$name" "stderr lacks '$frag': $(head -c 300 "$tmp/err")"
+	else
+		ok "$name"
+	fi
+}
+
+# Bad input needs nothing but the tool.
+fails_with "arm64: --arch of no known kind" 2 "give arm64 or x86-64" \
+	"$tr" capture --arch sparc -o "$tmp/x.mmut" -- true
+MMUSIM_QEMU=qemu-aarch64-not-installed fails_with "arm64: no qemu-user" 1 \
+	"qemu-aarch64-not-installed is not installed" \
+	"$tr" capture --arch arm64 -o "$tmp/x.mmut" -- true
+[ -e "$tmp/x.mmut" ] && bad "arm64: no file left by a failed capture" "$tmp/x.mmut exists"
+
+missing=""
+command -v qemu-aarch64 > /dev/null || missing="$missing qemu-user"
+command -v aarch64-linux-gnu-gcc > /dev/null || missing="$missing gcc-aarch64-linux-gnu"
+[ -x "$sysroot/usr/bin/sort" ] || missing="$missing build/sysroot-arm64(make sysroot-arm64)"
+[ -f "$b/qemu/libmmut.so" ] && [ -f "$b/qemu/libcount.so" ] && [ -x "$b/arm64/events" ] ||
+	missing="$missing build/qemu/libmmut.so,libcount.so,build/arm64/events(make test builds them)"
+if [ -n "$missing" ]; then
+	echo "arm64 capture tests SKIPPED: not installed:$missing (make deps installs them)"
+	exit 0
+fi
+
+fails_with "arm64: a program missing from the sysroot" 1 "no such program in the arm64 sysroot" \
+	"$tr" capture --arch arm64 -o "$tmp/x.mmut" -- no-such-program-here
+fails_with "arm64: an x86-64 program" 1 "for x86-64, not arm64" \
+	"$tr" capture --arch arm64 -o "$tmp/x.mmut" -- "$tr"
+printf '#!/bin/sh\necho hi\n' > "$tmp/script.sh"
+chmod +x "$tmp/script.sh"
+fails_with "arm64: a script" 1 "not an ELF program" \
+	"$tr" capture --arch arm64 -o "$tmp/x.mmut" -- "$tmp/script.sh"
+fails_with "arm64: --exit-layout not yet" 2 "not supported with --arch arm64" \
+	"$tr" capture --arch arm64 --exit-layout "$tmp/l" -o "$tmp/x.mmut" -- true
+
+# counts NAME PROG ARGS...: the trace's I, R, W counts equal the counting
+# plugin's for the same run of PROG (the same environment: only PATH and
+# ASAN_OPTIONS, which qemu passes on to the guest, so
+# that the guest's stack, and the loader's work, are the same).
+counts() {
+	name=$1
+	shift
+	env -i PATH="$PATH" ASAN_OPTIONS=detect_leaks=1 qemu-aarch64 -L "$sysroot" -plugin "$b/qemu/libcount.so,out=$tmp/count" \
+		"$@" > /dev/null 2>&1
+	want=$(cat "$tmp/count" 2> /dev/null)
+	if ! env -i PATH="$PATH" ASAN_OPTIONS=detect_leaks=1 "$tr" capture --arch arm64 \
+		-o "$tmp/c.mmut" -- "$@" > /dev/null 2> "$tmp/err"; then
+		bad "$name" "capture failed: $(head -c 300 "$tmp/err")"
+		return
+	fi
+	got=$("$tr" info "$tmp/c.mmut" | awk '$1 == "instructions" { i = $2 } $1 == "loads" { l = $2 }
+		$1 == "stores" { s = $2 } $1 == "modifies" { m = $2 }
+		END { printf "insns %s loads %s stores %s", i, l, s; if (m) printf " modifies %s", m }')
+	if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "$name ($got)"
+	else bad "$name" "trace '$got', counting plugin '$want'"; fi
+}
+seq 1 3000 | awk '{ print ($1 * 7919) % 3001 }' > "$tmp/nums"
+counts "arm64: sort -n counts = the counting plugin's" "$sysroot/usr/bin/sort" -n "$tmp/nums"
+counts "arm64: xz -9 counts = the counting plugin's" "$sysroot/usr/bin/xz" -9 -c "$tmp/nums"
+counts "arm64: events counts = the counting plugin's" "$b/arm64/events"
+
+# events NAME ARG EXPECTED (ARG: one, a single thread; threads): the capture of events.c's run has exactly the
+# events written by hand: those at its fixed addresses (0x60000.....), its
+# threads' clone, switch and exit records, from the start marker on
+# (its addresses are 0x6000000000 + 0x0..0xfffffff).
+events() {
+	name=$1 arg=$2 want=$3
+	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" -- "$b/arm64/events" $([ "$arg" = one ] || echo "$arg") \
+		> /dev/null 2> "$tmp/err"; then
+		bad "$name" "capture failed: $(head -c 300 "$tmp/err")"
+		return
+	fi
+	"$tr" cat "$tmp/$arg.mmut" | grep -v '^[IRW] ' |
+		sed -n '/^mmap 0x6000000000 /,$p' |
+		grep -E '0x600[0-9a-f]{7} |^clone |^switch |^exit ' > "$tmp/got"
+	if [ "$(cat "$tmp/got")" = "$want" ]; then ok "$name"
+	else bad "$name" "got: $(tr '\n' ';' < "$tmp/got")"; fi
+}
+events "arm64: events of one thread, by hand" one "mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
+mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
+mprotect 0x6000101000 0x1000 r--
+munmap 0x6000102000 0x2000
+munmap 0x6000000000 0x1000
+exit 1 group"
+# glibc 2.36's pthread_create clones with 0x3d0f00 (CLONE_VM|FS|FILES|SIGHAND|
+# THREAD|SYSVSEM|SETTLS|PARENT_SETTID|CHILD_CLEARTID), fork with 0x1200011
+# (CHILD_SETTID|CHILD_CLEARTID|SIGCHLD)
+events "arm64: events of a thread and a fork, by hand" threads "mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
+mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
+mprotect 0x6000101000 0x1000 r--
+munmap 0x6000102000 0x2000
+clone 2 0x3d0f00
+switch 2
+mmap 0x6000200000 0x1000 rw- private|fixed|anonymous
+exit 2
+switch 1
+clone 3 0x1200011
+switch 3
+munmap 0x6000100000 0x1000
+exit 3 group
+switch 1
+munmap 0x6000000000 0x1000
+exit 1 group"
+
+# End to end: the traces replay under --os linux with every check on, and
+# no signal (the program ran without one).
+for t in one threads "c"; do
+	[ -f "$tmp/$t.mmut" ] || continue
+	if "$sim" "$tmp/$t.mmut" --os linux --check -q --json "$tmp/$t.json" 2> "$tmp/err" &&
+		[ "$(jq -r '.os.signals' "$tmp/$t.json")" = 0 ] &&
+		[ "$(jq -r '.instructions' "$tmp/$t.json")" -gt 0 ]; then
+		ok "arm64: $t trace replays under --check, no signal"
+	else
+		bad "arm64: $t trace replays under --check, no signal" "$(head -c 300 "$tmp/err")"
+	fi
+done
+# the header says arm64; the checksums are seeded with its flags
+if head -c 11 "$tmp/one.mmut" | tail -c 1 | od -An -tu1 | grep -qx ' *3'; then
+	ok "arm64: header flags procs|arm64 (3)"
+else bad "arm64: header flags procs|arm64 (3)" "$(head -c 16 "$tmp/one.mmut" | od -An -tx1)"; fi
