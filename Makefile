@@ -391,10 +391,11 @@ lint:
 		$(VERILATOR) --lint-only -Wall --assert -Irtl --top-module mmu_ptw rtl/mmu_pkg.sv \
 			rtl/mmu_ptw.sv -GVaBits=$$2 -GWcEntries=$$3 || exit 1; done
 
-bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
+bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL) $(QEMU_PLUGIN)
 	bench/reader.sh
 	bench/rtl.sh
 	bench/capture.sh
+	bench/arm64.sh
 
 # SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
 synth:
