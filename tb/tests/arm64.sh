@@ -149,3 +149,22 @@ done
 if head -c 11 "$tmp/one.mmut" | tail -c 1 | od -An -tu1 | grep -qx ' *3'; then
 	ok "arm64: header flags procs|arm64 (3)"
 else bad "arm64: header flags procs|arm64 (3)" "$(head -c 16 "$tmp/one.mmut" | od -An -tx1)"; fi
+
+# Live: mmusim --arch arm64 -- PROG replays as the program runs; its
+# instruction and data-access counts are the counting plugin's for the run.
+env -i PATH="$PATH" ASAN_OPTIONS=detect_leaks=1 qemu-aarch64 -L "$sysroot" \
+	-plugin "$b/qemu/libcount.so,out=$tmp/count" "$sysroot/usr/bin/sort" -n "$tmp/nums" > /dev/null 2>&1
+want=$(awk '{ print $2, $4 + $6 }' "$tmp/count")
+if env -i PATH="$PATH" ASAN_OPTIONS=detect_leaks=1 "$sim" --arch arm64 --check -q \
+	--json "$tmp/live.json" -- sort -n "$tmp/nums" > /dev/null 2> "$tmp/err"; then
+	got=$(jq -r '"\(.instructions) \(.data_accesses)"' "$tmp/live.json")
+	if [ "$got" = "$want" ] && [ "$(jq -r '.os.signals' "$tmp/live.json")" = 0 ]; then
+		ok "arm64: mmusim --arch arm64 -- sort live ($got)"
+	else bad "arm64: mmusim --arch arm64 -- sort live" "got '$got', counting plugin '$want'"; fi
+else
+	bad "arm64: mmusim --arch arm64 -- sort live" "$(head -c 300 "$tmp/err")"
+fi
+fails_with "arm64: mmusim --arch needs -- PROGRAM" 2 "--arch needs -- PROGRAM" \
+	"$sim" --arch arm64 "$tmp/one.mmut"
+fails_with "arm64: mmusim --arch arm64, a program missing" 1 "no such program in the arm64 sysroot" \
+	"$sim" --arch arm64 -- no-such-program-here
