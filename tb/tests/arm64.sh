@@ -96,7 +96,7 @@ counts "arm64: events counts = the counting plugin's" "$b/arm64/events"
 # (its addresses are 0x6000000000 + 0x0..0xfffffff).
 events() {
 	name=$1 arg=$2 want=$3
-	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" -- "$b/arm64/events" $([ "$arg" = one ] || echo "$arg") \
+	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" -- "$b/arm64/events" "$arg" "$tmp/$arg.gmaps" \
 		> /dev/null 2> "$tmp/err"; then
 		bad "$name" "capture failed: $(head -c 300 "$tmp/err")"
 		return
@@ -143,6 +143,21 @@ for t in one threads "c"; do
 		ok "arm64: $t trace replays under --check, no signal"
 	else
 		bad "arm64: $t trace replays under --check, no signal" "$(head -c 300 "$tmp/err")"
+	fi
+done
+# The replay's final maps of the first process (mmusim --dump maps) are
+# the guest's own /proc/self/maps at its end, as qemu shows it to the
+# program (events.c copies it to a file): ranges and rights.
+for t in one threads; do
+	[ -f "$tmp/$t.gmaps" ] || { bad "arm64: $t final maps" "the program wrote none"; continue; }
+	"$sim" "$tmp/$t.mmut" --os linux --dump maps -q 2> /dev/null |
+		awk '/^# process/ { n++ } n <= 1 && /^[0-9a-f]+-/ { print $1, $2 }' > "$tmp/$t.rmaps"
+	awk '{ print $1, $2 }' "$tmp/$t.gmaps" > "$tmp/$t.g2"
+	if [ -s "$tmp/$t.g2" ] && cmp -s "$tmp/$t.g2" "$tmp/$t.rmaps"; then
+		ok "arm64: $t final maps = the guest's /proc/self/maps ($(wc -l < "$tmp/$t.g2") mappings)"
+	else
+		bad "arm64: $t final maps = the guest's /proc/self/maps" \
+			"$(diff "$tmp/$t.g2" "$tmp/$t.rmaps" | head -c 300)"
 	fi
 done
 # the header says arm64; the checksums are seeded with its flags

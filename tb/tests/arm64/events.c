@@ -5,8 +5,11 @@
  * and unmaps at fixed addresses in 0x6000000000.., starts a thread that
  * maps a page there, and forks a child that unmaps one. Built with
  * Debian's aarch64-linux-gnu-gcc; run under qemu-aarch64.
+ * usage: events [threads|one] [MAPS]: MAPS gets a copy of /proc/self/maps
+ * (qemu's view of the guest's mappings) at the end.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -40,14 +43,13 @@ int main(int argc, char **argv)
 	pid_t child;
 	int status;
 
-	(void)argv;
 	map_at(BASE, 0x1000, PROT_READ); /* the start marker */
 	p = map_at(BASE + 0x100000, 0x4000, PROT_READ | PROT_WRITE);
 	p[0] = 1;
 	p[0x3000] = p[0] + 1;
 	if (mprotect((void *)(p + 0x1000), 0x1000, PROT_READ) || munmap((void *)(p + 0x2000), 0x2000))
 		return 3;
-	if (argc > 1) { /* "threads": a thread and a child process too */
+	if (argc > 1 && argv[1][0] == 't') { /* "threads": a thread and a child process too */
 		if (pthread_create(&t, NULL, thread, NULL) || pthread_join(t, NULL))
 			return 4;
 		child = fork();
@@ -59,5 +61,18 @@ int main(int argc, char **argv)
 			return 5;
 	}
 	munmap((void *)BASE, 0x1000); /* the end marker */
+	if (argc > 2) { /* no stdio: it would allocate, and change the maps */
+		char buf[4096];
+		int in = open("/proc/self/maps", O_RDONLY), out = creat(argv[2], 0644);
+		ssize_t n;
+
+		if (in < 0 || out < 0)
+			return 6;
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)n) != n)
+				return 7;
+		close(in);
+		close(out);
+	}
 	return 0;
 }
