@@ -20,6 +20,10 @@
  * access (address, size, direction, the instruction's index in its block).
  * A full buffer, or a system call, takes the process's lock and encodes the
  * buffer into blocks, each sent in one write of at most PIPE_BUF bytes.
+ * So the threads of a process interleave in the trace at system calls and
+ * at every RAW_CAP words: a thread's accesses after another thread's
+ * system call (a munmap, say) that they follow by a lock taken with no
+ * system call may come before it in the trace.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -682,6 +686,16 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint6
 		pthread_mutex_unlock(&lock);
 		break;
 	default:
+		/*
+		 * Threads hand work to each other through system calls
+		 * (futex) more often than not: what this one did before goes
+		 * out before what the others do after.
+		 */
+		if (v->n) {
+			pthread_mutex_lock(&lock);
+			encode_all(v);
+			pthread_mutex_unlock(&lock);
+		}
 		break;
 	}
 }
