@@ -261,6 +261,7 @@ static int cmd_info(int argc, char **argv)
 	struct stat st;
 
 	printf("trace          %s (%s)\n", argv[0], trace_format_names[trace_format(r)]);
+	printf("isa            %s\n", trace_is_arm64(r) ? "arm64" : "x86-64 (or not said)");
 	printf("accesses       %llu\n", (unsigned long long)accesses);
 	printf("  instructions %llu\n", (unsigned long long)in.by_type[TR_INSTR]);
 	printf("  loads        %llu\n", (unsigned long long)in.by_type[TR_LOAD]);

@@ -43,12 +43,15 @@ MMUSIM_QEMU=qemu-aarch64-not-installed fails_with "arm64: no qemu-user" 1 \
 [ -e "$tmp/x.mmut" ] && bad "arm64: no file left by a failed capture" "$tmp/x.mmut exists"
 
 # The bundled arm64 traces (traces/arm64/bundle.sh) replay on two cores
-# with every invariant checked and no signal; the header says arm64.
+# with every invariant checked and no signal; the header says arm64, and
+# mmutrace info says so (and x86-64 of the Valgrind trace of the same program).
 for t in sort xz; do
 	f=$top/traces/bundled/$t-arm64.mmut.zst
 	if "$sim" "$f" --os linux --check -s cores=2 -q --json "$tmp/b$t.json" 2> "$tmp/err" &&
 		[ "$(jq -r '.os.signals' "$tmp/b$t.json")" = 0 ] &&
-		zstd -dc "$f" | head -c 11 | tail -c 1 | od -An -tu1 | grep -qx ' *3'; then
+		zstd -dc "$f" | head -c 11 | tail -c 1 | od -An -tu1 | grep -qx ' *3' &&
+		"$tr" info "$f" | grep -qx 'isa  *arm64' &&
+		"$tr" info "$top/traces/bundled/$t.mmut.zst" | grep -qx 'isa  *x86-64 (or not said)'; then
 		ok "arm64: bundled $t-arm64 replays under --check, no signal"
 	else
 		bad "arm64: bundled $t-arm64 replays under --check, no signal" "$(head -c 300 "$tmp/err")"
