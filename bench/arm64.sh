@@ -5,6 +5,7 @@
 #  - qemu-aarch64 with the capture plugin writing to /dev/null (the
 #    plugin's own cost: no reader);
 #  - mmutrace capture --arch arm64 to .mmut (uncompressed) and .mmut.zst;
+#  - mmusim --arch arm64 -- sort (live: replay, --os linux, as it runs);
 #  - beside them, cachegrind (no cache simulation) on the x86-64 sort.
 # Wall and CPU seconds (user + system, all processes) and events/s
 # (events: the trace's records, every access and event) by each. On a
@@ -38,6 +39,7 @@ timed cap "$b/mmutrace" capture --arch arm64 -o cap.mmut -- sort -n --parallel=1
 	> /dev/null 2> cap.log
 timed zst "$b/mmutrace" capture --arch arm64 -o cap.mmut.zst -- sort -n --parallel=1 in.txt \
 	> /dev/null 2>> cap.log
+timed live "$b/mmusim" -q --arch arm64 -- sort -n --parallel=1 in.txt > /dev/null
 cg=""
 if command -v valgrind > /dev/null; then
 	timed cg valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
@@ -55,6 +57,7 @@ row "qemu-aarch64 alone (no plugin)" qemu
 row "qemu-aarch64 + capture plugin -> /dev/null" plugin
 row "mmutrace capture --arch arm64 -> .mmut" cap
 row "mmutrace capture --arch arm64 -> .mmut.zst" zst
+row "mmusim --arch arm64 -- sort (live, --os linux)" live
 [ -n "$cg" ] && awk '{ printf "%-46s %7.2f %7.2f %12s %12s\n", "cachegrind, x86-64 sort (no cache sim)",
 	$1, $2 + $3, "-", "-" }' cg.t
 read -r _ pu ps < plugin.t
