@@ -134,6 +134,7 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->prog = prog[0];
+	c->runner = "valgrind";
 	if (find_vglib(exe, vglib, sizeof(vglib))) {
 		snprintf(err, errlen,
 			 "the Valgrind tool " TOOL " is not built next to %s (make build), "
@@ -352,6 +353,7 @@ int capture_start_arm64(struct capture *c, const char *exe, char **prog, const c
 	c->prog = prog[0];
 	if (!qemu || !*qemu)
 		qemu = "qemu-aarch64";
+	c->runner = qemu;
 	if (!program_exists(qemu)) {
 		snprintf(err, errlen, "%s is not installed: arm64 programs run under Debian's "
 			 "qemu-user (make deps)", qemu);
@@ -482,8 +484,8 @@ int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, si
 		return -1;
 	}
 	if (!stream_ok) {
-		snprintf(err, errlen, "%s: the trace stopped early (valgrind exit status %d)",
-			 c->prog, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(err, errlen, "%s: the trace stopped early (%s exit status %d)", c->prog,
+			 c->runner ? c->runner : "valgrind", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return -1;
 	}
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;

@@ -16,6 +16,7 @@ struct capture {
 	int fd;		  /* read end of the trace pipe */
 	char path[32];	  /* "/dev/fd/N": open it with trace_open */
 	const char *prog; /* argv[0] of the program */
+	const char *runner; /* "valgrind" or "qemu-aarch64" */
 };
 
 /*

@@ -77,6 +77,12 @@ printf '#!/bin/sh\necho hi\n' > "$tmp/script.sh"
 chmod +x "$tmp/script.sh"
 fails_with "arm64: a script" 1 "not an ELF program" \
 	"$tr" capture --arch arm64 -o "$tmp/x.mmut" -- "$tmp/script.sh"
+# a qemu that puts the guest at an offset from the host's addresses
+printf '#!/bin/sh\nexec qemu-aarch64 -B 0x100000000 "$@"\n' > "$tmp/qemu-offset"
+chmod +x "$tmp/qemu-offset"
+MMUSIM_QEMU=$tmp/qemu-offset fails_with "arm64: a guest_base is refused" 1 \
+	"qemu-user with a guest_base?): no trace" "$tr" capture --arch arm64 -o "$tmp/x.mmut" -- true
+[ -e "$tmp/x.mmut" ] && bad "arm64: no file left by a refused capture" "$tmp/x.mmut exists"
 fails_with "arm64: --exit-layout not yet" 2 "not supported with --arch arm64" \
 	"$tr" capture --arch arm64 --exit-layout "$tmp/l" -o "$tmp/x.mmut" -- true
 

@@ -119,6 +119,7 @@ static uint64_t nrec;
 static uint32_t cur_tid;
 static bool layout_done, ended, group_exit, have_brk;
 static uint64_t cur_brk;
+static uint64_t first_pc; /* the guest's first instruction */
 static char *files[MAX_FILES];
 static uint32_t nfiles;
 static char sysroot[PATH_MAX];
@@ -389,6 +390,8 @@ static void on_tb(unsigned int idx, void *ud)
 	if (__builtin_expect(!v || !v->tid, 0)) {
 		if (idx >= MAX_VCPUS)
 			return;
+		if (!first_pc)
+			first_pc = ((const struct tbinfo *)ud)->vaddr[0];
 		v = vcpu_new(idx);
 	}
 	v->raw[v->n++] = (uint64_t)(uintptr_t)ud;
@@ -520,6 +523,7 @@ static void emit_layout(void)
 	struct map *maps = NULL, m;
 	size_t n = 0, cap = 0;
 	uint64_t lo = UINT64_MAX, hi = 0, prog_end = 0;
+	bool pc_seen = !first_pc;
 
 	layout_done = true;
 	if (!bin || !realpath(bin, prog))
@@ -560,12 +564,20 @@ static void emit_layout(void)
 		}
 		maps[n++] = m;
 		if (guest_file(m.path, prog)) {
+			pc_seen |= first_pc >= m.start && first_pc < m.end;
 			lo = m.start < lo ? m.start : lo;
 			hi = m.end > hi ? m.end : hi;
 		}
 	}
 	if (f)
 		fclose(f);
+	if (lo == UINT64_MAX || !pc_seen) {
+		/* qemu-user put the guest at an offset (guest_base): not handled */
+		fprintf(stderr, "mmut_plugin: the guest's code (at %#llx) is not in a mapping of %s "
+				"or the sysroot in /proc/self/maps (qemu-user with a guest_base?): "
+				"no trace\n", (unsigned long long)first_pc, prog);
+		_exit(1);
+	}
 	/* qemu's signal trampoline: a page just above the interpreter, r-x to the guest */
 	for (size_t i = 0; i < n; i++)
 		if (maps[i].start >= hi && maps[i].start < hi + 0x10000 && !maps[i].path[0] &&
