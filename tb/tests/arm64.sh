@@ -186,6 +186,15 @@ done
 if head -c 11 "$tmp/one.mmut" | tail -c 1 | od -An -tu1 | grep -qx ' *3'; then
 	ok "arm64: header flags procs|arm64 (3)"
 else bad "arm64: header flags procs|arm64 (3)" "$(head -c 16 "$tmp/one.mmut" | od -An -tx1)"; fi
+# the flags seed the blocks' checksums: the arm64 flag cleared, every block
+# is refused; a flag bit of no meaning (4) is a corrupt header
+cp "$tmp/one.mmut" "$tmp/flag1.mmut"
+printf '\001' | dd of="$tmp/flag1.mmut" bs=1 seek=10 conv=notrunc 2> /dev/null
+fails_with "arm64: the arm64 flag cleared: checksums refuse the blocks" 1 "checksum mismatch" \
+	"$tr" info "$tmp/flag1.mmut"
+cp "$tmp/one.mmut" "$tmp/flag7.mmut"
+printf '\007' | dd of="$tmp/flag7.mmut" bs=1 seek=10 conv=notrunc 2> /dev/null
+fails_with "arm64: header flag 4 refused" 1 "corrupt native header" "$tr" info "$tmp/flag7.mmut"
 
 # Live: mmusim --arch arm64 -- PROG replays as the program runs; its
 # instruction and data-access counts are the counting plugin's for the run.
