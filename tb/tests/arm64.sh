@@ -112,10 +112,12 @@ counts "arm64: sort -n counts = the counting plugin's" "$sysroot/usr/bin/sort" -
 counts "arm64: xz -9 counts = the counting plugin's" "$sysroot/usr/bin/xz" -9 -c "$tmp/nums"
 counts "arm64: events counts = the counting plugin's" "$b/arm64/events"
 
-# events NAME ARG EXPECTED (ARG: one, a single thread; threads): the capture of events.c's run has exactly the
-# events written by hand: those at its fixed addresses (0x60000.....), its
-# threads' clone, switch and exit records, from the start marker on
-# (its addresses are 0x6000000000 + 0x0..0xfffffff).
+# events NAME ARG EXPECTED (ARG: one, a single thread; threads): the
+# capture of events.c's run has exactly the events written by hand, each
+# after the thread that made it ("T: "; where the switches between threads
+# fall depends on when each sends its records, so they are not compared):
+# those at its fixed addresses (0x6000000000 + 0x0..0xfffffff), and its
+# threads' clone and exit records, from the start marker on.
 events() {
 	name=$1 arg=$2 want=$3
 	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" -- "$b/arm64/events" "$arg" "$tmp/$arg.gmaps" \
@@ -124,36 +126,33 @@ events() {
 		return
 	fi
 	"$tr" cat "$tmp/$arg.mmut" | grep -v '^[IRW] ' |
-		sed -n '/^mmap 0x6000000000 /,$p' |
-		grep -E '0x600[0-9a-f]{7} |^clone |^switch |^exit ' > "$tmp/got"
+		awk '/^switch / { t = $2; next } { print (t ? t : 1) ": " $0 }' |
+		sed -n '/^[0-9]*: mmap 0x6000000000 /,$p' |
+		grep -E '0x600[0-9a-f]{7} |: clone |: exit ' > "$tmp/got"
 	if [ "$(cat "$tmp/got")" = "$want" ]; then ok "$name"
 	else bad "$name" "got: $(tr '\n' ';' < "$tmp/got")"; fi
 }
-events "arm64: events of one thread, by hand" one "mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
-mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
-mprotect 0x6000101000 0x1000 r--
-munmap 0x6000102000 0x2000
-munmap 0x6000000000 0x1000
-exit 1 group"
+events "arm64: events of one thread, by hand" one "1: mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
+1: mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
+1: mprotect 0x6000101000 0x1000 r--
+1: munmap 0x6000102000 0x2000
+1: munmap 0x6000000000 0x1000
+1: exit 1 group"
 # glibc 2.36's pthread_create clones with 0x3d0f00 (CLONE_VM|FS|FILES|SIGHAND|
 # THREAD|SYSVSEM|SETTLS|PARENT_SETTID|CHILD_CLEARTID), fork with 0x1200011
 # (CHILD_SETTID|CHILD_CLEARTID|SIGCHLD)
-events "arm64: events of a thread and a fork, by hand" threads "mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
-mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
-mprotect 0x6000101000 0x1000 r--
-munmap 0x6000102000 0x2000
-clone 2 0x3d0f00
-switch 2
-mmap 0x6000200000 0x1000 rw- private|fixed|anonymous
-exit 2
-switch 1
-clone 3 0x1200011
-switch 3
-munmap 0x6000100000 0x1000
-exit 3 group
-switch 1
-munmap 0x6000000000 0x1000
-exit 1 group"
+events "arm64: events of a thread and a fork, by hand" threads "1: mmap 0x6000000000 0x1000 r-- private|fixed|anonymous
+1: mmap 0x6000100000 0x4000 rw- private|fixed|anonymous
+1: mprotect 0x6000101000 0x1000 r--
+1: munmap 0x6000102000 0x2000
+1: clone 2 0x3d0f00
+2: mmap 0x6000200000 0x1000 rw- private|fixed|anonymous
+2: exit 2
+1: clone 3 0x1200011
+3: munmap 0x6000100000 0x1000
+3: exit 3 group
+1: munmap 0x6000000000 0x1000
+1: exit 1 group"
 
 # End to end: the traces replay under --os linux with every check on, and
 # no signal (the program ran without one).
@@ -167,6 +166,23 @@ for t in one threads "c"; do
 		bad "arm64: $t trace replays under --check, no signal" "$(head -c 300 "$tmp/err")"
 	fi
 done
+# ... and on the RTL back end (the Verilog MMU in lockstep with the golden
+# model, two cores, the small TLBs cli.sh builds): the same figures.
+small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
+name="arm64: threads trace on --backend rtl, two cores: the golden model's figures"
+if [ -f "$tmp/threads.mmut" ] && "$top/build/mmusim" "$tmp/threads.mmut" --backend rtl -s cores=2 $small \
+	-q --json "$tmp/rtl.json" 2> "$tmp/rtl.err" &&
+	"$top/build/mmusim" "$tmp/threads.mmut" -s cores=2 $small -q --json "$tmp/model.json" \
+	2>> "$tmp/rtl.err"; then
+	a=$(jq -c 'del(.rtl) | del(.config.backend) | del(.config."fabric.hop_latency")' "$tmp/rtl.json")
+	m=$(jq -c 'del(.config.backend)' "$tmp/model.json")
+	if [ "$a" = "$m" ] && [ "$(jq -r .rtl.pages "$tmp/rtl.json")" -gt 0 ] &&
+		[ "$(jq -r .os.signals "$tmp/rtl.json")" = 0 ]; then ok "$name"
+	else bad "$name" "the back ends' figures differ, or a signal"; fi
+else
+	bad "$name" "$(grep -v ': warning: ' "$tmp/rtl.err" | tail -3)"
+fi
+
 # The replay's final maps of the first process (mmusim --dump maps) are
 # the guest's own /proc/self/maps at its end, as qemu shows it to the
 # program (events.c copies it to a file): ranges and rights.
