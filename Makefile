@@ -25,9 +25,10 @@ comma    := ,
 obj       = $(patsubst %.c,$(B)/$(1)obj/%.o,$(filter %.c,$(2)))
 
 # Debian packages: simulation, waveforms, traces, plots and sweeps, tests, lint, synthesis,
-# fuzzing, man pages, pkg-config.
+# fuzzing, man pages, pkg-config, arm64 programs under qemu-user.
 DEB_PKGS := verilator gtkwave libsystemc-dev valgrind zlib1g-dev libzstd-dev zstd libxxhash-dev \
-	gnuplot-nox parallel libcmocka-dev jq cppcheck build-essential clang yosys help2man pkgconf
+	gnuplot-nox parallel libcmocka-dev jq cppcheck build-essential clang yosys help2man pkgconf \
+	qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 
 # RTL: one file list (rtl/mmu.f) every tool reads; Verilator builds one
 # model per configuration of a top (name:parameters..., below).
@@ -98,16 +99,33 @@ VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none
 	-Wl,-Ttext-segment=0x58000000
 VGTOOL     := $(B)/vg/mmut-amd64-linux
 
+# The TCG plugin for qemu-aarch64 (traces/arm64/): arm64 programs' traces.
+QEMU_PLUGIN := $(B)/qemu/libmmut.so
+$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $< -lpthread
+
+# test helpers: an independent counting plugin, and an arm64 program whose
+# events are known (tb/tests/arm64.sh; skipped if the cross compiler is missing)
+$(B)/qemu/libcount.so: tb/tests/arm64/count_plugin.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $<
+$(B)/arm64/events: tb/tests/arm64/events.c
+	@mkdir -p $(@D)
+	@command -v aarch64-linux-gnu-gcc > /dev/null || { echo "no aarch64-linux-gnu-gcc: make deps"; exit 0; }; \
+	echo aarch64-linux-gnu-gcc -O1 -pthread -o $@ $<; aarch64-linux-gnu-gcc -O1 -pthread -o $@ $<
+
 RUN_TRACE ?= traces/bundled/xz.mmut.zst
 RUN_ARGS  ?= -s cores=2
 
 .PHONY: all build deps run test test-build lint bench synth trace wave clean help fuzz systemc \
-	install uninstall sweep stress
-all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL)
+	install uninstall sweep stress sysroot-arm64
+all build: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL) $(QEMU_PLUGIN)
 
 help:
 	@echo "make deps     install the Debian packages mmusim needs (apt-get, idempotent)"
 	@echo "make build    build/mmusim and build/mmutrace"
+	@echo "make sysroot-arm64   Debian arm64 programs in build/sysroot-arm64 (make deps runs it)"
 	@echo "make run      TLB miss rates of a bundled real trace (RUN_TRACE=, RUN_ARGS=)"
 	@echo "make test     unit and end-to-end tests under ASan/UBSan"
 	@echo "make test-build  build all make test runs, without running it"
@@ -131,6 +149,13 @@ deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+	@$(MAKE) --no-print-directory sysroot-arm64
+
+# Debian's arm64 programs and libraries (traces/arm64/packages.txt), unpacked
+# for qemu-aarch64 -L; idempotent (about 10 s the first time, then nothing).
+SYSROOT_ARM64 := $(B)/sysroot-arm64
+sysroot-arm64:
+	traces/arm64/sysroot.sh traces/arm64/packages.txt $(SYSROOT_ARM64)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -183,7 +208,7 @@ run: $(B)/mmusim
 # test-build: everything make test runs, built (without running it)
 TEST_DEPS := $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace $(RTL_TESTS)) $(B)/mmutrace \
 	$(B)/mmusim $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal \
-	$(B)/man/mmusim.1 $(B)/man/mmutrace.1
+	$(B)/man/mmusim.1 $(B)/man/mmutrace.1 $(QEMU_PLUGIN) $(B)/qemu/libcount.so $(B)/arm64/events
 test-build: $(TEST_DEPS)
 test: $(TEST_DEPS)
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
@@ -318,12 +343,15 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr traces/arm64/*.c tb/tests/arm64/*.c
 	$(foreach k,$(RTL_KINDS),$(call lint_rtl,$(k)))
 
-bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL)
+bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL) $(QEMU_PLUGIN)
 	bench/reader.sh
 	bench/rtl.sh
 	bench/capture.sh
+	bench/arm64.sh
 
 # SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
 sweep: $(B)/mmusim

@@ -23,13 +23,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmusim TRACE [options]\n"
-		"       mmusim [options] [--save FILE] -- PROGRAM [ARGS...]\n"
+		"       mmusim [options] [--save FILE] [--arch arm64] -- PROGRAM [ARGS...]\n"
 		"\n"
 		"Replays TRACE (native, text or Valgrind lackey; plain, .gz or .zst)\n"
 		"through per-core L1 I/D TLBs and a unified L2 TLB and reports accesses,\n"
 		"misses, miss rates, MPKI, walks and walk cycles. With -- it runs PROGRAM\n"
 		"under Valgrind (the project's tool, built into build/vg) and replays its\n"
 		"trace as it comes, through a pipe; --save FILE keeps that trace too.\n"
+		"With --arch arm64, PROGRAM is an arm64 program of build/sysroot-arm64\n"
+		"run by qemu-aarch64 with the project's TCG plugin.\n"
 		"A run on a terminal shows its progress on standard error.\n"
 		"\n"
 		"options:\n"
@@ -49,6 +51,7 @@ static void usage(FILE *f)
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
 		"  --save FILE        with -- PROGRAM: keep its trace in FILE as well\n"
+		"  --arch arm64|x86-64  with -- PROGRAM: its ISA (default x86-64, Valgrind)\n"
 		"  -q, --quiet        no table, no progress line, no timing line on standard error\n"
 		"  -h, --help         this text\n"
 		"  --version          mmusim's version and the trace formats it reads\n"
@@ -65,6 +68,7 @@ struct options {
 	const char *configs[16], *sets[MAX_SETS], *dumps[8];
 	int nconfigs, nsets, ndumps;
 	bool quiet, check;
+	bool arm64; /* --arch arm64: -- PROGRAM runs under qemu-aarch64 */
 };
 
 static const char *const dump_views[] = { "maps",     "buddyinfo", "slabinfo",
@@ -89,6 +93,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->save = val;
+			i++;
+		} else if (!strcmp(a, "--arch")) {
+			if (!val || (strcmp(val, "arm64") && strcmp(val, "aarch64") &&
+				     strcmp(val, "x86-64") && strcmp(val, "amd64"))) {
+				fprintf(stderr, "mmusim: --arch wants arm64 or x86-64\n");
+				return -1;
+			}
+			o->arm64 = val[0] == 'a' && val[1] != 'm';
 			i++;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
@@ -184,6 +196,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->prog && o->trace) {
 		fprintf(stderr, "mmusim: a trace or -- PROGRAM, not both ('%s')\n", o->trace);
+		return -1;
+	}
+	if (o->arm64 && !o->prog) {
+		fprintf(stderr, "mmusim: --arch needs -- PROGRAM (a trace says its own)\n");
 		return -1;
 	}
 	if (o->save && !o->prog) {
@@ -385,7 +401,8 @@ int main(int argc, char **argv)
 			xout_abort(json_out);
 			return 1;
 		}
-		if (capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
+		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, err, sizeof(err))
+			    : capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
 			fprintf(stderr, "mmusim: %s\n", err);
 			if (save)
 				xout_abort(save);

@@ -137,6 +137,7 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->prog = prog[0];
+	c->runner = "valgrind";
 	if (find_vglib(exe, vglib, sizeof(vglib))) {
 		snprintf(err, errlen,
 			 "the Valgrind tool " TOOL " is not built next to %s (make build), "
@@ -237,6 +238,220 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	return 0;
 }
 
+/* The directory of the running tool (build/ or build/asan/). */
+static void self_dir(const char *exe, char *dir, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", dir, n - 1);
+
+	if (len <= 0) {
+		snprintf(dir, n, "%s", exe);
+		len = (ssize_t)strlen(dir);
+	}
+	dir[len] = 0;
+	char *slash = strrchr(dir, '/');
+
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, n, ".");
+}
+
+/* $env, else rel (a file or directory) in the tool's directory or the one above it. */
+static int find_near(const char *exe, const char *env, const char *rel, bool is_dir, char *out,
+		     size_t n)
+{
+	const char *e = getenv(env);
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	struct stat st;
+
+	if (e && *e) {
+		snprintf(out, n, "%s", e);
+		return !stat(out, &st) && (is_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) ? 0
+											 : -1;
+	}
+	self_dir(exe, self, sizeof(self));
+	for (int up = 0; up < 2; up++) {
+		snprintf(path, sizeof(path), "%s%s/%s", self, up ? "/.." : "", rel);
+		if (!stat(path, &st) && (is_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) &&
+		    realpath(path, out))
+			return 0;
+	}
+	snprintf(out, n, "%s/%s", self, rel);
+	return -1;
+}
+
+/* 0 if path is an arm64 ELF program; else -1 with the reason in err. */
+static int check_arm64_elf(const char *path, char *err, size_t errlen)
+{
+	unsigned char h[20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, h, sizeof(h)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (got < (ssize_t)sizeof(h) || memcmp(h, "\177ELF", 4)) {
+		snprintf(err, errlen, "%s: not an ELF program (scripts are not run: name their "
+			 "interpreter)", path);
+		return -1;
+	}
+	unsigned machine = h[5] == 2 ? (unsigned)h[18] << 8 | h[19] : (unsigned)h[19] << 8 | h[18];
+
+	if (h[4] != 2 || h[5] != 1 || machine != 183) {
+		snprintf(err, errlen, "%s: an ELF program for %s, not arm64 (AArch64)", path,
+			 machine == 62 ? "x86-64" : machine == 3 ? "i386" : machine == 40 ? "32-bit Arm"
+			 : "another machine");
+		return -1;
+	}
+	return 0;
+}
+
+/* Copies path into out; -1 if it does not fit. */
+static int copy_path(char *out, size_t n, const char *path)
+{
+	size_t len = strlen(path);
+
+	if (len >= n)
+		return -1;
+	memcpy(out, path, len + 1);
+	return 0;
+}
+
+/* prog in the sysroot: as given if it holds a '/', else in its bin directories. */
+static int resolve_arm64(const char *sysroot, const char *prog, char *out, size_t n)
+{
+	static const char *const bins[] = { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/",
+					    "/usr/local/bin/" };
+	char path[PATH_MAX * 2];
+
+	if (strchr(prog, '/')) {
+		/* /usr/bin/sort means the sysroot's, unless that path exists as such */
+		if (prog[0] == '/' && strncmp(prog, sysroot, strlen(sysroot))) {
+			snprintf(path, sizeof(path), "%s%s", sysroot, prog);
+			if (is_file(path, X_OK))
+				return copy_path(out, n, path);
+		}
+		snprintf(out, n, "%s", prog);
+		return is_file(prog, X_OK) ? 0 : -1;
+	}
+	for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s%s", sysroot, bins[i], prog);
+		if (is_file(path, X_OK))
+			return copy_path(out, n, path);
+	}
+	return -1;
+}
+
+int capture_start_arm64(struct capture *c, const char *exe, char **prog, const char *sysroot,
+			char *err, size_t errlen)
+{
+	char root[PATH_MAX], plugin[PATH_MAX], path[PATH_MAX];
+	const char *qemu = getenv("MMUSIM_QEMU");
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->prog = prog[0];
+	if (!qemu || !*qemu)
+		qemu = "qemu-aarch64";
+	c->runner = qemu;
+	if (!program_exists(qemu)) {
+		snprintf(err, errlen, "%s is not installed: arm64 programs run under Debian's "
+			 "qemu-user (make deps)", qemu);
+		return -1;
+	}
+	if (find_near(exe, "MMUSIM_QEMU_PLUGIN", "qemu/libmmut.so", false, plugin,
+		      sizeof(plugin))) {
+		snprintf(err, errlen, "the TCG plugin %s is not built (make build)", plugin);
+		return -1;
+	}
+	if (sysroot) {
+		if (!realpath(sysroot, root)) {
+			snprintf(err, errlen, "arm64 sysroot %s: %s", sysroot, strerror(errno));
+			return -1;
+		}
+	} else if (find_near(exe, "MMUSIM_SYSROOT_ARM64", "sysroot-arm64", true, root,
+			     sizeof(root))) {
+		snprintf(err, errlen, "no arm64 sysroot at %s (make sysroot-arm64)", root);
+		return -1;
+	}
+	if (resolve_arm64(root, prog[0], path, sizeof(path))) {
+		snprintf(err, errlen,
+			 "%s: no such program in the arm64 sysroot %s (its packages: "
+			 "traces/arm64/packages.txt, then make sysroot-arm64)",
+			 prog[0], root);
+		return -1;
+	}
+	if (check_arm64_elf(path, err, errlen))
+		return -1;
+	int pfd[2];
+
+	if (pipe(pfd)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+	uint8_t header[NATIVE_HEADER];
+
+	native_header(header, NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64);
+	if (write(pfd[1], header, sizeof(header)) != (ssize_t)sizeof(header)) {
+		snprintf(err, errlen, "writing into the pipe: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	int nprog = 0;
+
+	while (prog[nprog])
+		nprog++;
+	char **av = calloc((size_t)nprog + 8, sizeof(*av));
+	char *plugarg = NULL;
+
+	if (!av || asprintf(&plugarg, "%s,fd=%d,sysroot=%s", plugin, pfd[1], root) < 0) {
+		free(av);
+		close(pfd[0]);
+		close(pfd[1]);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int k = 0;
+
+	av[k++] = (char *)qemu;
+	av[k++] = "-L";
+	av[k++] = root;
+	av[k++] = "-plugin";
+	av[k++] = plugarg;
+	av[k++] = path;
+	for (int j = 1; j < nprog; j++)
+		av[k++] = prog[j];
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		free(av);
+		free(plugarg);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		close(pfd[0]);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(av[0], av);
+		fprintf(stderr, "cannot run %s: %s\n", av[0], strerror(errno));
+		_exit(127);
+	}
+	free(av);
+	free(plugarg);
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	c->fd = pfd[0];
+	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", c->fd);
+	return 0;
+}
+
 int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, size_t errlen)
 {
 	int st = 0;
@@ -272,8 +487,8 @@ int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, si
 		return -1;
 	}
 	if (!stream_ok) {
-		snprintf(err, errlen, "%s: the trace stopped early (valgrind exit status %d)",
-			 c->prog, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(err, errlen, "%s: the trace stopped early (%s exit status %d)", c->prog,
+			 c->runner ? c->runner : "valgrind", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return -1;
 	}
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;

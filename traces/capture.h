@@ -16,6 +16,7 @@ struct capture {
 	int fd;		  /* read end of the trace pipe */
 	char path[32];	  /* "/dev/fd/N": open it with trace_open */
 	const char *prog; /* argv[0] of the program */
+	const char *runner; /* "valgrind" or "qemu-aarch64" */
 };
 
 /*
@@ -27,6 +28,17 @@ struct capture {
  */
 int capture_start(struct capture *c, const char *exe, char **prog, const char *exit_layout,
 		  char *err, size_t errlen);
+/*
+ * The same for an arm64 program, run by qemu-aarch64 (qemu-user) with the
+ * project's TCG plugin (build/qemu/libmmut.so, or $MMUSIM_QEMU_PLUGIN)
+ * from the sysroot (NULL: build/sysroot-arm64 next to exe, or
+ * $MMUSIM_SYSROOT_ARM64). prog[0] is looked up in the sysroot's bin
+ * directories unless it holds a '/'; it must be an arm64 ELF program. The
+ * header's flags say `procs` and `arm64`. $MMUSIM_QEMU names the qemu
+ * command (qemu-aarch64).
+ */
+int capture_start_arm64(struct capture *c, const char *exe, char **prog, const char *sysroot,
+			char *err, size_t errlen);
 /*
  * Waits for valgrind. stream_ok: the trace arrived whole. Returns 0 if the
  * program ran to its end (its exit status in *status), -1 with a message if

@@ -6,6 +6,7 @@
  *   mmutrace cat IN
  *   mmutrace info IN
  *   mmutrace capture -o OUT [--level N] -- PROGRAM [ARGS...]
+ *   mmutrace capture --arch arm64 -o OUT [--sysroot DIR] -- PROGRAM [ARGS...]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 	      "       mmutrace info IN\n"
 	      "       mmutrace --version\n"
 	      "       mmutrace capture -o OUT [--level N] [--exit-layout FILE] -- PROGRAM [ARGS...]\n"
+	      "       mmutrace capture --arch arm64 -o OUT [--level N] [--sysroot DIR] -- PROGRAM [ARGS...]\n"
 	      "\n"
 	      "IN is a native trace, its text form or a Valgrind lackey log, plain,\n"
 	      ".gz or .zst ('-' reads standard input). OUT is written in the native\n"
@@ -40,7 +42,10 @@ static void usage(FILE *f)
 	      "gzip if .gz. capture runs PROGRAM under Valgrind's lackey and streams\n"
 	      "its accesses, syscalls, thread switches and start-up layout into OUT.\n"
 	      "--exit-layout writes Valgrind's list of the program's mappings at exit\n"
-	      "(\"START END PROT\" lines), to check a replay's final maps against.\n",
+	      "(\"START END PROT\" lines), to check a replay's final maps against.\n"
+	      "--arch arm64 runs an arm64 PROGRAM of the sysroot (build/sysroot-arm64,\n"
+	      "make sysroot-arm64; a name without '/' is looked up in its bin directories)\n"
+	      "under qemu-aarch64 with the project's TCG plugin instead.\n",
 	      f);
 }
 
@@ -256,6 +261,7 @@ static int cmd_info(int argc, char **argv)
 	struct stat st;
 
 	printf("trace          %s (%s)\n", argv[0], trace_format_names[trace_format(r)]);
+	printf("isa            %s\n", trace_is_arm64(r) ? "arm64" : "x86-64 (or not said)");
 	printf("accesses       %llu\n", (unsigned long long)accesses);
 	printf("  instructions %llu\n", (unsigned long long)in.by_type[TR_INSTR]);
 	printf("  loads        %llu\n", (unsigned long long)in.by_type[TR_LOAD]);
@@ -319,8 +325,9 @@ static int place_layouts(const char *dir, const char *file, pid_t first, bool ke
 
 static int cmd_capture(int argc, char **argv, const char *exe)
 {
-	const char *out = NULL, *exit_layout = NULL;
+	const char *out = NULL, *exit_layout = NULL, *sysroot = NULL;
 	int level = 1, i;
+	bool arm64 = false;
 
 	for (i = 0; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -330,6 +337,17 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		} else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
 			if (parse_level(argv[++i], &level))
 				return 2;
+		} else if (!strcmp(argv[i], "--arch") && i + 1 < argc) {
+			i++;
+			if (!strcmp(argv[i], "arm64") || !strcmp(argv[i], "aarch64")) {
+				arm64 = true;
+			} else if (strcmp(argv[i], "x86-64") && strcmp(argv[i], "amd64")) {
+				fprintf(stderr, "mmutrace: capture: --arch %s: give arm64 or x86-64\n",
+					argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--sysroot") && i + 1 < argc) {
+			sysroot = argv[++i];
 		} else {
 			fprintf(stderr, "mmutrace: capture: unknown option '%s'\n", argv[i]);
 			return 2;
@@ -337,6 +355,15 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 	}
 	if (!out || i + 1 >= argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (arm64 && exit_layout) {
+		fprintf(stderr, "mmutrace: capture: --exit-layout is not supported with --arch arm64 "
+				"yet\n");
+		return 2;
+	}
+	if (sysroot && !arm64) {
+		fprintf(stderr, "mmutrace: capture: --sysroot goes with --arch arm64\n");
 		return 2;
 	}
 	char err[512], layout_dir[PATH_MAX] = "", layouts[PATH_MAX + 8] = "";
@@ -356,8 +383,9 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		snprintf(layouts, sizeof(layouts), "%s/%%p",
 			 realpath(layout_dir, abs) ? abs : layout_dir);
 	}
-	if (capture_start(&c, exe, argv + i + 1, exit_layout ? layouts : NULL, err,
-			  sizeof(err))) {
+	if (arm64 ? capture_start_arm64(&c, exe, argv + i + 1, sysroot, err, sizeof(err))
+		  : capture_start(&c, exe, argv + i + 1, exit_layout ? layouts : NULL, err,
+				  sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);
 		if (exit_layout)
 			place_layouts(layout_dir, exit_layout, 0, false);

@@ -620,7 +620,7 @@ static int check_block(struct trace_reader *r, size_t hlen, uint32_t len, uint32
 
 	r->cur = r->buf + r->pos + hlen;
 	r->cur_end = r->cur + len;
-	if (block_checksum(r->cur, len, number, pid, r->procs ? NATIVE_FLAG_PROCS : 0, r->version) !=
+	if (block_checksum(r->cur, len, number, pid, r->hflags, r->version) !=
 	    sum) {
 		trace_fail(r, "block %llu (bytes %llu..%llu%s): checksum mismatch: the trace is corrupt",
 			   (unsigned long long)r->nblk, off, off + hlen + len - 1,

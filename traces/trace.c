@@ -212,13 +212,14 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 		unsigned flags = version >= 4 ? r->buf[10] : 0;
 
 		if (version >= 2 && (memcmp(r->buf + 11, "\0\0\0\0\0", 5) ||
-				     (version < 4 && r->buf[10]) || (flags & ~NATIVE_FLAG_PROCS))) {
+				     (version < 4 && r->buf[10]) || (flags & ~(NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64)))) {
 			snprintf(err, errlen, "%s: corrupt native header (bytes 10..15)", path);
 			trace_close(r);
 			return NULL;
 		}
 		r->version = version;
 		r->procs = flags & NATIVE_FLAG_PROCS;
+		r->hflags = flags;
 		r->pos = NATIVE_HEADER;
 		r->blk_off = NATIVE_HEADER;
 	} else if (have >= strlen(TEXT_MAGIC) &&
@@ -270,6 +271,11 @@ const char *trace_error(const struct trace_reader *r)
 enum trace_format trace_format(const struct trace_reader *r)
 {
 	return r->fmt;
+}
+
+bool trace_is_arm64(const struct trace_reader *r)
+{
+	return r->fmt == TRACE_NATIVE && (r->hflags & NATIVE_FLAG_ARM64);
 }
 
 uint64_t trace_bytes(const struct trace_reader *r)

@@ -118,6 +118,8 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen);
 size_t trace_read(struct trace_reader *r, struct trace_rec *buf, size_t max);
 const char *trace_error(const struct trace_reader *r);
 enum trace_format trace_format(const struct trace_reader *r);
+/* The trace came from an arm64 guest (native header flag 2, FORMAT.md). */
+bool trace_is_arm64(const struct trace_reader *r);
 struct xout;
 /*
  * From now on, every byte read (from the start of the input) is also

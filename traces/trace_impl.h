@@ -35,6 +35,7 @@ struct trace_reader {
 	/* version 4: the records being decoded lie at cur .. cur_end */
 	const uint8_t *cur, *cur_end;
 	bool procs;		    /* the capture tool's streams, one a process */
+	unsigned hflags;	    /* the header's flags byte (version 4) */
 	struct native_procs *ps;    /* their state (native.c) */
 	/* lackey */
 	struct lackey_state *lk;
@@ -89,6 +90,7 @@ int trace_flush(struct trace_writer *w, size_t room);
 #define NATIVE_BLOCK_HEADER_V4 12    /* ... and u32 pid */
 #define NATIVE_BLOCK_START (1u << 31) /* in the length word: a program's first block */
 #define NATIVE_FLAG_PROCS 1	     /* header byte 10: the capture tool's process streams */
+#define NATIVE_FLAG_ARM64 2	     /* ... an arm64 guest's (qemu-aarch64 and traces/arm64/) */
 #define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */
 #define TEXT_MAGIC "mmutrace-text 1"
 

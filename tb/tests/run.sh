@@ -28,8 +28,8 @@ for t in "$@"; do
 	count "$log" $rc
 done
 # the command-line tests, how the RTL back end loads its library, make
-# install, and that Yosys still reads the RTL
-for s in cli.sh backend.sh install.sh yosys.sh; do
+# install, that Yosys still reads the RTL, and the arm64 capture
+for s in cli.sh backend.sh install.sh yosys.sh arm64.sh; do
 	"$here/$s" "$dir" > "$log" 2>&1
 	rc=$?
 	cat "$log"

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmut_plugin: the project's TCG plugin for qemu-aarch64 (qemu-user). It
+ * writes an arm64 program's memory trace in the native format
+ * (traces/FORMAT.md, version 4) into the descriptor given as fd=N, a pipe
+ * whose owner (`mmutrace capture --arch arm64`) wrote the header with the
+ * flags `procs` and `arm64`: the same stream of checksummed blocks, one
+ * stream per process, that the Valgrind tool (traces/vgtool/) writes.
+ *
+ *  - accesses: an `I` per guest instruction executed, `R` per load, `W` per
+ *    store (an atomic's load and store are an R and a W: no `M` records);
+ *  - the start-up address space from /proc/self/maps when the guest first
+ *    runs, kept to the program's and the sysroot's files and what lies
+ *    among them (bss, the stack and its guard, qemu's signal trampoline);
+ *  - mmap, munmap, mprotect, brk, mremap and clone with their results, from
+ *    the syscall-return callback; exit and exit_group before they run.
+ *
+ * Per access a callback appends one 64-bit word to its vCPU's buffer: a
+ * translation block's start (a pointer to its instructions) or a data
+ * access (address, size, direction, the instruction's index in its block).
+ * A full buffer, or a system call, takes the process's lock and encodes the
+ * buffer into blocks, each sent in one write of at most PIPE_BUF bytes.
+ * So the threads of a process interleave in the trace at system calls and
+ * at every RAW_CAP words: a thread's accesses after another thread's
+ * system call (a munmap, say) that they follow by a lock taken with no
+ * system call may come before it in the trace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elf.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "../native_tags.h"
+#include "qemu_plugin_api.h"
+
+MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
+
+#define VERSION 4		/* of the native format */
+#define HEADER_FLAGS (1 | 2)	/* procs | arm64: the pipe owner's header */
+#define BLOCK_HEADER 12		/* u32 length | start, u32 checksum, u32 pid */
+#define BLOCK_START (1u << 31)
+#define PIPE_BUF_ 4096
+#define BLOCK_MAX (PIPE_BUF_ - BLOCK_HEADER)
+#define MAX_PATH 2048
+#define RECORD_ROOM (MAX_PATH + 64) /* the longest record, a switch before it */
+#define MAX_FILES 4096
+#define MAX_VCPUS 1024
+#define MAX_PENDING 64
+#define RAW_CAP (1 << 15) /* words a vCPU buffers */
+
+/* arm64 Linux's system call numbers (the generic table) */
+#define NR_CLOSE 57
+#define NR_EXIT 93
+#define NR_EXIT_GROUP 94
+#define NR_BRK 214
+#define NR_MUNMAP 215
+#define NR_MREMAP 216
+#define NR_CLONE 220
+#define NR_MMAP 222
+#define NR_MPROTECT 226
+
+#define MAP_PRIVATE_ 0x02
+#define MAP_ANON_ 0x20
+#define CLONE_VM_ 0x100
+#define CLONE_VFORK_ 0x4000
+#define SEG_ANON 0
+#define SEG_FILE 1
+#define SEG_HEAP 2
+#define SEG_STACK 3
+
+/* a raw word: a block's start (a pointer, top bits 0) or a data access */
+#define RAW_MEM (1ull << 48)
+#define RAW_STORE (1ull << 49)
+#define RAW_SHIFT 50 /* 3 bits: log2 of the size */
+#define RAW_INDEX 53 /* 11 bits: the instruction's index in its block */
+#define RAW_ADDR ((1ull << 48) - 1)
+
+struct tbinfo {
+	uint32_t n;
+	uint64_t *vaddr;
+	uint8_t *size;
+};
+
+struct vcpu {
+	uint32_t tid; /* the system's thread id; 0: not known yet */
+	uint32_t n;   /* words in raw */
+	/* the encoder's place in the block being expanded */
+	const struct tbinfo *tb;
+	uint32_t next;
+	int64_t num; /* the system call in progress */
+	uint64_t args[6];
+	uint64_t raw[RAW_CAP];
+};
+
+static struct vcpu *vcpus[MAX_VCPUS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- the stream, under lock ---- */
+static int out_fd = -1;
+static uint8_t obuf[PIPE_BUF_];
+static uint32_t olen;	   /* bytes in obuf, the block header included */
+static uint64_t nblk;	   /* blocks this process's stream has sent */
+static uint32_t stream_pid;
+static bool start_block;
+static uint64_t iend, daddr;
+static uint64_t nrec;
+static uint32_t cur_tid;
+static bool layout_done, ended, group_exit, have_brk;
+static uint64_t cur_brk;
+static uint64_t first_pc; /* the guest's first instruction */
+static char *files[MAX_FILES];
+static uint32_t nfiles;
+static char sysroot[PATH_MAX];
+static struct {
+	uint32_t parent, child;
+	uint64_t flags;
+} pending[MAX_PENDING]; /* thread clones whose record is not out yet */
+static int npending;
+static uint32_t announced[MAX_PENDING]; /* children whose clone went out early */
+static int nannounced;
+
+static uint32_t gettid_(void)
+{
+	return (uint32_t)syscall(SYS_gettid);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+static void send_block(void)
+{
+	uint32_t len = olen - BLOCK_HEADER;
+
+	if (!len)
+		return;
+	put_le32(obuf, len | (start_block ? BLOCK_START : 0));
+	put_le32(obuf + 4, (uint32_t)XXH3_64bits_withSeed(
+				   obuf + BLOCK_HEADER, len,
+				   (nblk & 0xffffffff) ^ (uint64_t)stream_pid << 32 ^
+					   (uint64_t)HEADER_FLAGS << 54 ^ (uint64_t)VERSION << 56));
+	put_le32(obuf + 8, stream_pid);
+	nblk++;
+	start_block = false;
+	if (out_fd >= 0 && write(out_fd, obuf, olen) != (ssize_t)olen) {
+		fprintf(stderr, "mmut_plugin: writing the trace failed (%s): the reader has gone\n",
+			strerror(errno));
+		out_fd = -1;
+		_exit(1);
+	}
+	olen = BLOCK_HEADER;
+}
+
+/* Room for one more record of at most need bytes. */
+static inline uint8_t *room(uint32_t need)
+{
+	if (olen + need > PIPE_BUF_)
+		send_block();
+	return obuf + olen;
+}
+
+static inline void done(uint8_t *p)
+{
+	olen = (uint32_t)(p - obuf);
+	nrec++;
+}
+
+static inline uint8_t *put_u(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint8_t *put_s(uint8_t *p, int64_t v)
+{
+	return put_u(p, ((uint64_t)v << 1) ^ -((uint64_t)v >> 63));
+}
+
+static void put_switch(uint32_t tid)
+{
+	uint8_t *p = room(16);
+
+	*p++ = TAG_SWITCH;
+	done(put_u(p, tid));
+	cur_tid = tid;
+}
+
+/* An event of thread tid begins: the stream switches to it first. */
+static uint8_t *event(uint32_t tid)
+{
+	if (tid != cur_tid)
+		put_switch(tid);
+	return room(RECORD_ROOM);
+}
+
+static void put_file(uint32_t id, const char *path)
+{
+	size_t n = strlen(path);
+	uint8_t *p = room(RECORD_ROOM);
+
+	if (n > MAX_PATH)
+		n = MAX_PATH;
+	*p++ = TAG_FILE;
+	p = put_u(p, id);
+	p = put_u(p, n);
+	memcpy(p, path, n);
+	done(p + n);
+}
+
+static uint32_t file_id_for(const char *path)
+{
+	for (uint32_t id = 1; id <= nfiles; id++)
+		if (!strcmp(files[id], path))
+			return id;
+	if (nfiles + 1 >= MAX_FILES)
+		return 0;
+	files[++nfiles] = strdup(path);
+	if (!files[nfiles])
+		return 0;
+	put_file(nfiles, path);
+	return nfiles;
+}
+
+/* A file's size + 1, as the records carry it; 0: not known. */
+static uint64_t size1_of(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) ? (uint64_t)st.st_size + 1 : 0;
+}
+
+/* ---- accesses ---- */
+
+static inline void put_insn(uint64_t a, unsigned size)
+{
+	uint8_t *p = obuf + olen;
+
+	if (a == iend) {
+		*p++ = (uint8_t)size;
+	} else {
+		*p++ = (uint8_t)(TAG_IJUMP | size);
+		p = put_s(p, (int64_t)(a - iend));
+	}
+	iend = a + size;
+	done(p);
+}
+
+/* The instructions of v's block before index upto that are not out yet. */
+static void put_insns(struct vcpu *v, uint32_t upto)
+{
+	const struct tbinfo *tb = v->tb;
+
+	if (!tb)
+		return;
+	if (upto > tb->n)
+		upto = tb->n;
+	for (; v->next < upto; v->next++) {
+		room(32);
+		put_insn(tb->vaddr[v->next], tb->size[v->next]);
+	}
+}
+
+static void put_data(uint64_t w)
+{
+	uint64_t a = w & RAW_ADDR;
+	unsigned shift = (unsigned)(w >> RAW_SHIFT) & 7;
+	uint8_t *p = room(32);
+
+	*p++ = (uint8_t)(TAG_DATA | (w & RAW_STORE ? 1 : 0) << 4 | shift);
+	p = put_s(p, (int64_t)(a - daddr));
+	daddr = a;
+	done(p);
+}
+
+static void emit_layout(void);
+
+/* A thread clone's record, by its parent, before the child's first record. */
+static void announce(uint32_t child)
+{
+	for (int i = 0; i < nannounced; i++)
+		if (announced[i] == child)
+			return;
+	if (child == stream_pid || !npending)
+		return;
+	/* the oldest clone whose child is not known yet (or is this one) */
+	int k = 0;
+
+	for (int i = 0; i < npending; i++)
+		if (pending[i].child == child) {
+			k = i;
+			break;
+		}
+	uint8_t *p = event(pending[k].parent);
+
+	*p++ = TAG_CLONE;
+	p = put_u(p, child);
+	done(put_u(p, pending[k].flags));
+	pending[k] = pending[--npending];
+	if (nannounced < MAX_PENDING)
+		announced[nannounced++] = child;
+}
+
+/* Encodes v's buffered words; under lock. */
+static void encode(struct vcpu *v)
+{
+	if (ended) {
+		v->n = 0;
+		return;
+	}
+	if (!layout_done)
+		emit_layout();
+	if (v->tid != cur_tid) {
+		announce(v->tid);
+		put_switch(v->tid);
+	}
+	for (uint32_t i = 0; i < v->n; i++) {
+		uint64_t w = v->raw[i];
+
+		if (!(w & RAW_MEM)) {
+			put_insns(v, UINT32_MAX);
+			v->tb = (const struct tbinfo *)(uintptr_t)w;
+			v->next = 0;
+		} else {
+			put_insns(v, (uint32_t)(w >> RAW_INDEX) + 1);
+			put_data(w);
+		}
+	}
+	v->n = 0;
+}
+
+/* ... and the rest of its current block: a system call ends the block. */
+static void encode_all(struct vcpu *v)
+{
+	encode(v);
+	if (!ended) {
+		put_insns(v, UINT32_MAX);
+		v->tb = NULL;
+	}
+}
+
+static struct vcpu *vcpu_new(unsigned idx)
+{
+	struct vcpu *v = vcpus[idx];
+
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v) {
+			fprintf(stderr, "mmut_plugin: out of memory\n");
+			_exit(1);
+		}
+		vcpus[idx] = v;
+	}
+	v->tid = gettid_();
+	pthread_mutex_lock(&lock);
+	if (!layout_done && !ended)
+		emit_layout();
+	pthread_mutex_unlock(&lock);
+	return v;
+}
+
+static void flush_full(struct vcpu *v)
+{
+	pthread_mutex_lock(&lock);
+	encode(v);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_tb(unsigned int idx, void *ud)
+{
+	struct vcpu *v = idx < MAX_VCPUS ? vcpus[idx] : NULL;
+
+	if (__builtin_expect(!v || !v->tid, 0)) {
+		if (idx >= MAX_VCPUS)
+			return;
+		if (!first_pc)
+			first_pc = ((const struct tbinfo *)ud)->vaddr[0];
+		v = vcpu_new(idx);
+	}
+	v->raw[v->n++] = (uint64_t)(uintptr_t)ud;
+	if (__builtin_expect(v->n == RAW_CAP, 0))
+		flush_full(v);
+}
+
+static void on_mem(unsigned int idx, qemu_plugin_meminfo_t info, uint64_t vaddr, void *ud)
+{
+	struct vcpu *v = idx < MAX_VCPUS ? vcpus[idx] : NULL;
+
+	if (!v)
+		return;
+	v->raw[v->n++] = (vaddr & RAW_ADDR) | RAW_MEM |
+			 (qemu_plugin_mem_is_store(info) ? RAW_STORE : 0) |
+			 (uint64_t)(qemu_plugin_mem_size_shift(info) & 7) << RAW_SHIFT |
+			 (uint64_t)(uintptr_t)ud << RAW_INDEX;
+	if (__builtin_expect(v->n == RAW_CAP, 0))
+		flush_full(v);
+}
+
+static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	size_t n = qemu_plugin_tb_n_insns(tb);
+	struct tbinfo *t = malloc(sizeof(*t));
+
+	(void)id;
+	if (!t || !n || n >= 1 << 11) {
+		free(t);
+		return;
+	}
+	t->n = (uint32_t)n;
+	t->vaddr = malloc(n * sizeof(*t->vaddr));
+	t->size = malloc(n);
+	if (!t->vaddr || !t->size) {
+		fprintf(stderr, "mmut_plugin: out of memory\n");
+		_exit(1);
+	}
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb, QEMU_PLUGIN_CB_NO_REGS, t);
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		size_t sz = qemu_plugin_insn_size(insn);
+
+		t->vaddr[i] = qemu_plugin_insn_vaddr(insn);
+		t->size[i] = (uint8_t)(sz && sz < 0x40 ? sz : 4);
+		qemu_plugin_register_vcpu_mem_cb(insn, on_mem, QEMU_PLUGIN_CB_NO_REGS,
+						 QEMU_PLUGIN_MEM_RW, (void *)(uintptr_t)i);
+	}
+}
+
+/* ---- the start-up address space ---- */
+
+struct map {
+	uint64_t start, end, offset;
+	unsigned prot;
+	bool priv;
+	char path[MAX_PATH];
+};
+
+static bool guest_file(const char *path, const char *prog)
+{
+	size_t n = strlen(sysroot);
+
+	return path[0] == '/' &&
+	       (!strcmp(path, prog) || (n && !strncmp(path, sysroot, n) && path[n] == '/'));
+}
+
+/*
+ * The guest's rights on a file mapping: qemu maps guest code read-only on
+ * the host (it translates it), so the ELF segment the offset starts says
+ * them. Other files keep the host's rights.
+ */
+static unsigned elf_prot(const char *path, uint64_t offset, unsigned host)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned prot = host;
+
+	if (fd < 0)
+		return host;
+	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
+	    !memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+	    eh.e_phentsize == sizeof(ph))
+		for (unsigned i = 0; i < eh.e_phnum; i++) {
+			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+			    (ssize_t)sizeof(ph))
+				break;
+			if (ph.p_type == PT_LOAD && (ph.p_offset & ~0xfffull) == offset) {
+				prot = (ph.p_flags & PF_R ? 1 : 0) | (ph.p_flags & PF_W ? 2 : 0) |
+				       (ph.p_flags & PF_X ? 4 : 0);
+				/* RELRO: the loader has not made it read-only yet */
+				break;
+			}
+		}
+	close(fd);
+	return prot;
+}
+
+static void put_segment(const struct map *m, unsigned kind, uint32_t file)
+{
+	uint8_t *p = event(cur_tid);
+
+	*p++ = TAG_SEGMENT;
+	p = put_u(p, m->start);
+	p = put_u(p, kind == SEG_HEAP ? 0 : m->end - m->start);
+	p = put_u(p, m->prot);
+	p = put_u(p, (m->priv ? MAP_PRIVATE_ : 1) | (file ? 0 : MAP_ANON_));
+	p = put_u(p, kind);
+	p = put_u(p, file);
+	p = put_u(p, file ? m->offset : 0);
+	done(put_u(p, file ? size1_of(m->path) : 0));
+}
+
+/*
+ * The guest's mappings when it first runs: qemu-user maps the guest at the
+ * host addresses it names (guest_base 0 on a 64-bit host), so they are the
+ * host's mappings of the program's and the sysroot's files and the
+ * anonymous ones in the span they cover, which holds no mapping of qemu's
+ * own (those lie above, at the host's mmap base). The anonymous mapping
+ * right above a one-page PROT_NONE guard is the stack; the heap starts
+ * where the program's last mapping ends.
+ */
+static void emit_layout(void)
+{
+	char prog[PATH_MAX], line[MAX_PATH + 256];
+	const char *bin = qemu_plugin_path_to_binary();
+	FILE *f = fopen("/proc/self/maps", "r");
+	struct map *maps = NULL, m;
+	size_t n = 0, cap = 0;
+	uint64_t lo = UINT64_MAX, hi = 0, prog_end = 0;
+	bool pc_seen = !first_pc;
+
+	layout_done = true;
+	if (!bin || !realpath(bin, prog))
+		snprintf(prog, sizeof(prog), "%s", bin ? bin : "?");
+	{
+		/* the program: the reader keeps the first stream's exec to itself */
+		uint32_t id = file_id_for(prog);
+		uint8_t *p = event(cur_tid);
+
+		*p++ = TAG_EXEC;
+		done(put_u(p, id));
+	}
+	while (f && fgets(line, sizeof(line), f)) {
+		char perms[8] = "";
+		unsigned long long s, e, off;
+		int pos = 0;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &s, &e, perms, &off, &pos) < 4)
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.start = s;
+		m.end = e;
+		m.offset = off;
+		m.prot = (perms[0] == 'r' ? 1 : 0) | (perms[1] == 'w' ? 2 : 0) |
+			 (perms[2] == 'x' ? 4 : 0);
+		m.priv = perms[3] == 'p';
+		const char *path = line + pos;
+
+		path += strspn(path, " \t");
+		snprintf(m.path, sizeof(m.path), "%.*s", (int)strcspn(path, "\n"), path);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct map *bigger = realloc(maps, cap * sizeof(*maps));
+
+			if (!bigger)
+				break;
+			maps = bigger;
+		}
+		maps[n++] = m;
+		if (guest_file(m.path, prog)) {
+			pc_seen |= first_pc >= m.start && first_pc < m.end;
+			lo = m.start < lo ? m.start : lo;
+			hi = m.end > hi ? m.end : hi;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (lo == UINT64_MAX || !pc_seen) {
+		/* qemu-user put the guest at an offset (guest_base): not handled */
+		fprintf(stderr, "mmut_plugin: the guest's code (at %#llx) is not in a mapping of %s "
+				"or the sysroot in /proc/self/maps (qemu-user with a guest_base?): "
+				"no trace\n", (unsigned long long)first_pc, prog);
+		_exit(1);
+	}
+	/* qemu's signal trampoline: a page just above the interpreter, r-x to the guest */
+	for (size_t i = 0; i < n; i++)
+		if (maps[i].start >= hi && maps[i].start < hi + 0x10000 && !maps[i].path[0] &&
+		    maps[i].prot == 1) {
+			hi = maps[i].end;
+			maps[i].prot = 5;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct map *c = &maps[i];
+
+		if (c->start < lo || c->end > hi)
+			continue;
+		if (c->path[0] && c->path[0] != '/')
+			continue; /* [heap], [vdso]: the host's */
+		if (c->path[0] && guest_file(c->path, prog)) {
+			struct map g = *c;
+
+			g.prot = elf_prot(c->path, c->offset, c->prot);
+			put_segment(&g, SEG_FILE, file_id_for(c->path));
+			if (!strcmp(c->path, prog))
+				prog_end = c->end;
+			continue;
+		}
+		if (c->path[0])
+			continue;
+		bool stack = i > 0 && maps[i - 1].end == c->start && !maps[i - 1].prot &&
+			     !maps[i - 1].path[0] && c->prot == 3 && !guest_file(maps[i - 1].path, prog) &&
+			     maps[i - 1].end - maps[i - 1].start <= 0x10000 &&
+			     (i < 2 || maps[i - 2].end != maps[i - 1].start);
+
+		put_segment(c, stack ? SEG_STACK : SEG_ANON, 0);
+		/* bss right after the program's file */
+		if (prog_end && c->start == prog_end)
+			prog_end = c->end;
+	}
+	if (prog_end) {
+		struct map h = { .start = prog_end, .end = prog_end, .prot = 3, .priv = true };
+
+		put_segment(&h, SEG_HEAP, 0);
+	}
+	free(maps);
+}
+
+/* ---- system calls ---- */
+
+static void put_exit(uint32_t tid, bool group)
+{
+	uint8_t *p = room(32);
+
+	*p++ = TAG_EXIT;
+	p = put_u(p, tid);
+	done(put_u(p, group));
+	group_exit |= group;
+}
+
+static void end_stream(void)
+{
+	uint8_t *p;
+
+	if (ended)
+		return;
+	if (!layout_done)
+		emit_layout();
+	p = room(16);
+	*p++ = TAG_END;
+	p = put_u(p, nrec);
+	olen = (uint32_t)(p - obuf);
+	send_block();
+	ended = true;
+}
+
+static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint64_t a1,
+		       uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
+		       uint64_t a8)
+{
+	struct vcpu *v = idx < MAX_VCPUS ? vcpus[idx] : NULL;
+
+	(void)id;
+	(void)a7;
+	(void)a8;
+	if (!v)
+		return;
+	v->num = num;
+	v->args[0] = a1;
+	v->args[1] = a2;
+	v->args[2] = a3;
+	v->args[3] = a4;
+	v->args[4] = a5;
+	v->args[5] = a6;
+	switch (num) {
+	case NR_EXIT:
+	case NR_EXIT_GROUP:
+		pthread_mutex_lock(&lock);
+		encode_all(v);
+		if (num == NR_EXIT_GROUP) /* the other threads' last records */
+			for (unsigned i = 0; i < MAX_VCPUS; i++)
+				if (vcpus[i] && vcpus[i] != v && vcpus[i]->n && vcpus[i]->tid)
+					encode_all(vcpus[i]);
+		if (!ended) {
+			put_exit(v->tid, num == NR_EXIT_GROUP);
+			if (v->tid == cur_tid && num == NR_EXIT)
+				cur_tid = 0;
+		}
+		if (num == NR_EXIT)
+			v->tid = 0; /* the vCPU's index may go to a new thread */
+		pthread_mutex_unlock(&lock);
+		break;
+	case NR_CLONE:
+		/* a forked child must not inherit records that are not sent yet */
+		pthread_mutex_lock(&lock);
+		encode_all(v);
+		if (!ended && (a1 & CLONE_VM_) && !(a1 & CLONE_VFORK_) && npending < MAX_PENDING) {
+			pending[npending].parent = v->tid;
+			pending[npending].child = 0;
+			pending[npending++].flags = a1;
+		}
+		send_block();
+		pthread_mutex_unlock(&lock);
+		break;
+	default:
+		/*
+		 * Threads hand work to each other through system calls
+		 * (futex) more often than not: what this one did before goes
+		 * out before what the others do after.
+		 */
+		if (v->n) {
+			pthread_mutex_lock(&lock);
+			encode_all(v);
+			pthread_mutex_unlock(&lock);
+		}
+		break;
+	}
+}
+
+/* A forked child: a stream of its own, which its parent's clone record starts. */
+static void start_child(struct vcpu *v)
+{
+	uint32_t pid = (uint32_t)getpid();
+
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		if (vcpus[i] && vcpus[i] != v) {
+			vcpus[i]->n = 0;
+			vcpus[i]->tid = 0;
+		}
+	olen = BLOCK_HEADER;
+	nblk = 0;
+	nrec = 0;
+	stream_pid = pid;
+	start_block = false;
+	iend = daddr = 0;
+	npending = nannounced = 0;
+	v->tid = pid;
+	v->n = 0;
+	v->tb = NULL;
+	put_switch(pid);
+}
+
+static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, int64_t ret)
+{
+	struct vcpu *v = idx < MAX_VCPUS ? vcpus[idx] : NULL;
+	uint8_t *p;
+
+	(void)id;
+	if (!v || num != v->num || (ret < 0 && ret > -4096))
+		return;
+	if (num != NR_MMAP && num != NR_MUNMAP && num != NR_MPROTECT && num != NR_BRK &&
+	    num != NR_MREMAP && num != NR_CLONE)
+		return;
+	const uint64_t *a = v->args;
+	uint64_t r = (uint64_t)ret;
+
+	pthread_mutex_lock(&lock);
+	if (num == NR_CLONE && ret == 0) {
+		if (!(a[0] & CLONE_VM_) || (a[0] & CLONE_VFORK_))
+			start_child(v);
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	encode_all(v);
+	if (ended) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	switch (num) {
+	case NR_MMAP: {
+		uint32_t flags = (uint32_t)a[3], file = 0;
+		uint64_t size1 = 0;
+
+		if (!(flags & MAP_ANON_)) {
+			char link[64], path[MAX_PATH];
+			ssize_t len;
+
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", (int)a[4]);
+			len = readlink(link, path, sizeof(path) - 1);
+			if (len > 0) {
+				path[len] = 0;
+				file = file_id_for(path);
+				size1 = size1_of(path);
+			} else {
+				snprintf(path, sizeof(path), "<fd %d>", (int)a[4]);
+				file = file_id_for(path);
+			}
+		}
+		p = event(v->tid);
+		*p++ = TAG_MMAP;
+		p = put_u(p, r);
+		p = put_u(p, a[1]);
+		p = put_u(p, (uint32_t)a[2]);
+		p = put_u(p, flags);
+		p = put_u(p, 0);
+		p = put_u(p, file);
+		p = put_u(p, file ? a[5] : 0);
+		done(put_u(p, size1));
+		break;
+	}
+	case NR_MUNMAP:
+	case NR_MPROTECT:
+		p = event(v->tid);
+		*p++ = num == NR_MUNMAP ? TAG_MUNMAP : TAG_MPROTECT;
+		p = put_u(p, a[0]);
+		p = put_u(p, a[1]);
+		if (num == NR_MPROTECT)
+			p = put_u(p, (uint32_t)a[2]);
+		done(p);
+		break;
+	case NR_BRK:
+		if (have_brk && r == cur_brk)
+			break;
+		if (!have_brk && a[0] == 0) {
+			cur_brk = r; /* the first query names the base */
+			have_brk = true;
+			break;
+		}
+		cur_brk = r;
+		have_brk = true;
+		p = event(v->tid);
+		*p++ = TAG_BRK;
+		done(put_u(p, r));
+		break;
+	case NR_MREMAP:
+		p = event(v->tid);
+		*p++ = TAG_MREMAP;
+		p = put_u(p, a[0]);
+		p = put_u(p, a[1]);
+		p = put_u(p, r);
+		p = put_u(p, a[2]);
+		done(put_u(p, (uint32_t)a[3]));
+		break;
+	case NR_CLONE: {
+		uint64_t flags = a[0];
+
+		/* qemu-user runs a vfork (CLONE_VM | CLONE_VFORK) as a fork */
+		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
+			flags &= ~(uint64_t)(CLONE_VM_ | CLONE_VFORK_);
+		if (flags & CLONE_VM_) {
+			/* a thread: unless its first records named it already */
+			bool early = false;
+
+			for (int i = 0; i < nannounced; i++)
+				if (announced[i] == (uint32_t)r)
+					early = true;
+			if (early)
+				break;
+			for (int i = 0; i < npending; i++)
+				if (pending[i].parent == v->tid && !pending[i].child) {
+					pending[i] = pending[--npending];
+					break;
+				}
+			if (nannounced < MAX_PENDING)
+				announced[nannounced++] = (uint32_t)r;
+		}
+		/* a process's stream starts with this record: out at once */
+		p = event(v->tid);
+		*p++ = TAG_CLONE;
+		p = put_u(p, r);
+		done(put_u(p, flags));
+		send_block();
+		break;
+	}
+	default:
+		break;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_exit_(qemu_plugin_id_t id, void *ud)
+{
+	(void)id;
+	(void)ud;
+	pthread_mutex_lock(&lock);
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		if (vcpus[i] && vcpus[i]->tid)
+			encode_all(vcpus[i]);
+	if (!ended && !group_exit) /* a fatal signal ends the process */
+		put_exit(cur_tid ? cur_tid : stream_pid, true);
+	end_stream();
+	pthread_mutex_unlock(&lock);
+}
+
+MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+					     int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		char *end;
+
+		if (!strncmp(argv[i], "fd=", 3)) {
+			long fd = strtol(argv[i] + 3, &end, 10);
+
+			if (!argv[i][3] || *end || fd < 0 || fd > INT_MAX) {
+				fprintf(stderr, "mmut_plugin: bad fd '%s'\n", argv[i] + 3);
+				return -1;
+			}
+			out_fd = (int)fd;
+		} else if (!strncmp(argv[i], "sysroot=", 8)) {
+			if (!realpath(argv[i] + 8, sysroot)) {
+				fprintf(stderr, "mmut_plugin: sysroot %s: %s\n", argv[i] + 8,
+					strerror(errno));
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "mmut_plugin: unknown argument '%s' (fd=N, sysroot=DIR)\n",
+				argv[i]);
+			return -1;
+		}
+	}
+	if (out_fd < 0) {
+		fprintf(stderr, "mmut_plugin: give fd=N, the descriptor to write the trace to\n");
+		return -1;
+	}
+	if (info->system_emulation || strcmp(info->target_name, "aarch64")) {
+		fprintf(stderr, "mmut_plugin: runs under qemu-aarch64 (user mode) only, not %s\n",
+			info->target_name);
+		return -1;
+	}
+	stream_pid = (uint32_t)getpid();
+	cur_tid = stream_pid;
+	start_block = true;
+	olen = BLOCK_HEADER;
+	qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
+	qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+	qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret);
+	qemu_plugin_register_atexit_cb(id, on_exit_, NULL);
+	return 0;
+}
