@@ -631,9 +631,11 @@ if command -v valgrind > /dev/null; then
 	seq 400 -1 1 > in.txt
 	# The tool runs from build/vg (VALGRIND_LIB), which the program sees in
 	# its environment: cachegrind runs with the same one, so that both see
-	# the same stack and the same instruction stream.
+	# the same stack and the same instruction stream. (sort -S: a buffer of
+	# a set size; by default sort sizes it from the free memory, and its
+	# instructions then differ by a few from one run to the next.)
 	run() { env -i PATH=/usr/bin:/bin LC_ALL=C VALGRIND_LIB="$top/build/vg" "$@"; }
-	if run "$tr" capture -o live.mmut.zst --exit-layout live.layout -- sort -n in.txt \
+	if run "$tr" capture -o live.mmut.zst --exit-layout live.layout -- sort -S 1M -n in.txt \
 		> /dev/null 2> capture.err; then
 		ok live_capture
 	else bad live_capture "$(tail -3 capture.err)"; fi
@@ -654,11 +656,11 @@ if command -v valgrind > /dev/null; then
 	# same run, but for the tool's own file (which Valgrind lists as the
 	# client's) and the file sizes only our tool knows.
 	run valgrind -d --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-sched=yes \
-		--log-fd=2 sort -n in.txt 2> lackey.log > /dev/null
+		--log-fd=2 sort -S 1M -n in.txt 2> lackey.log > /dev/null
 	# (the tool writes blocks; the trace's header, FORMAT.md's, comes from
 	# whoever owns the pipe: mmutrace capture, here printf)
 	{ printf 'MMUTRACE\004\000\001\000\000\000\000\000'
-	  run valgrind -d --tool=mmut --out-fd=3 sort -n in.txt 3>&1 2> /dev/null > /dev/null; } > d.mmut
+	  run valgrind -d --tool=mmut --out-fd=3 sort -S 1M -n in.txt 3>&1 2> /dev/null > /dev/null; } > d.mmut
 	norm() { # no sizes; no tool file, nor the segment of it Valgrind lists
 		"$tr" cat "$1" 2> /dev/null | sed 's| size=[0-9]*||' | awk '
 			/^file [0-9]+ .*\/(lackey|mmut)-amd64-linux$/ { tool = "file=" $2; next }
@@ -680,7 +682,7 @@ if command -v valgrind > /dev/null; then
 		set -- $g
 		run valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
 			--I1=$(($1 * 4096)),$2,4096 --D1=$(($3 * 4096)),$4,4096 \
-			--LL=$(($5 * 4096)),$6,4096 sort -n in.txt 2> cg.log > /dev/null
+			--LL=$(($5 * 4096)),$6,4096 sort -S 1M -n in.txt 2> cg.log > /dev/null
 		num() { grep "$1" cg.log | head -1 | sed 's/.*: *\([0-9,]*\).*/\1/' | tr -d ,; }
 		want="$(num 'I *refs:') $(num 'I1 *misses:') $(num 'D *refs:') $(num 'D1 *misses:') $(num 'LL refs:') $(num 'LL misses:')"
 		"$sim" live.mmut.zst --os none -q --json live.json -s l1i.entries=$1 -s l1i.ways=$2 \
