@@ -57,9 +57,8 @@ static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc
 
 	(void)asid;
 	rtl_backend_check(&rp->rtl, core, rp->os.cpu[core].ttbr0, va, acc, golden);
-	if (rp->rtl.mismatch[0] && !rp->err[0])
-		snprintf(rp->err, sizeof(rp->err), "record %llu: %.440s",
-			 (unsigned long long)rp->record, rp->rtl.mismatch);
+	if (rp->rtl.mismatch[0] && !rp->err[0]) /* it names its record */
+		snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
 }
 
 static int fail(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -139,6 +138,7 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 					  sizeof(rp->err)))
 			return -1;
 		rp->use_rtl = true;
+		rp->rtl.record = &rp->record;
 		rp->mmu.check = rtl_check;
 		rp->mmu.check_ctx = rp;
 		/* the golden TLBs' random streams start where the RTL's do */
@@ -400,6 +400,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 		} else if (!rp->linux_os) {
 			rp->events++; /* --os none: every VA stays valid */
 		} else {
+			if (rp->use_rtl) /* the RTL catches up before the OS changes memory */
+				rtl_backend_drain(&rp->rtl);
 			if (event(rp, t))
 				return -1;
 			check_now(rp);
@@ -413,6 +415,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 int replay_finish(struct replay *rp)
 {
 	mmu_settle(&rp->mmu);
+	if (rp->use_rtl) /* before the exits free the page tables */
+		rtl_backend_drain(&rp->rtl);
 	if (!rp->linux_os)
 		return 0;
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)

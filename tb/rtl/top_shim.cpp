@@ -148,6 +148,23 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
 
+extern "C" unsigned rtl_top_translate_batch(struct rtl_top *s, const struct rtl_page *pages,
+					    unsigned n, struct mmu_result *out, uint32_t *cycles)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct rtl_page *p = &pages[i];
+		unsigned c = rtl_top_translate(s, p->core, p->ttbr0, p->va, (enum mmu_access)p->acc,
+					       &out[i]);
+
+		if (c == RTL_TOP_STUCK)
+			return i;
+		cycles[i] = c;
+		if (s->ctx.gotError())
+			return i + 1;
+	}
+	return n;
+}
+
 extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi *op)
 {
 	Vmmu_top *t = s->top;

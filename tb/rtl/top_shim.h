@@ -31,6 +31,20 @@ int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);
+/* One page for rtl_top_translate_batch. */
+struct rtl_page {
+	uint64_t ttbr0, va;
+	uint8_t core;
+	uint8_t acc; /* an enum mmu_access */
+};
+/*
+ * rtl_top_translate of n pages in one call, in order: out[i] and cycles[i]
+ * are page i's answer and cycles. Returns how many pages were answered: n,
+ * or fewer when a page was not answered within RTL_TOP_LIMIT cycles (the
+ * one at the count returned) or an assertion failed (in the page before it).
+ */
+unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				 struct mmu_result *out, uint32_t *cycles);
 /* Issues a TLBI from core into the fabric: one cycle, after any wait for room. */
 void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
 /* DSB ISH: returns the cycles until every earlier TLBI had reached every core. */
