@@ -41,7 +41,8 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
                  $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c)))) \
                  ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c)))) \
-                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c))))
+                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_shootdown_$(word 1,$(subst :, ,$(c))))
 
 # The Valgrind tool (traces/vgtool/), built outside Valgrind's tree against
 # Debian's headers and static libraries. $(B)/vg is a VALGRIND_LIB: links to
@@ -271,7 +272,8 @@ $(B)/rtl/rtl_ptw_directed: tb/tests/rtl_ptw_directed.c tb/rtl/ptw_shim.cpp $(HEA
 
 # The system tops of RTL_TOP_CFGS: broadcast and local TLBIs on 1, 2, 4, 8 cores
 # (rtl_top_directed_*); TLBI + DSB ISH racing translations in flight on 2 and 4
-# (rtl_top_race_*). $(1): the configuration, $(2): the test.
+# (rtl_top_race_*); shootdown latency, idle and under load (rtl_top_shootdown_*).
+# $(1): the configuration, $(2): the test.
 define rtl_top_test_rules
 $(B)/rtl/rtl_top_$(2)_$(call w,$(1),1): tb/tests/rtl_top_$(2).c tb/tests/one_page_table.h tb/rtl/top_shim.cpp \
 		$(HEADERS) $(B)/rtl/top_$(call w,$(1),1)/Vmmu_top__ALL.a $(B)/rtl/verilated.o \
@@ -285,6 +287,7 @@ $(B)/rtl/rtl_top_$(2)_$(call w,$(1),1): tb/tests/rtl_top_$(2).c tb/tests/one_pag
 endef
 $(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_test_rules,$(c),directed)))
 $(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_top_test_rules,$(c),race)))
+$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_top_test_rules,$(c),shootdown)))
 
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;

@@ -85,7 +85,9 @@ module mmu_top
   output logic [63:0] cnt_wc_lookups_o [NumCores][3],
   output logic [63:0] cnt_wc_hits_o    [NumCores][3],
   output logic [63:0] cnt_dvm_ops_o,       // operations delivered to cores
-  output logic [63:0] cnt_sync_cycles_o    // cycles syncs waited, summed
+  output logic [63:0] cnt_sync_cycles_o,   // cycles syncs waited, summed
+  output logic [63:0] cnt_port_wait_o,     // cycles walkers waited for the memory port, summed
+  output logic [63:0] cnt_dvm_busy_o       // operations a core took with a page in flight
 );
 
   localparam int unsigned Depth     = 8;   // per-core queue of operations
@@ -296,6 +298,30 @@ module mmu_top
       busy_q <= 1'b0;
     end
   end
+
+  // ---- counters: walkers held off the memory port, and TLBIs that met a page in flight
+  logic [63:0] port_wait_q, dvm_busy_q, waiting_walkers, busy_deliveries;
+
+  always_comb begin
+    waiting_walkers = '0;
+    busy_deliveries = '0;
+    for (int c = 0; c < NumCores; c++) begin
+      waiting_walkers += 64'(core_mem_valid[c] && !core_mem_ready[c]);
+      busy_deliveries += 64'(deliver[c] && !core_idle[c]);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      port_wait_q <= '0;
+      dvm_busy_q  <= '0;
+    end else begin
+      port_wait_q <= port_wait_q + waiting_walkers;
+      dvm_busy_q  <= dvm_busy_q + busy_deliveries;
+    end
+  end
+  assign cnt_port_wait_o = port_wait_q;
+  assign cnt_dvm_busy_o  = dvm_busy_q;
 
   `MMU_ASSERT_INIT
   `MMU_ASSERT(ResponseOnlyWhenBusy, !mem_resp_valid_i || busy_q)

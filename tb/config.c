@@ -29,7 +29,9 @@ const char config_help[] =
 	"  thp            on/off: 2 MiB anonymous pages where they fit\n"
 	"  walk.mem_latency  cycles of one descriptor read (--os linux)\n"
 	"  walk.l0_entries   walk-cache entries for L0 descriptors (likewise l1, l2)\n"
-	"  fabric.hop_latency  cycles of a broadcast-fabric hop (--backend rtl)\n";
+	"  fabric.hop_latency  cycles of a broadcast-fabric hop (--backend rtl)\n"
+	"  rtl.parallel   on/off: the RTL's cores translate their pages at once, walkers\n"
+	"                 sharing the memory port (--backend rtl; off: one page at a time)\n";
 
 /*
  * Keys that apply only in some modes: setting one in another mode is
@@ -43,7 +45,8 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "ttl", SCOPE_LINUX },		     { "thp", SCOPE_LINUX },
 	{ "walk.mem_latency", SCOPE_LINUX }, { "walk.l0_entries", SCOPE_LINUX },
 	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
-	{ "fabric.hop_latency", SCOPE_RTL }, { "seed", SCOPE_RANDOM },
+	{ "fabric.hop_latency", SCOPE_RTL }, { "rtl.parallel", SCOPE_RTL },
+	{ "seed", SCOPE_RANDOM },
 	{ NULL, SCOPE_LINUX },
 };
 
@@ -227,6 +230,7 @@ static int set_key(struct sim_config *c, const char *key, const char *value, cha
 	bool *flag = !strcmp(key, "tlbi_range") ? &c->tlbi_range
 		     : !strcmp(key, "ttl")	  ? &c->ttl
 		     : !strcmp(key, "thp")	  ? &c->thp
+		     : !strcmp(key, "rtl.parallel") ? &c->parallel
 						  : NULL;
 
 	if (flag) {

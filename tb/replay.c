@@ -388,6 +388,23 @@ static void access(struct replay *rp, const struct trace_rec *t)
 	     (unsigned long long)t->addr);
 }
 
+/*
+ * Whether the OS model may write simulated memory (page tables) for this
+ * event: all but a file's name and a thread switch that tears no thread
+ * down. The RTL's queued pages must be translated before it does.
+ */
+static bool may_change_memory(const struct replay *rp, const struct trace_rec *t)
+{
+	if (t->type == TR_FILE)
+		return false;
+	if (t->type != TR_SWITCH)
+		return true;
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+		if (rp->exiting[tid] == EXIT_THREAD)
+			return true;
+	return false;
+}
+
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -400,8 +417,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 		} else if (!rp->linux_os) {
 			rp->events++; /* --os none: every VA stays valid */
 		} else {
-			if (rp->use_rtl) /* the RTL catches up before the OS changes memory */
-				rtl_backend_drain(&rp->rtl);
+			if (rp->use_rtl && may_change_memory(rp, t))
+				rtl_backend_drain(&rp->rtl); /* the RTL catches up first */
 			if (event(rp, t))
 				return -1;
 			check_now(rp);

@@ -161,8 +161,10 @@ int rtl_shim_load(struct rtl_shim *s, const struct sim_config *c, char *err, siz
 	*(void **)&s->wave_open = dlsym(s->lib, "rtl_top_wave_open");
 	*(void **)&s->counters = dlsym(s->lib, "rtl_top_counters");
 	*(void **)&s->translate_batch = dlsym(s->lib, "rtl_top_translate_batch");
+	*(void **)&s->translate_parallel = dlsym(s->lib, "rtl_top_translate_parallel");
+	*(void **)&s->fabric_counters = dlsym(s->lib, "rtl_top_fabric_counters");
 	if (!s->new_top || !s->free_top || !s->translate || !s->tlbi || !s->sync || !s->errors ||
-	    !s->counters || !s->translate_batch) {
+	    !s->counters || !s->translate_batch || !s->translate_parallel || !s->fabric_counters) {
 		snprintf(err, errlen, "--backend rtl: %s lacks the shim's functions", lib);
 		dlclose(s->lib);
 		s->lib = NULL;
@@ -222,11 +224,13 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	if (rtl_shim_load(&b->shim, c, err, errlen))
 		return -1;
 	b->top = b->shim.new_top(read64, ctx, c->mem_latency);
-	b->queue = calloc(RTL_BATCH, sizeof(*b->queue));
-	b->golden = calloc(RTL_BATCH, sizeof(*b->golden));
-	b->answer = calloc(RTL_BATCH, sizeof(*b->answer));
-	b->queue_record = calloc(RTL_BATCH, sizeof(*b->queue_record));
-	b->queue_cycles = calloc(RTL_BATCH, sizeof(*b->queue_cycles));
+	b->parallel = c->parallel;
+	b->capacity = c->parallel && c->cores > 1 ? RTL_BATCH_PARALLEL : RTL_BATCH;
+	b->queue = calloc(b->capacity, sizeof(*b->queue));
+	b->golden = calloc(b->capacity, sizeof(*b->golden));
+	b->answer = calloc(b->capacity, sizeof(*b->answer));
+	b->queue_record = calloc(b->capacity, sizeof(*b->queue_record));
+	b->queue_cycles = calloc(b->capacity, sizeof(*b->queue_cycles));
 	if (!b->queue || !b->golden || !b->answer || !b->queue_record || !b->queue_cycles) {
 		snprintf(err, errlen, "--backend rtl: out of memory");
 		return -1;
@@ -305,13 +309,31 @@ void rtl_backend_drain(struct rtl_backend *b)
 	b->queued = 0;
 	if (!n || b->mismatch[0])
 		return;
-	done = b->shim.translate_batch(b->top, b->queue, n, b->answer, b->queue_cycles);
+	if (b->parallel) {
+		uint64_t elapsed = 0;
+
+		done = b->shim.translate_parallel(b->top, b->queue, n, b->answer, b->queue_cycles,
+						  b->busy, &elapsed);
+		b->elapsed += elapsed;
+		if (done == RTL_TOP_STUCK) {
+			mismatch(b, b->queue_record[0],
+				 "the RTL did not answer a page of %u (the cores at once) within %u "
+				 "cycles", n, RTL_TOP_LIMIT);
+			return;
+		}
+	} else {
+		done = b->shim.translate_batch(b->top, b->queue, n, b->answer, b->queue_cycles);
+	}
 	for (unsigned i = 0; i < done && !b->mismatch[0]; i++)
 		compare(b, b->queue_record[i], &b->queue[i], &b->golden[i], &b->answer[i],
 			b->queue_cycles[i]);
 	if (b->mismatch[0])
 		return;
-	if (b->port.errors(b->port.ctx))
+	if (b->port.errors(b->port.ctx) && b->parallel)
+		mismatch(b, b->queue_record[0],
+			 "an RTL assertion failed in the pages %llu to %llu (the cores at once)",
+			 (unsigned long long)(b->pages - n + 1), (unsigned long long)b->pages);
+	else if (b->port.errors(b->port.ctx))
 		mismatch(b, done ? b->queue_record[done - 1] : record_now(b),
 			 "an RTL assertion failed at page %llu", (unsigned long long)b->pages);
 	else if (done < n)
@@ -337,7 +359,7 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 		b->golden[b->queued] = *g;
 		b->queue_record[b->queued] = record_now(b);
 		/* a fault: the fault handler changes the page tables next */
-		if (++b->queued == RTL_BATCH || g->fault != MMU_OK)
+		if (++b->queued == b->capacity || g->fault != MMU_OK)
 			rtl_backend_drain(b);
 		return;
 	}
@@ -382,6 +404,8 @@ void rtl_backend_dsb(struct rtl_backend *b)
 void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 {
 	rtl_backend_drain(b);
+	if (b->top)
+		b->shim.fabric_counters(b->top, &b->port_wait, &b->dvm_busy);
 	memset(&b->total, 0, sizeof(b->total));
 	if (b->port.errors(b->port.ctx) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at the end");

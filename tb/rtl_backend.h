@@ -14,6 +14,21 @@
  * before a trace event, before the exits at the end). So every walk reads
  * the page tables the golden walk read, and every figure is as if each page
  * were checked on its own.
+ *
+ * With rtl.parallel on, a drain runs every core's pages at once (each core
+ * its own in order, the walkers sharing the memory port). The order in
+ * which the trace's events and the cores' pages take effect is kept by one
+ * rule: an event (and the TLBIs and DSB it issues) waits until every core
+ * has translated every page before it in the trace, and no core translates
+ * a page after it until it is done. Between two events the page tables do
+ * not change and every TLB is private to its core, so each core's answers
+ * do not depend on how the cores interleave: they must equal the golden
+ * model's, and do. What the interleaving changes is time: a walk may queue
+ * behind another core's at the memory port, so the RTL's cycles and
+ * latencies are those of the cores running together. Threads in a trace
+ * run for long stretches (Valgrind serializes them), so the queue holds up
+ * to RTL_BATCH_PARALLEL pages (some 80 MiB): the stretches of different
+ * threads between two events then overlap.
  */
 #ifndef MMUSIM_RTL_BACKEND_H
 #define MMUSIM_RTL_BACKEND_H
@@ -29,6 +44,8 @@ struct rtl_top;
 struct rtl_page;
 
 #define RTL_BATCH 4096 /* pages a drain hands the shim at most */
+/* ... with rtl.parallel: enough for the threads of a trace to overlap */
+#define RTL_BATCH_PARALLEL (1u << 20)
 
 /* The Verilated top of one configuration: its shim library, loaded. */
 struct rtl_shim {
@@ -44,6 +61,9 @@ struct rtl_shim {
 	void (*counters)(struct rtl_top *, unsigned, struct rtl_core_counters *);
 	unsigned (*translate_batch)(struct rtl_top *, const struct rtl_page *, unsigned,
 				    struct mmu_result *, uint32_t *);
+	unsigned (*translate_parallel)(struct rtl_top *, const struct rtl_page *, unsigned,
+				       struct mmu_result *, uint32_t *, uint64_t *, uint64_t *);
+	void (*fabric_counters)(struct rtl_top *, uint64_t *, uint64_t *);
 };
 
 /*
@@ -78,7 +98,11 @@ struct rtl_backend {
 	struct mmu_result *golden, *answer;
 	uint64_t *queue_record;
 	uint32_t *queue_cycles;
-	unsigned queued;
+	unsigned queued, capacity;
+	bool parallel;	  /* rtl.parallel: drains run the cores at once */
+	uint64_t elapsed; /* parallel: cycles the drains took */
+	uint64_t busy[MAX_CORES + 1]; /* parallel: cycles with k cores translating */
+	uint64_t port_wait, dvm_busy; /* the top's counters, at the end */
 	char mismatch[512]; /* the first difference ("record N: ..."), or empty */
 };
 

@@ -45,6 +45,21 @@ struct rtl_page {
  */
 unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
 				 struct mmu_result *out, uint32_t *cycles);
+/*
+ * The same pages with the cores running at once: each core takes its own
+ * pages in their order, the next in the cycle its last answer goes out, as
+ * rtl_top_translate would, but every core that has pages works in the same
+ * cycles, and their walkers share the memory port. Returns n, or
+ * RTL_TOP_STUCK when a page waited RTL_TOP_LIMIT cycles for its answer.
+ * busy[k] (k = 0..cores) gains the cycles in which k cores had a page in
+ * flight; the return leaves *elapsed the cycles the batch took.
+ */
+unsigned rtl_top_translate_parallel(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				    struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
+				    uint64_t *elapsed);
+/* The top's own counters: cycles walkers waited for the memory port (summed
+ * over walkers), and TLBIs a core took while it had a page in flight. */
+void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
 /* Issues a TLBI from core into the fabric: one cycle, after any wait for room. */
 void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
 /* DSB ISH: returns the cycles until every earlier TLBI had reached every core. */
