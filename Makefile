@@ -83,7 +83,8 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
                  $(foreach c,$(RTL_CORE_CFGS),../rtl/rtl_core_$(word 1,$(subst :, ,$(c)))) \
                  ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c)))) \
-                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c))))
+                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_shootdown_$(word 1,$(subst :, ,$(c))))
 
 # The Valgrind tool (traces/vgtool/), built outside Valgrind's tree against
 # Debian's headers and static libraries. $(B)/vg is a VALGRIND_LIB: links to
@@ -288,6 +289,9 @@ $(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_test,rtl_top_directed_$(call w,$(c
 	tb/tests/rtl_top_directed.c,top,$(c),$(call top_defs,$(c)))))
 $(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_test,rtl_top_race_$(call w,$(c),1),\
 	tb/tests/rtl_top_race.c,top,$(c),$(call top_defs,$(c)))))
+# shootdown latency, idle and under load, on 1, 2, 4, 8 cores (rtl_top_shootdown_*)
+$(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_test,rtl_top_shootdown_$(call w,$(c),1),\
+	tb/tests/rtl_top_shootdown.c,top,$(c),$(call top_defs,$(c)))))
 
 # the lockstep tests live in $(B)/rtl; run.sh finds them from $(B)/asan
 $(B)/asan/../rtl/%: $(B)/rtl/% ;

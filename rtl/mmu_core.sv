@@ -46,6 +46,9 @@ module mmu_core #(
   output logic [1:0]        resp_level_o,   // the leaf's level, or where a walk faulted
   output logic [47:0]       resp_pa_o,
   output logic [1:0]        resp_source_o,  // a mmu_pkg::source_e: L1 hit, L2 hit, walked
+  // no page in flight (the walker idle too): without a request or a TLBI
+  // no register changes, so the clock may stop (mmu_top gates it)
+  output logic              idle_o,
   // the walker's memory port
   output logic              mem_req_valid_o,
   input  logic              mem_req_ready_i,
@@ -277,6 +280,7 @@ module mmu_core #(
   end
 
   assign req_ready_o   = ready && !stall;
+  assign idle_o        = state_q == Idle;  // the walker answered before the core left Walk
   assign resp_valid_o  = state_q == Respond;
   assign resp_fault_o  = fault_q;
   assign resp_level_o  = level_q;

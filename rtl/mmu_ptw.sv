@@ -85,16 +85,24 @@ module mmu_ptw #(
 
   // The walk caches, a field each: entry [l][w] is way w of the cache of
   // the table descriptors read at level l.
-  logic              wc_valid_q [3][WcEntries];
-  logic [15:0]       wc_asid_q  [3][WcEntries];
-  logic [35:0]       wc_tag_q   [3][WcEntries];  // VA bits above the table it points to
-  logic [35:0]       wc_table_q [3][WcEntries];  // PA[47:12] of the next-level table
-  logic [WcBits-1:0] rank_q     [3][WcEntries];  // LRU, 0 newest
-  logic              wc_valid_d [3][WcEntries];
-  logic [15:0]       wc_asid_d  [3][WcEntries];
-  logic [35:0]       wc_tag_d   [3][WcEntries];
-  logic [35:0]       wc_table_d [3][WcEntries];
-  logic [WcBits-1:0] rank_d     [3][WcEntries];
+  // A level's valid bits and LRU ranks are one word each, written whole.
+  logic [WcEntries-1:0]             wc_valid_q [3];
+  logic [15:0]                      wc_asid_q  [3][WcEntries];
+  logic [35:0]                      wc_tag_q   [3][WcEntries];  // VA bits above the table it points to
+  logic [35:0]                      wc_table_q [3][WcEntries];  // PA[47:12] of the next-level table
+  logic [WcEntries*WcBits-1:0]      rank_q     [3];  // LRU, way w's at [w*WcBits +: WcBits], 0 newest
+  logic [WcEntries*WcBits-1:0]      rank_d;          // the touched level's next ranks
+  // What a cycle changes in them: the entries a TLBI drops (wc_kill), at
+  // most one fill, and one level's LRU order (a hit or the fill). Only
+  // those entries are written: the walker is idle most of the time, and
+  // then its walk caches cost nothing to simulate.
+  logic              fill_en;
+  logic [1:0]        fill_level;
+  logic [WcBits-1:0] fill_way;
+  logic [35:0]       fill_tag, fill_table;
+  logic              touch_en;
+  logic [1:0]        touch_level;
+  logic [WcBits-1:0] touch_way;
 
   function automatic logic [35:0] tag_of(input logic [63:0] va, input int unsigned l);
     tag_of = 36'(va >> (39 - 9 * l));
@@ -113,7 +121,8 @@ module mmu_ptw #(
     wc_way    = '0;
     wc_probed = '0;
     for (int l = 2; l >= 0; l--) begin
-      if (!wc_hit && l >= FirstLevel && WcEntries > 0) begin
+      // (only in the cycle of the probe: the compares cost simulation time)
+      if (state_q == Probe && !wc_hit && l >= FirstLevel && WcEntries > 0) begin
         wc_probed[l] = 1'b1;
         for (int w = 0; w < WcEntries; w++) begin
           if (!wc_hit && wc_valid_q[l][w] && wc_asid_q[l][w] == ttbr_q[63:48] &&
@@ -127,36 +136,24 @@ module mmu_ptw #(
     end
   end
 
-  // LRU: the touched way becomes newest, newer ones age by one
-  task automatic wc_touch(input logic [1:0] l, input logic [WcBits-1:0] w);
-    for (int v = 0; v < WcEntries; v++) begin
-      if (rank_q[l][v] < rank_q[l][w]) rank_d[l][v] = rank_q[l][v] + 1'b1;
-    end
-    rank_d[l][w] = '0;
-  endtask
-
-  task automatic wc_fill(input logic [1:0] l, input logic [35:0] tag, input logic [35:0] tbl);
-    logic [WcBits-1:0] victim;
-    logic              found;
-    victim = '0;
-    found  = 1'b0;
+  // the way a fill of level l takes: an invalid one first, else the LRU one
+  function automatic logic [WcBits-1:0] wc_victim(input logic [WcEntries-1:0] valid,
+                                                  input logic [WcEntries*WcBits-1:0] rank);
+    logic found;
+    wc_victim = '0;
+    found     = 1'b0;
     for (int w = 0; w < WcEntries; w++) begin
-      if (!found && !wc_valid_q[l][w]) begin
-        victim = WcBits'(w);
-        found  = 1'b1;
+      if (!found && !valid[w]) begin
+        wc_victim = WcBits'(w);
+        found     = 1'b1;
       end
     end
     if (!found) begin
       for (int w = 0; w < WcEntries; w++) begin
-        if (rank_q[l][w] == WcBits'(WcEntries - 1)) victim = WcBits'(w);
+        if (rank[w*WcBits +: WcBits] == WcBits'(WcEntries - 1)) wc_victim = WcBits'(w);
       end
     end
-    wc_valid_d[l][victim] = 1'b1;
-    wc_asid_d[l][victim]  = ttbr_q[63:48];
-    wc_tag_d[l][victim]   = tag;
-    wc_table_d[l][victim] = tbl;
-    wc_touch(l, victim);
-  endtask
+  endfunction
 
   // ---- TLBI: non-leaf forms drop the entries they cover ----
 
@@ -165,7 +162,7 @@ module mmu_ptw #(
   assign target     = mmu_pkg::tlbi_decode(tlbi_op_i, tlbi_operand_i);
   assign unused_ttl = target.level;
 
-  logic wc_kill [3][WcEntries];  // entries the TLBI selects
+  logic [WcEntries-1:0] wc_kill [3];  // entries the TLBI selects
 
   always_comb begin
     logic [63:0] start, last;  // the VAs an entry covers
@@ -173,9 +170,7 @@ module mmu_ptw #(
     start = '0;
     last  = '0;
     sel   = 1'b0;
-    for (int l = 0; l < 3; l++) begin
-      for (int w = 0; w < WcEntries; w++) wc_kill[l][w] = 1'b0;
-    end
+    for (int l = 0; l < 3; l++) wc_kill[l] = '0;
     if (tlbi_valid_i && !target.last_level) begin
       for (int l = 0; l < 3; l++) begin
         for (int w = 0; w < WcEntries; w++) begin
@@ -216,15 +211,14 @@ module mmu_ptw #(
     restart_d = restart_q;
     fault_d   = fault_q;
     leaf_d    = leaf_q;
-    for (int l = 0; l < 3; l++) begin
-      for (int w = 0; w < WcEntries; w++) begin
-        wc_valid_d[l][w] = wc_valid_q[l][w] && !wc_kill[l][w];
-        wc_asid_d[l][w]  = wc_asid_q[l][w];
-        wc_tag_d[l][w]   = wc_tag_q[l][w];
-        wc_table_d[l][w] = wc_table_q[l][w];
-        rank_d[l][w]     = rank_q[l][w];
-      end
-    end
+    fill_en     = 1'b0;
+    fill_level  = '0;
+    fill_way    = '0;
+    fill_tag    = '0;
+    fill_table  = '0;
+    touch_en    = 1'b0;
+    touch_level = '0;
+    touch_way   = '0;
     if (tlbi_valid_i && state_q != Idle && state_q != Done) restart_d = 1'b1;
 
     unique case (state_q)
@@ -233,7 +227,9 @@ module mmu_ptw #(
         if (restart_q || tlbi_valid_i) begin
           restart_d = 1'b0;  // probe again next cycle, after the invalidation
         end else if (wc_hit) begin
-          wc_touch(wc_level, wc_way);
+          touch_en    = 1'b1;
+          touch_level = wc_level;
+          touch_way   = wc_way;
           level_d = wc_level + 2'd1;
           table_d = wc_table_q[wc_level][wc_way];
           state_d = Read;
@@ -253,7 +249,14 @@ module mmu_ptw #(
             fault_d = mmu_pkg::FaultTranslation;
             state_d = Done;
           end else if (level_q < 2'd3 && desc[1]) begin
-            wc_fill(level_q, tag_of(va_q, 32'(level_q)), desc[47:12]);
+            fill_en     = 1'b1;
+            fill_level  = level_q;
+            fill_way    = wc_victim(wc_valid_q[level_q], rank_q[level_q]);
+            fill_tag    = tag_of(va_q, 32'(level_q));
+            fill_table  = desc[47:12];
+            touch_en    = 1'b1;
+            touch_level = level_q;
+            touch_way   = fill_way;
             table_d = desc[47:12];
             level_d = level_q + 2'd1;
             state_d = Read;
@@ -317,23 +320,46 @@ module mmu_ptw #(
     end
   end
 
-  for (genvar l = 0; l < 3; l++) begin : g_wc_level
-    for (genvar w = 0; w < WcEntries; w++) begin : g_wc_way
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          wc_valid_q[l][w] <= 1'b0;
-          wc_asid_q[l][w]  <= '0;
-          wc_tag_q[l][w]   <= '0;
-          wc_table_q[l][w] <= '0;
-          rank_q[l][w]     <= WcBits'(w);
-        end else begin
-          wc_valid_q[l][w] <= wc_valid_d[l][w];
-          wc_asid_q[l][w]  <= wc_asid_d[l][w];
-          wc_tag_q[l][w]   <= wc_tag_d[l][w];
-          wc_table_q[l][w] <= wc_table_d[l][w];
-          rank_q[l][w]     <= rank_d[l][w];
-        end
+  // LRU: the touched way becomes newest, newer ones age by one
+  always_comb begin
+    logic [WcEntries*WcBits-1:0] r;
+    logic [WcBits-1:0]           age;  // the touched way's rank
+    r      = '0;
+    age    = '0;
+    rank_d = '0;
+    if (touch_en) begin  // (only then: the compares cost simulation time)
+      r      = rank_q[touch_level];
+      age    = r[32'(touch_way)*WcBits +: WcBits];
+      rank_d = r;
+      for (int w = 0; w < WcEntries; w++) begin
+        if (r[w*WcBits +: WcBits] < age) rank_d[w*WcBits +: WcBits] = r[w*WcBits +: WcBits] + 1'b1;
       end
+      rank_d[32'(touch_way)*WcBits +: WcBits] = '0;
+    end
+  end
+
+  // (a fill or a touch never meets a TLBI: either waits a cycle)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int l = 0; l < 3; l++) begin
+        wc_valid_q[l] <= '0;
+        for (int w = 0; w < WcEntries; w++) rank_q[l][w*WcBits +: WcBits] <= WcBits'(w);
+      end
+    end else begin
+      if (tlbi_valid_i) begin
+        for (int l = 0; l < 3; l++) wc_valid_q[l] <= wc_valid_q[l] & ~wc_kill[l];
+      end
+      if (fill_en) wc_valid_q[fill_level][fill_way] <= 1'b1;
+      if (touch_en) rank_q[touch_level] <= rank_d;
+    end
+  end
+
+  // the entries are storage without a reset: wc_valid_q guards them
+  always_ff @(posedge clk_i) begin
+    if (fill_en) begin
+      wc_asid_q[fill_level][fill_way]  <= ttbr_q[63:48];
+      wc_tag_q[fill_level][fill_way]   <= fill_tag;
+      wc_table_q[fill_level][fill_way] <= fill_table;
     end
   end
 

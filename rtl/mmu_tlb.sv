@@ -4,8 +4,9 @@
 // LRU, tree-PLRU, FIFO or a seeded xorshift64 (invalid ways first), and
 // every EL1 TLBI decoded in hardware, range forms included. The set index
 // is the low bits of the VPN at each entry's own size, so a lookup probes
-// one set per size; a lookup is answered in the next cycle. One request
-// (lookup, fill or TLBI) a cycle. Behaves exactly as tb/tlb.c.
+// one set per size; a lookup is answered in the next cycle, in which no
+// fill may come (a TLBI may). One request (lookup, fill or TLBI) a cycle.
+// Behaves exactly as tb/tlb.c.
 `include "mmu_assert.svh"
 
 module mmu_tlb #(
@@ -79,15 +80,15 @@ module mmu_tlb #(
   logic [Sets*TreeBits-1:0]   tree_q;  // PLRU: bit n of a set's word steers node n
   logic [63:0]                rng_q;
 
-  function automatic logic [WayBits-1:0] rank_of(input logic [RankBits-1:0] r,
-                                                  input logic [WayBits-1:0] w);
-    rank_of = r[32'(w)*WayBits +: WayBits];
-  endfunction
-
   // ---- lookup: probe the set of each page size, 4 KiB first ----
 
   function automatic logic [SetBits-1:0] set_of(input logic [51:0] vpn, input logic [1:0] level);
     set_of = (Sets > 1) ? SetBits'(vpn >> (9 * (3 - 32'(level)))) : '0;
+  endfunction
+
+  // the VPN bits above a leaf's offset at this level
+  function automatic logic [51:0] vpn_mask(input logic [1:0] level);
+    vpn_mask = ~52'd0 << (9 * (3 - 32'(level)));
   endfunction
 
   function automatic logic [IdxBits-1:0] index(input logic [SetBits-1:0] set, input int w);
@@ -99,24 +100,60 @@ module mmu_tlb #(
   logic [SetBits-1:0] hit_set;
   logic [WayBits-1:0] hit_way;
 
+  // The lookup's key is registered with the request, and the entries are
+  // compared with it in the cycle of the answer (the entries cannot change
+  // in between: one request a cycle). So the compares, most of the cost of
+  // simulating a TLB, depend on registers alone: a cycle's logic evaluates
+  // them once, and only in the cycle after a lookup. Fully associative,
+  // the three sizes' probes are of the one set, so one pass over the ways
+  // finds the first hit of each size. Entries are aligned to their size
+  // (FillIsAligned): an entry of level l maps the key if its VPN equals the
+  // key's above the offset of level l.
+  logic               key_valid_q;
+  logic [51:0]        key_vpn_q;
+  logic [15:0]        key_asid_q;
+
   always_comb begin
+    logic [3:0]         found;  // per level (0: none)
+    logic [WayBits-1:0] way [4];
+    logic [51:0]        key [4];  // the key's VPN at each level's size
+    logic [SetBits-1:0] s;
+    logic [IdxBits-1:0] i;
+    s       = '0;
+    i       = '0;
+    for (int l = 0; l < 4; l++) key[l] = key_vpn_q & vpn_mask(2'(l));
     hit     = 1'b0;
     hit_set = '0;
     hit_way = '0;
-    for (int l = 3; l >= 1; l--) begin
-      for (int w = 0; w < Ways; w++) begin
-        logic [SetBits-1:0] s;
-        logic [IdxBits-1:0] i;
-        s = set_of(lookup_vpn_i, 2'(l));
-        i = index(s, w);
-        // entry i maps the page: a leaf of this level, the same VPN above
-        // the leaf's offset, the same ASID unless global
-        if (!hit && valid_q[i] && level_q[i] == 2'(l) &&
-            (lookup_vpn_i >> (9 * (3 - l))) == (vpn_q[i] >> (9 * (3 - l))) &&
-            (global_q[i] || asid_q[i] == lookup_asid_i)) begin
+    found   = '0;
+    for (int l = 0; l < 4; l++) way[l] = '0;
+    if (key_valid_q && Sets == 1) begin
+      for (int w = Ways - 1; w >= 0; w--) begin
+        // entry w maps the page: a leaf, the same VPN above the leaf's
+        // offset, the same ASID unless global
+        if (valid_q[w] && level_q[w] != 2'd0 && vpn_q[w] == key[level_q[w]] &&
+            (global_q[w] || asid_q[w] == key_asid_q)) begin
+          found[level_q[w]] = 1'b1;
+          way[level_q[w]]   = WayBits'(w);
+        end
+      end
+      for (int l = 1; l <= 3; l++) begin  // the smallest page first
+        if (found[l]) begin
           hit     = 1'b1;
-          hit_set = s;
-          hit_way = WayBits'(w);
+          hit_way = way[l];
+        end
+      end
+    end else if (key_valid_q) begin
+      for (int l = 3; l >= 1; l--) begin
+        for (int w = 0; w < Ways; w++) begin
+          s = set_of(key_vpn_q, 2'(l));
+          i = index(s, w);
+          if (!hit && valid_q[i] && level_q[i] == 2'(l) && vpn_q[i] == key[l] &&
+              (global_q[i] || asid_q[i] == key_asid_q)) begin
+            hit     = 1'b1;
+            hit_set = s;
+            hit_way = WayBits'(w);
+          end
         end
       end
     end
@@ -142,19 +179,25 @@ module mmu_tlb #(
     logic [RankBits-1:0] ranks;
     int unsigned         n;
     fill_set = set_of(fill_entry_i.vpn, fill_entry_i.level);
-    tree     = tree_q[32'(fill_set)*TreeBits +: TreeBits];
-    ranks    = rank_q[32'(fill_set)*RankBits +: RankBits];
+    tree     = '0;
+    ranks    = '0;
     victim   = '0;
     found    = 1'b0;
     n        = 1;
-    for (int w = 0; w < Ways; w++) begin
-      if (!found && !valid_q[index(fill_set, w)]) begin
-        victim = w[WayBits-1:0];
-        found  = 1'b1;
+    if (!fill_valid_i) begin
+      found = 1'b1;  // (no fill: nothing to choose, no simulation cost)
+    end else begin
+      for (int w = 0; w < Ways; w++) begin
+        if (!found && !valid_q[index(fill_set, w)]) begin
+          victim = w[WayBits-1:0];
+          found  = 1'b1;
+        end
       end
     end
     need_random = !found && Policy == mmu_pkg::PolicyRandom;
     if (!found) begin
+      tree  = tree_q[32'(fill_set)*TreeBits +: TreeBits];
+      ranks = rank_q[32'(fill_set)*RankBits +: RankBits];
       unique case (Policy)
         mmu_pkg::PolicyPlru: begin  // from the root, the way each node points to
           for (int d = 0; d < TreeDepth; d++) n = 2 * n + 32'(tree[n]);
@@ -163,7 +206,7 @@ module mmu_tlb #(
         mmu_pkg::PolicyRandom: victim = WayBits'(rng_next(rng_q) % 64'(Ways));
         default: begin  // LRU and FIFO: the oldest rank
           for (int w = 0; w < Ways; w++) begin
-            if (rank_of(ranks, WayBits'(w)) == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
+            if (ranks[w*WayBits +: WayBits] == WayBits'(Ways - 1)) victim = w[WayBits-1:0];
           end
         end
       endcase
@@ -214,25 +257,37 @@ module mmu_tlb #(
 
   always_comb begin
     logic [RankBits-1:0] r;
+    logic [WayBits-1:0]  age;  // the touched way's rank
     int unsigned         n;
-    touch     = (lookup_valid_i && hit) || fill_valid_i;
+    r         = '0;
+    age       = '0;
+    n         = 0;
+    touch     = hit || fill_valid_i;  // (no fill in a cycle that answers: NoFillWhileAnswering)
     touch_set = fill_valid_i ? fill_set : hit_set;
     touch_way = fill_valid_i ? victim : hit_way;
-    r         = rank_q[32'(touch_set)*RankBits +: RankBits];
-    // LRU: ranks newer than the touched way's age by one, it becomes newest
-    ranks_d   = r;
-    for (int v = 0; v < Ways; v++) begin
-      if (rank_of(r, WayBits'(v)) < rank_of(r, touch_way)) begin
-        ranks_d[v*WayBits +: WayBits] = rank_of(r, WayBits'(v)) + 1'b1;
+    ranks_d   = '0;
+    tree_d    = '0;
+    // (computed only when a set is touched: a cycle without costs nothing)
+    if (touch && Policy != mmu_pkg::PolicyPlru) begin
+      r       = rank_q[32'(touch_set)*RankBits +: RankBits];
+      age     = r[32'(touch_way)*WayBits +: WayBits];
+      // LRU: ranks newer than the touched way's age by one, it becomes newest
+      ranks_d = r;
+      for (int v = 0; v < Ways; v++) begin
+        if (r[v*WayBits +: WayBits] < age) begin
+          ranks_d[v*WayBits +: WayBits] = r[v*WayBits +: WayBits] + 1'b1;
+        end
       end
+      ranks_d[32'(touch_way)*WayBits +: WayBits] = '0;
     end
-    ranks_d[32'(touch_way)*WayBits +: WayBits] = '0;
-    // PLRU: the nodes on the way's path, leaf to root, point away from it
-    tree_d = tree_q[32'(touch_set)*TreeBits +: TreeBits];
-    n      = Ways + 32'(touch_way);
-    for (int d = 0; d < TreeDepth; d++) begin
-      tree_d[n >> 1] = !n[0];
-      n = n >> 1;
+    if (touch && Policy == mmu_pkg::PolicyPlru) begin
+      // PLRU: the nodes on the way's path, leaf to root, point away from it
+      tree_d = tree_q[32'(touch_set)*TreeBits +: TreeBits];
+      n      = Ways + 32'(touch_way);
+      for (int d = 0; d < TreeDepth; d++) begin
+        tree_d[n >> 1] = !n[0];
+        n = n >> 1;
+      end
     end
   end
 
@@ -242,7 +297,9 @@ module mmu_tlb #(
       rank_q  <= {Sets{rank_init()}};
       tree_q  <= '0;
       rng_q   <= RandomState;
+      key_valid_q <= 1'b0;
     end else begin
+      key_valid_q <= lookup_valid_i;
       if (tlbi_valid_i) valid_q <= valid_q & ~kill;
       if (fill_valid_i) valid_q[fill_idx] <= 1'b1;
       // FIFO ranks change on fills only
@@ -259,6 +316,10 @@ module mmu_tlb #(
 
   // the entries are storage without a reset: valid_q guards them
   always_ff @(posedge clk_i) begin
+    if (lookup_valid_i) begin
+      key_vpn_q  <= lookup_vpn_i;
+      key_asid_q <= lookup_asid_i;
+    end
     if (fill_valid_i) begin
       vpn_q[fill_idx]    <= fill_entry_i.vpn;
       level_q[fill_idx]  <= fill_entry_i.level;
@@ -281,43 +342,40 @@ module mmu_tlb #(
     hit_entry.attrs  = attrs_q[hit_idx];
   end
 
-  logic                resp_valid_q, resp_hit_q;
-  mmu_pkg::tlb_entry_t resp_entry_q;
   logic [63:0]         lookups_q, hits_q, fills_q, evictions_q, invalidated_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      resp_valid_q  <= 1'b0;
-      resp_hit_q    <= 1'b0;
-      resp_entry_q  <= '0;
       lookups_q     <= '0;
       hits_q        <= '0;
       fills_q       <= '0;
       evictions_q   <= '0;
       invalidated_q <= '0;
     end else begin
-      resp_valid_q <= lookup_valid_i;
-      resp_hit_q   <= lookup_valid_i && hit;
-      resp_entry_q <= hit_entry;
       if (lookup_valid_i) lookups_q <= lookups_q + 1;
-      if (lookup_valid_i && hit) hits_q <= hits_q + 1;
+      if (hit) hits_q <= hits_q + 1;
       if (fill_valid_i) fills_q <= fills_q + 1;
       if (fill_valid_i && valid_q[fill_idx]) evictions_q <= evictions_q + 1;
       if (tlbi_valid_i) invalidated_q <= invalidated_q + 64'($countones(kill));
     end
   end
 
-  assign resp_valid_o      = resp_valid_q;
-  assign resp_hit_o        = resp_hit_q;
-  assign resp_entry_o      = resp_entry_q;
+  assign resp_valid_o      = key_valid_q;
+  assign resp_hit_o        = hit;
+  assign resp_entry_o      = hit_entry;
   assign cnt_lookups_o     = lookups_q;
-  assign cnt_hits_o        = hits_q;
+  assign cnt_hits_o        = hits_q + 64'(hit);  // the answer of this cycle counted
   assign cnt_fills_o       = fills_q;
   assign cnt_evictions_o   = evictions_q;
   assign cnt_invalidated_o = invalidated_q;
 
   `MMU_ASSERT_INIT
   `MMU_ASSERT(OneRequestPerCycle, $onehot0({lookup_valid_i, fill_valid_i, tlbi_valid_i}))
+  // A hit answered moves its way to newest at the end of the cycle, where a
+  // fill would move its own: the two never meet (mmu_core fills two cycles
+  // after a lookup at the earliest). A TLBI may meet an answer: it takes
+  // the entries the answer read at the end of the cycle, after the answer.
+  `MMU_ASSERT(NoFillWhileAnswering, !(key_valid_q && fill_valid_i))
   `MMU_ASSERT(FillHasALevel, !fill_valid_i || fill_entry_i.level != 2'd0)
   `MMU_ASSERT(FillIsAligned, !fill_valid_i ||
       (fill_entry_i.vpn & ((52'd1 << (9 * (3 - 32'(fill_entry_i.level)))) - 52'd1)) == '0)

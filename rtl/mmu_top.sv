@@ -85,7 +85,9 @@ module mmu_top
   output logic [63:0] cnt_wc_lookups_o [NumCores][3],
   output logic [63:0] cnt_wc_hits_o    [NumCores][3],
   output logic [63:0] cnt_dvm_ops_o,       // operations delivered to cores
-  output logic [63:0] cnt_sync_cycles_o    // cycles syncs waited, summed
+  output logic [63:0] cnt_sync_cycles_o,   // cycles syncs waited, summed
+  output logic [63:0] cnt_port_wait_o,     // cycles walkers waited for the memory port, summed
+  output logic [63:0] cnt_dvm_busy_o       // operations a core took with a page in flight
 );
 
   localparam int unsigned Depth     = 8;   // per-core queue of operations
@@ -183,8 +185,37 @@ module mmu_top
   end
 
   assign sync_done_o       = (sync_valid_i || waiting_q) && drained;
+
   assign cnt_dvm_ops_o     = dvm_q;
   assign cnt_sync_cycles_o = sync_cycles_q;
+
+  // ---- clock gating: a core is clocked only while it has work ----
+  //
+  // An idle core (mmu_core's idle_o: no page in flight) with no request and
+  // no TLBI to take changes no register, so its clock stops, as a hardware
+  // MMU's would to save power; a simulator then skips its logic, so idle
+  // cores cost little to simulate. The gate is the usual latch-based one:
+  // the enable passes while the clock is low and holds while it is high, so
+  // the gated clock has no glitch. Every core runs in the first cycle after
+  // reset (its assertions start then).
+
+  logic core_clk  [NumCores];
+  logic core_idle [NumCores];
+  logic awake_q;  // past the first cycle after reset
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) awake_q <= 1'b0;
+    else         awake_q <= 1'b1;
+  end
+
+  for (genvar c = 0; c < NumCores; c++) begin : g_clock
+    logic en, en_latched;
+    assign en = !awake_q || !core_idle[c] || req_valid_i[c] || deliver[c];
+    always_latch begin
+      if (!clk_i) en_latched = en;
+    end
+    assign core_clk[c] = clk_i & en_latched;
+  end
 
   // ---- the cores ----
 
@@ -203,12 +234,12 @@ module mmu_top
       .L2Entries(L2Entries), .L2Ways(L2Ways), .L2Policy(L2Policy),
       .VaBits(VaBits), .WcEntries(WcEntries), .RandomState(RandomState ^ (64'(c) << 8))
     ) u_core (
-      .clk_i, .rst_ni,
+      .clk_i(core_clk[c]), .rst_ni,
       .req_valid_i(req_valid_i[c]), .req_ready_o(req_ready_o[c]), .req_va_i(req_va_i[c]),
       .req_access_i(req_access_i[c]), .req_ttbr_i(req_ttbr_i[c]),
       .resp_valid_o(resp_valid_o[c]), .resp_fault_o(resp_fault_o[c]),
       .resp_level_o(resp_level_o[c]), .resp_pa_o(resp_pa_o[c]),
-      .resp_source_o(resp_source_o[c]),
+      .resp_source_o(resp_source_o[c]), .idle_o(core_idle[c]),
       .mem_req_valid_o(core_mem_valid[c]), .mem_req_ready_i(core_mem_ready[c]),
       .mem_req_addr_o(core_mem_addr[c]), .mem_resp_valid_i(core_mem_rvalid[c]),
       .mem_resp_data_i,
@@ -267,6 +298,30 @@ module mmu_top
       busy_q <= 1'b0;
     end
   end
+
+  // ---- counters: walkers held off the memory port, and TLBIs that met a page in flight
+  logic [63:0] port_wait_q, dvm_busy_q, waiting_walkers, busy_deliveries;
+
+  always_comb begin
+    waiting_walkers = '0;
+    busy_deliveries = '0;
+    for (int c = 0; c < NumCores; c++) begin
+      waiting_walkers += 64'(core_mem_valid[c] && !core_mem_ready[c]);
+      busy_deliveries += 64'(deliver[c] && !core_idle[c]);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      port_wait_q <= '0;
+      dvm_busy_q  <= '0;
+    end else begin
+      port_wait_q <= port_wait_q + waiting_walkers;
+      dvm_busy_q  <= dvm_busy_q + busy_deliveries;
+    end
+  end
+  assign cnt_port_wait_o = port_wait_q;
+  assign cnt_dvm_busy_o  = dvm_busy_q;
 
   `MMU_ASSERT_INIT
   `MMU_ASSERT(ResponseOnlyWhenBusy, !mem_resp_valid_i || busy_q)

@@ -22,8 +22,9 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "ttl", SCOPE_LINUX },		     { "thp", SCOPE_LINUX },
 	{ "walk.mem_latency", SCOPE_LINUX }, { "walk.l0_entries", SCOPE_LINUX },
 	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
-	{ "fabric.hop_latency", SCOPE_RTL }, { "seed", SCOPE_RANDOM },
-	{ "swap", SCOPE_LINUX },	     { "swappiness", SCOPE_LINUX },
+	{ "fabric.hop_latency", SCOPE_RTL }, { "rtl.parallel", SCOPE_RTL },
+	{ "seed", SCOPE_RANDOM },	     { "swap", SCOPE_LINUX },
+	{ "swappiness", SCOPE_LINUX },
 	{ NULL, SCOPE_LINUX },
 };
 
@@ -144,6 +145,9 @@ const struct config_key config_keys[] = {
 	{ "fabric.hop_latency", NUMBER(hop_latency, 0, 1024), "2",
 	  "cycles a broadcast TLBI takes per hop of the ring (--backend rtl); the fabric "
 	  "holds the issuer off while a core's queue of 8 is full" },
+	{ "rtl.parallel", FLAG(parallel), "off",
+	  "--backend rtl: the cores translate their pages at once, the walkers sharing the "
+	  "memory port (off: one page at a time)" },
 	{ "walk.latency", NUMBER(walk_latency, 0, 1u << 20), "40",
 	  "cycles of a page walk (--os none)" },
 	{ "page_size", CHOICE(page_level, page_sizes), "4k",

@@ -36,6 +36,7 @@ struct sim_config {
 	unsigned mem_latency;	  /* cycles of one descriptor read */
 	unsigned walk_cache[3];	  /* entries caching L0, L1, L2 table descriptors */
 	unsigned hop_latency;	  /* --backend rtl: cycles a fabric hop takes */
+	bool parallel;		  /* --backend rtl: the cores translate at once */
 	const char *wave;	  /* --backend rtl: an FST file to write, or NULL */
 	uint64_t wave_from, wave_to; /* the cycles it covers */
 	unsigned given;		  /* keys of config_scoped_keys set explicitly (bit i) */

@@ -60,9 +60,8 @@ static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc
 
 	(void)asid;
 	rtl_backend_check(&rp->rtl, core, rp->os.cpu[core].ttbr0, va, acc, golden);
-	if (rp->rtl.mismatch[0] && !rp->err[0])
-		snprintf(rp->err, sizeof(rp->err), "record %llu: %.440s",
-			 (unsigned long long)rp->record, rp->rtl.mismatch);
+	if (rp->rtl.mismatch[0] && !rp->err[0]) /* it names its record */
+		snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
 }
 
 /* The kernel's messages (the OOM killer's) go to stderr as they come. */
@@ -168,6 +167,7 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 					  sizeof(rp->err)))
 			return -1;
 		rp->use_rtl = true;
+		rp->rtl.record = &rp->record;
 		rp->mmu.check = rtl_check;
 		rp->mmu.check_ctx = rp;
 		/* the golden TLBs' random streams start where the RTL's do */
@@ -546,6 +546,24 @@ static void access(struct replay *rp, const struct trace_rec *t)
 	     (unsigned long long)t->addr);
 }
 
+/*
+ * Whether the OS model may write simulated memory (page tables) for this
+ * event: all but a file's name and a thread switch while no exit is
+ * pending (a switch may tear exited threads and processes down). The RTL's
+ * queued pages must be translated before it does.
+ */
+static bool may_change_memory(const struct replay *rp, const struct trace_rec *t)
+{
+	if (t->type == TR_FILE)
+		return false;
+	if (t->type != TR_SWITCH)
+		return true;
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+		if (rp->exiting[tid] != EXIT_NONE)
+			return true;
+	return false;
+}
+
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 {
 	for (size_t i = 0; i < n && !rp->oom_ended; i++) {
@@ -563,6 +581,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 			if (!rp->linux_os) {
 				rp->events++; /* --os none: every VA stays valid */
 			} else {
+				if (rp->use_rtl && may_change_memory(rp, t))
+					rtl_backend_drain(&rp->rtl); /* the RTL catches up first */
 				if (event(rp, t))
 					return -1;
 				check_now(rp);
@@ -571,6 +591,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 		if (rp->os.error[0] && !rp->err[0])
 			fail(rp, "%s", rp->os.error);
 		if (rp->linux_os && (rp->os.kswapd_wake || rp->os.oom_reap_pending || rp->os.nr_oom_kills)) {
+			if (rp->use_rtl)
+				rtl_backend_drain(&rp->rtl); /* reclaim changes page tables */
 			memory_pressure(rp);
 			check_now(rp);
 			rp->fast_tid = FAST_NONE; /* reclaim and the OOM killer change mappings */
@@ -584,6 +606,8 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 int replay_finish(struct replay *rp)
 {
 	mmu_settle(&rp->mmu);
+	if (rp->use_rtl) /* before the exits free the page tables */
+		rtl_backend_drain(&rp->rtl);
 	if (!rp->linux_os)
 		return 0;
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)

@@ -130,6 +130,17 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 			(unsigned long long)k->wc_hits[0], (unsigned long long)k->wc_lookups[0],
 			(unsigned long long)k->wc_hits[1], (unsigned long long)k->wc_lookups[1],
 			(unsigned long long)k->wc_hits[2], (unsigned long long)k->wc_lookups[2]);
+		if (rp->rtl.parallel) {
+			fprintf(f, "RTL cores at once (rtl.parallel): %llu cycles; cycles in which k cores "
+				   "had a page in flight:",
+				(unsigned long long)rp->rtl.elapsed);
+			for (unsigned c = 0; c <= rp->cfg.cores; c++)
+				fprintf(f, " %u: %llu", c, (unsigned long long)rp->rtl.busy[c]);
+			fprintf(f, "; walkers waited %llu cycles for the memory port (%.3f a walk); "
+				   "%llu TLBIs met a page in flight\n",
+				(unsigned long long)rp->rtl.port_wait,
+				ratio(rp->rtl.port_wait, k->walks), (unsigned long long)rp->rtl.dvm_busy);
+		}
 	}
 }
 
@@ -214,6 +225,8 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 
 		if (!config_key_applies(cfg, i))
 			continue;
+		if (!strcmp(key, "rtl.parallel") && !cfg->parallel)
+			continue; /* off, the default, as before the key existed */
 		fprintf(f, ", \"%s\": ", key);
 		if (!strcmp(key, "walk.latency"))
 			fprintf(f, "%u", cfg->walk_latency);
@@ -243,10 +256,25 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			fprintf(f, "\"%lluk\"", (unsigned long long)(cfg->swap_bytes >> 10));
 		else if (!strcmp(key, "swappiness"))
 			fprintf(f, "%u", cfg->swappiness);
+		else if (!strcmp(key, "rtl.parallel"))
+			fprintf(f, "true");
 		else
 			fprintf(f, "%llu", (unsigned long long)cfg->seed);
 	}
 	fprintf(f, "},\n");
+}
+
+/* rtl.parallel: what the cores running at once measured */
+static void json_parallel(FILE *f, const struct rtl_backend *b, unsigned cores)
+{
+	fprintf(f, ", \"parallel\": {\"cycles\": %llu, \"in_flight\": [",
+		(unsigned long long)b->elapsed);
+	for (unsigned k = 0; k <= cores; k++)
+		fprintf(f, "%s[%u, %llu]", k ? ", " : "", k, (unsigned long long)b->busy[k]);
+	fprintf(f, "], \"port_wait_cycles\": %llu, \"port_wait_per_walk\": %.3f, "
+		   "\"tlbis_in_flight\": %llu}",
+		(unsigned long long)b->port_wait, ratio(b->port_wait, b->total.walks),
+		(unsigned long long)b->dvm_busy);
 }
 
 void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
@@ -348,6 +376,8 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 				(unsigned long long)run->rp->rtl.total.walks,
 				(unsigned long long)run->rp->rtl.total.reads);
 			latency_json(f, &run->rp->rtl.latency);
+			if (run->rp->rtl.parallel)
+				json_parallel(f, &run->rp->rtl, cfg->cores);
 			fprintf(f, "}");
 		}
 	}

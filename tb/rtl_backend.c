@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -289,14 +290,24 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	if (rtl_shim_load(&b->shim, c, err, errlen))
 		return -1;
 	b->top = b->shim.ops->new_top(read64, ctx, c->mem_latency);
+	b->parallel = c->parallel;
+	b->capacity = c->parallel && c->cores > 1 ? RTL_BATCH_PARALLEL : RTL_BATCH;
+	b->queue = calloc(b->capacity, sizeof(*b->queue));
+	b->golden = calloc(b->capacity, sizeof(*b->golden));
+	b->answer = calloc(b->capacity, sizeof(*b->answer));
+	b->queue_record = calloc(b->capacity, sizeof(*b->queue_record));
+	b->queue_cycles = calloc(b->capacity, sizeof(*b->queue_cycles));
+	if (!b->queue || !b->golden || !b->answer || !b->queue_record || !b->queue_cycles) {
+		snprintf(err, errlen, "--backend rtl: out of memory");
+		rtl_backend_close(b);
+		return -1;
+	}
 	b->port = (struct rtl_port){ .ctx = b, .translate = own_translate, .tlbi = own_tlbi,
 				     .sync = own_sync, .errors = own_errors,
 				     .counters = own_counters };
 	if (c->wave && b->shim.ops->wave_open(b->top, c->wave, c->wave_from, c->wave_to)) {
 		snprintf(err, errlen, "--wave: cannot write %s", c->wave);
-		b->shim.ops->free_top(b->top);
-		b->top = NULL;
-		rtl_shim_unload(&b->shim);
+		rtl_backend_close(b); /* the top, the queue, the library */
 		return -1;
 	}
 	return 0;
@@ -308,47 +319,130 @@ void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port)
 	b->port = *port;
 }
 
+/* The trace record now, for messages. */
+static unsigned long long record_now(const struct rtl_backend *b)
+{
+	return b->record ? (unsigned long long)*b->record : 0;
+}
+
+/* Records the first difference, "record N: " first. */
+static void mismatch(struct rtl_backend *b, unsigned long long record, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void mismatch(struct rtl_backend *b, unsigned long long record, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->mismatch[0])
+		return;
+	n = snprintf(b->mismatch, sizeof(b->mismatch), "record %llu: ", record);
+	va_start(ap, fmt);
+	vsnprintf(b->mismatch + n, sizeof(b->mismatch) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* One page the RTL answered in cycles: counted, and compared with the golden answer. */
+static void compare(struct rtl_backend *b, unsigned long long record, const struct rtl_page *p,
+		    const struct mmu_result *g, const struct mmu_result *r, unsigned cycles)
+{
+	enum mmu_access acc = (enum mmu_access)p->acc;
+
+	b->cycles += cycles;
+	b->pages++;
+	latency_add(&b->latency, latency_outcome_of(r->fault != MMU_OK, r->source), cycles);
+	if (g->fault != r->fault || g->level != r->level || g->pa != r->pa || g->source != r->source)
+		mismatch(b, record,
+			 "RTL and golden model differ at page %llu (RTL cycle %llu), core %u, VA %#llx "
+			 "(%s): golden %s level %u PA %#llx from %s, RTL %s level %u PA %#llx from %s",
+			 (unsigned long long)b->pages, (unsigned long long)b->cycles, p->core,
+			 (unsigned long long)p->va,
+			 acc == MMU_EXEC ? "fetch" : acc == MMU_WRITE ? "write" : "read",
+			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
+			 xlat_source_names[g->source % 3], mmu_fault_names[r->fault], r->level,
+			 (unsigned long long)r->pa, xlat_source_names[r->source % 3]);
+}
+
+static void stuck(struct rtl_backend *b, unsigned long long record, const struct rtl_page *p)
+{
+	mismatch(b, record, "the RTL did not answer page %llu (core %u, VA %#llx) within %u cycles",
+		 (unsigned long long)b->pages + 1, p->core, (unsigned long long)p->va, RTL_TOP_LIMIT);
+}
+
+void rtl_backend_drain(struct rtl_backend *b)
+{
+	unsigned n = b->queued, done;
+
+	b->queued = 0;
+	if (!n || b->mismatch[0])
+		return;
+	if (b->parallel) {
+		uint64_t elapsed = 0;
+
+		done = b->shim.ops->translate_parallel(b->top, b->queue, n, b->answer, b->queue_cycles,
+						  b->busy, &elapsed);
+		b->elapsed += elapsed;
+		if (done == RTL_TOP_STUCK) {
+			mismatch(b, b->queue_record[0],
+				 "the RTL did not answer a page of %u (the cores at once) within %u "
+				 "cycles", n, RTL_TOP_LIMIT);
+			return;
+		}
+	} else {
+		done = b->shim.ops->translate_batch(b->top, b->queue, n, b->answer, b->queue_cycles);
+	}
+	for (unsigned i = 0; i < done && !b->mismatch[0]; i++)
+		compare(b, b->queue_record[i], &b->queue[i], &b->golden[i], &b->answer[i],
+			b->queue_cycles[i]);
+	if (b->mismatch[0])
+		return;
+	if (b->port.errors(b->port.ctx) && b->parallel)
+		mismatch(b, b->queue_record[0],
+			 "an RTL assertion failed in the pages %llu to %llu (the cores at once)",
+			 (unsigned long long)(b->pages - n + 1), (unsigned long long)b->pages);
+	else if (b->port.errors(b->port.ctx))
+		mismatch(b, done ? b->queue_record[done - 1] : record_now(b),
+			 "an RTL assertion failed at page %llu", (unsigned long long)b->pages);
+	else if (done < n)
+		stuck(b, b->queue_record[done], &b->queue[done]);
+}
+
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *g)
 {
+	struct rtl_page p = { .ttbr0 = ttbr0, .va = va, .core = (uint8_t)core, .acc = (uint8_t)acc };
 	struct mmu_result r;
 	unsigned cycles;
 
 	if (b->mismatch[0])
 		return;
 	if (b->batch) { /* Linux ends every flush with a DSB before user code runs */
-		snprintf(b->mismatch, sizeof(b->mismatch),
-			 "%llu TLBIs without a DSB before the next translation",
+		mismatch(b, record_now(b), "%llu TLBIs without a DSB before the next translation",
 			 (unsigned long long)b->batch);
+		return;
+	}
+	if (b->queue) {
+		b->queue[b->queued] = p;
+		b->golden[b->queued] = *g;
+		b->queue_record[b->queued] = record_now(b);
+		/* a fault: the fault handler changes the page tables next */
+		if (++b->queued == b->capacity || g->fault != MMU_OK)
+			rtl_backend_drain(b);
 		return;
 	}
 	cycles = b->port.translate(b->port.ctx, core, ttbr0, va, acc, &r);
 	if (cycles == RTL_TOP_STUCK) {
-		snprintf(b->mismatch, sizeof(b->mismatch),
-			 "the RTL did not answer page %llu (core %u, VA %#llx) within %u cycles",
-			 (unsigned long long)b->pages + 1, core, (unsigned long long)va,
-			 RTL_TOP_LIMIT);
+		stuck(b, record_now(b), &p);
 		return;
 	}
-	b->cycles += cycles;
-	b->pages++;
-	latency_add(&b->latency, latency_outcome_of(r.fault != MMU_OK, r.source), cycles);
-	if (g->fault != r.fault || g->level != r.level || g->pa != r.pa || g->source != r.source)
-		snprintf(b->mismatch, sizeof(b->mismatch),
-			 "RTL and golden model differ at page %llu (RTL cycle %llu), core %u, VA %#llx "
-			 "(%s): golden %s level %u PA %#llx from %s, RTL %s level %u PA %#llx from %s",
-			 (unsigned long long)b->pages, (unsigned long long)b->cycles, core,
-			 (unsigned long long)va, acc == MMU_EXEC ? "fetch" : acc == MMU_WRITE ? "write" : "read",
-			 mmu_fault_names[g->fault], g->level, (unsigned long long)g->pa,
-			 xlat_source_names[g->source % 3], mmu_fault_names[r.fault],
-			 r.level, (unsigned long long)r.pa, xlat_source_names[r.source % 3]);
-	else if (b->port.errors(b->port.ctx))
-		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at page %llu",
+	compare(b, record_now(b), &p, g, &r, cycles);
+	if (!b->mismatch[0] && b->port.errors(b->port.ctx))
+		mismatch(b, record_now(b), "an RTL assertion failed at page %llu",
 			 (unsigned long long)b->pages);
 }
 
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op)
 {
+	rtl_backend_drain(b); /* the pages before it, on the tables before it */
 	b->port.tlbi(b->port.ctx, core, op); /* one cycle each */
 	b->tlbis++;
 	b->batch++;
@@ -356,14 +450,13 @@ void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *o
 
 void rtl_backend_dsb(struct rtl_backend *b)
 {
+	rtl_backend_drain(b);
 	unsigned waited = b->port.sync(b->port.ctx);
 	uint64_t cycles = b->batch + waited;
 
 	if (waited == RTL_TOP_STUCK) {
-		if (!b->mismatch[0])
-			snprintf(b->mismatch, sizeof(b->mismatch),
-				 "a DSB ISH after %llu TLBIs did not complete within %u cycles",
-				 (unsigned long long)b->batch, RTL_TOP_LIMIT);
+		mismatch(b, record_now(b), "a DSB ISH after %llu TLBIs did not complete within %u cycles",
+			 (unsigned long long)b->batch, RTL_TOP_LIMIT);
 		b->batch = 0;
 		return;
 	}
@@ -376,6 +469,9 @@ void rtl_backend_dsb(struct rtl_backend *b)
 
 void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 {
+	rtl_backend_drain(b);
+	if (b->top)
+		b->shim.ops->fabric_counters(b->top, &b->port_wait, &b->dvm_busy);
 	memset(&b->total, 0, sizeof(b->total));
 	if (b->port.errors(b->port.ctx) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at the end");
@@ -413,6 +509,11 @@ void rtl_backend_close(struct rtl_backend *b)
 {
 	if (b->top)
 		b->shim.ops->free_top(b->top);
+	free(b->queue);
+	free(b->golden);
+	free(b->answer);
+	free(b->queue_record);
+	free(b->queue_cycles);
 	rtl_shim_unload(&b->shim);
 	memset(b, 0, sizeof(*b));
 }

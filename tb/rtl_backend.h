@@ -3,8 +3,33 @@
  * --backend rtl: the Verilated system top for this configuration, built
  * once (tb/rtl/build_top.sh) into build/rtl/cache/, or $XDG_CACHE_HOME/mmusim
  * when installed, and loaded with dlopen.
- * It translates every page the golden model translates, in lockstep, and
- * the first answer that differs stops the run.
+ * It translates every page the golden model translates, in the same order,
+ * and the first answer that differs stops the run.
+ *
+ * Batches: the pages of a top of our own wait in a queue with their golden
+ * answers, and the RTL translates up to RTL_BATCH of them in one call of
+ * the shim (no C round trip per page). The queue drains before anything
+ * the RTL's walkers could see changes: before a TLBI or a DSB, after a page
+ * the golden model found faulting (the fault handler runs next), and when
+ * the caller says the OS model is about to change memory (rtl_backend_drain:
+ * before a trace event, before the exits at the end). So every walk reads
+ * the page tables the golden walk read, and every figure is as if each page
+ * were checked on its own.
+ *
+ * With rtl.parallel on, a drain runs every core's pages at once (each core
+ * its own in order, the walkers sharing the memory port). The order in
+ * which the trace's events and the cores' pages take effect is kept by one
+ * rule: an event (and the TLBIs and DSB it issues) waits until every core
+ * has translated every page before it in the trace, and no core translates
+ * a page after it until it is done. Between two events the page tables do
+ * not change and every TLB is private to its core, so each core's answers
+ * do not depend on how the cores interleave: they must equal the golden
+ * model's, and do. What the interleaving changes is time: a walk may queue
+ * behind another core's at the memory port, so the RTL's cycles and
+ * latencies are those of the cores running together. Threads in a trace
+ * run for long stretches (Valgrind serializes them), so the queue holds up
+ * to RTL_BATCH_PARALLEL pages (some 80 MiB): the stretches of different
+ * threads between two events then overlap.
  */
 #ifndef MMUSIM_RTL_BACKEND_H
 #define MMUSIM_RTL_BACKEND_H
@@ -16,6 +41,10 @@
 #include "mmu.h"
 #include "rtl/counters.h"
 #include "rtl/top_shim.h"
+
+#define RTL_BATCH 4096 /* pages a drain hands the shim at most */
+/* ... with rtl.parallel: enough for the threads of a trace to overlap */
+#define RTL_BATCH_PARALLEL (1u << 20)
 
 /* The Verilated top of one configuration: its shim library, loaded. */
 struct rtl_shim {
@@ -48,7 +77,19 @@ struct rtl_backend {
 	uint64_t batch;			/* TLBIs since the last DSB, their cycles */
 	struct latency_stats latency; /* RTL cycles per page, by outcome */
 	struct rtl_core_counters total; /* the RTL's counters, every core's summed */
-	char mismatch[512]; /* the first difference, or empty */
+	/* the caller's trace record, named in messages (NULL: none) */
+	const uint64_t *record;
+	/* rtl_backend_open's queue of pages still to translate (see above) */
+	struct rtl_page *queue;
+	struct mmu_result *golden, *answer;
+	uint64_t *queue_record;
+	uint32_t *queue_cycles;
+	unsigned queued, capacity;
+	bool parallel;	  /* rtl.parallel: drains run the cores at once */
+	uint64_t elapsed; /* parallel: cycles the drains took */
+	uint64_t busy[MAX_CORES + 1]; /* parallel: cycles with k cores translating */
+	uint64_t port_wait, dvm_busy; /* the top's counters, at the end */
+	char mismatch[512]; /* the first difference ("record N: ..."), or empty */
 };
 
 /* The random policy's state both back ends start from (seed-derived). */
@@ -69,9 +110,11 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
 		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen);
 /* Drives a top someone else made, through port. */
 void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port);
-/* Translates on the RTL and compares with the golden answer. */
+/* Translates on the RTL (at once, or queued) and compares with the golden answer. */
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *golden);
+/* Translates every queued page and compares; before the OS model changes memory. */
+void rtl_backend_drain(struct rtl_backend *b);
 /* A TLBI from core into the fabric; the DSB after a batch of them waits for them all. */
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op);
 void rtl_backend_dsb(struct rtl_backend *b);

@@ -72,9 +72,14 @@ extern "C" bool rtl_tlb_lookup(struct rtl_tlb *t, uint64_t va, uint16_t asid,
 	t->top->lookup_asid_i = asid;
 	tick(t);
 	idle(t);
-	if (!t->top->resp_hit_o)
+	/* the answer, in the cycle after the lookup: that cycle takes no fill,
+	 * so it is left idle once the answer is read */
+	bool hit = t->top->resp_hit_o;
+	const VlWide<6> e = t->top->resp_entry_o;
+
+	tick(t);
+	if (!hit)
 		return false;
-	const VlWide<6> &e = t->top->resp_entry_o;
 	unsigned level = (unsigned)get_bits(e, 81, 2);
 
 	out->va_base = get_bits(e, 119, 52) << 12;

@@ -25,6 +25,7 @@ struct rtl_top : vl_model<Vmmu_top> {
 		enum mmu_access acc;
 	};
 	std::vector<page> waiting;
+	std::vector<unsigned> chain; /* rtl_top_translate_parallel's per-core order */
 	bool tlbi_posted, sync_posted;
 	bool stuck; /* a TLBI or a sync waited past RTL_TOP_LIMIT cycles */
 	unsigned tlbi_core;
@@ -146,6 +147,102 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 		return RTL_TOP_STUCK;
 	read_answer(t, core, out);
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
+}
+
+extern "C" unsigned rtl_top_translate_batch(struct rtl_top *s, const struct rtl_page *pages,
+					    unsigned n, struct mmu_result *out, uint32_t *cycles)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct rtl_page *p = &pages[i];
+		unsigned c = rtl_top_translate(s, p->core, p->ttbr0, p->va, (enum mmu_access)p->acc,
+					       &out[i]);
+
+		if (c == RTL_TOP_STUCK)
+			return i;
+		cycles[i] = c;
+		if (s->ctx.gotError())
+			return i + 1;
+	}
+	return n;
+}
+
+static void present(rtl_top *s, unsigned core, const struct rtl_page *p)
+{
+	Vmmu_top *t = s->top;
+
+	t->req_valid_i[core] = 1;
+	t->req_va_i[core] = p->va;
+	t->req_ttbr_i[core] = p->ttbr0;
+	t->req_access_i[core] = p->acc;
+}
+
+extern "C" unsigned rtl_top_translate_parallel(struct rtl_top *s, const struct rtl_page *pages,
+					       unsigned n, struct mmu_result *out, uint32_t *cycles,
+					       uint64_t *busy, uint64_t *elapsed)
+{
+	Vmmu_top *t = s->top;
+	unsigned cores = s->cores, left = n, flying = 0;
+	/* each core's pages, in order: a chain through next[] from head[] */
+	std::vector<unsigned> &next = s->chain;
+	unsigned head[256], tail[256], cur[256];
+	uint32_t age[256];
+	const unsigned none = ~0u;
+
+	*elapsed = 0;
+	next.assign(n, none);
+	for (unsigned c = 0; c < cores; c++)
+		head[c] = tail[c] = cur[c] = none;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned c = pages[i].core;
+
+		if (head[c] == none)
+			head[c] = i;
+		else
+			next[tail[c]] = i;
+		tail[c] = i;
+	}
+	for (unsigned c = 0; c < cores; c++) {
+		if (head[c] == none)
+			continue;
+		cur[c] = head[c];
+		head[c] = next[cur[c]];
+		age[c] = 0;
+		present(s, c, &pages[cur[c]]);
+		flying++;
+	}
+	while (left) {
+		busy[flying]++;
+		tick(s); /* it takes the pages presented; the answers after it */
+		++*elapsed;
+		for (unsigned c = 0; c < cores; c++) {
+			if (cur[c] == none)
+				continue;
+			age[c]++;
+			if (!t->resp_valid_o[c]) {
+				if (age[c] >= RTL_TOP_LIMIT)
+					return RTL_TOP_STUCK;
+				continue;
+			}
+			read_answer(t, c, &out[cur[c]]);
+			cycles[cur[c]] = age[c];
+			left--;
+			cur[c] = head[c]; /* the next page goes in as this answer goes out */
+			if (cur[c] == none) {
+				flying--;
+				continue;
+			}
+			head[c] = next[cur[c]];
+			age[c] = 0;
+			present(s, c, &pages[cur[c]]);
+		}
+	}
+	return n;
+}
+
+extern "C" void rtl_top_fabric_counters(struct rtl_top *s, uint64_t *port_wait, uint64_t *dvm_busy)
+{
+	*port_wait = s->top->cnt_port_wait_o;
+	*dvm_busy = s->top->cnt_dvm_busy_o;
 }
 
 extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi *op)
@@ -282,6 +379,8 @@ extern "C" int rtl_top_errors(struct rtl_top *s)
 }
 
 const struct rtl_top_ops rtl_top_shim = {
-	RTL_TOP_OPS_VERSION, rtl_top_new,  rtl_top_free,   rtl_top_wave_open, rtl_top_translate,
-	rtl_top_tlbi,	     rtl_top_sync, rtl_top_errors, rtl_top_counters,
+	RTL_TOP_OPS_VERSION,	 rtl_top_new,		     rtl_top_free,
+	rtl_top_wave_open,	 rtl_top_translate,	     rtl_top_tlbi,
+	rtl_top_sync,		 rtl_top_errors,	     rtl_top_counters,
+	rtl_top_translate_batch, rtl_top_translate_parallel, rtl_top_fabric_counters,
 };

@@ -31,6 +31,35 @@ int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);
+/* One page for rtl_top_translate_batch. */
+struct rtl_page {
+	uint64_t ttbr0, va;
+	uint8_t core;
+	uint8_t acc; /* an enum mmu_access */
+};
+/*
+ * rtl_top_translate of n pages in one call, in order: out[i] and cycles[i]
+ * are page i's answer and cycles. Returns how many pages were answered: n,
+ * or fewer when a page was not answered within RTL_TOP_LIMIT cycles (the
+ * one at the count returned) or an assertion failed (in the page before it).
+ */
+unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				 struct mmu_result *out, uint32_t *cycles);
+/*
+ * The same pages with the cores running at once: each core takes its own
+ * pages in their order, the next in the cycle its last answer goes out, as
+ * rtl_top_translate would, but every core that has pages works in the same
+ * cycles, and their walkers share the memory port. Returns n, or
+ * RTL_TOP_STUCK when a page waited RTL_TOP_LIMIT cycles for its answer.
+ * busy[k] (k = 0..cores) gains the cycles in which k cores had a page in
+ * flight; the return leaves *elapsed the cycles the batch took.
+ */
+unsigned rtl_top_translate_parallel(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				    struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
+				    uint64_t *elapsed);
+/* The top's own counters: cycles walkers waited for the memory port (summed
+ * over walkers), and TLBIs a core took while it had a page in flight. */
+void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
 /* Issues a TLBI from core into the fabric: one cycle, after any wait for room. */
 void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
 /* DSB ISH: returns the cycles until every earlier TLBI had reached every core. */
@@ -63,7 +92,7 @@ int rtl_top_errors(struct rtl_top *t);
  * refuses a library of another version: raise RTL_TOP_OPS_VERSION with
  * every change to this struct or to a signature in it.
  */
-#define RTL_TOP_OPS_VERSION 1u
+#define RTL_TOP_OPS_VERSION 2u
 struct rtl_top_ops {
 	unsigned version; /* RTL_TOP_OPS_VERSION of the library */
 	struct rtl_top *(*new_top)(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
@@ -76,6 +105,12 @@ struct rtl_top_ops {
 	unsigned (*sync)(struct rtl_top *t);
 	int (*errors)(struct rtl_top *t);
 	void (*counters)(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
+	unsigned (*translate_batch)(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				    struct mmu_result *out, uint32_t *cycles);
+	unsigned (*translate_parallel)(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				       struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
+				       uint64_t *elapsed);
+	void (*fabric_counters)(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
 };
 extern const struct rtl_top_ops rtl_top_shim;
 

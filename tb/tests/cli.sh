@@ -370,7 +370,8 @@ same_figures() {
 	if "$top/build/mmusim" "$src" --backend rtl "$@" -q --json "$tmp/$name.rtl.json" \
 		2> "$tmp/$name.err" &&
 		"$top/build/mmusim" "$src" "$@" -q --json "$tmp/$name.model.json" 2>> "$tmp/$name.err"; then
-		a=$(jq -c 'del(.rtl) | del(.config.backend) | del(.config."fabric.hop_latency")' "$tmp/$name.rtl.json")
+		a=$(jq -c 'del(.rtl) | del(.config.backend) | del(.config."fabric.hop_latency") |
+			del(.config."rtl.parallel")' "$tmp/$name.rtl.json")
 		b=$(jq -c 'del(.config.backend)' "$tmp/$name.model.json")
 		if [ "$a" = "$b" ] && [ "$(fig "$tmp/$name.rtl.json" .rtl.pages)" -gt 0 ]; then ok "$name"; else
 			bad "$name" "the back ends' figures differ$hint"; fi
@@ -443,6 +444,25 @@ if [ "$pages" -gt 1000000 ] && [ "$(fig "$j" .os.tlbi_issued.vale1)" -gt 1000 ] 
 	ok rtl_stress_coverage
 else
 	bad rtl_stress_coverage "$pages pages, or too few TLBIs, huge pages or signals$hint"
+fi
+
+# The same stress with the cores at once (rtl.parallel): each core's pages
+# between two events run alongside the other's, so the answers (each equal
+# to the golden model's) and the figures are the lockstep run's, while the
+# two cores overlapped for some cycles, walkers queued at the shared
+# memory port, and the pages took fewer cycles in all than one at a time.
+same_figures rtl_parallel_stress "$hint" "$tmp/stress.txt" -s cores=2 $small \
+	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)" -s rtl.parallel=on
+j=$tmp/rtl_parallel_stress.rtl.json
+if [ "$(fig "$j" '.rtl.parallel.in_flight[2][1]' 2> /dev/null || echo 0)" -gt 1000 ] &&
+	[ "$(fig "$j" .rtl.parallel.port_wait_cycles)" -gt 0 ] &&
+	[ "$(fig "$j" '.rtl.parallel.in_flight | map(.[1]) | add')" = \
+		"$(fig "$j" .rtl.parallel.cycles)" ] &&
+	[ "$(fig "$j" .rtl.parallel.cycles)" -lt "$(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.cycles)" ] &&
+	[ "$(fig "$j" .rtl.parallel.tlbis_in_flight)" = 0 ]; then
+	ok rtl_parallel_overlap
+else
+	bad rtl_parallel_overlap "$(jq -c .rtl.parallel "$j" 2>&1)$hint"
 fi
 
 # ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----

@@ -63,13 +63,36 @@ void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters
 	(void)t, (void)core, (void)out;
 }
 
+unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				 struct mmu_result *out, uint32_t *cycles)
+{
+	(void)t, (void)pages, (void)n, (void)out, (void)cycles;
+	return 0;
+}
+
+unsigned rtl_top_translate_parallel(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+				    struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
+				    uint64_t *elapsed)
+{
+	(void)t, (void)pages, (void)n, (void)out, (void)cycles, (void)busy, (void)elapsed;
+	return RTL_TOP_STUCK;
+}
+
+void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy)
+{
+	(void)t;
+	*port_wait = *dvm_busy = 0;
+}
+
 /* FAKE_VERSION: a library of another version than mmusim's */
 #ifndef FAKE_VERSION
 #define FAKE_VERSION RTL_TOP_OPS_VERSION
 #endif
 const struct rtl_top_ops rtl_top_shim = {
-	FAKE_VERSION,	rtl_top_new,  rtl_top_free,   rtl_top_wave_open, rtl_top_translate,
-	rtl_top_tlbi, rtl_top_sync, rtl_top_errors, rtl_top_counters,
+	FAKE_VERSION,		 rtl_top_new,		     rtl_top_free,
+	rtl_top_wave_open,	 rtl_top_translate,	     rtl_top_tlbi,
+	rtl_top_sync,		 rtl_top_errors,	     rtl_top_counters,
+	rtl_top_translate_batch, rtl_top_translate_parallel, rtl_top_fabric_counters,
 };
 
 __attribute__((destructor)) static void unloaded(void)
