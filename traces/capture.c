@@ -129,6 +129,61 @@ static int valgrind_version(char *out, size_t n)
 	return 0;
 }
 
+/*
+ * The pipe the trace comes down, deep (the writers send blocks of up to
+ * 4 KiB each, many at once), with the trace's header already in it: every
+ * process of the traced tree writes only blocks.
+ */
+static int open_trace_pipe(int pfd[2], unsigned flags, char *err, size_t errlen)
+{
+	uint8_t header[NATIVE_HEADER];
+
+	if (pipe(pfd)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+	native_header(header, flags);
+	if (write(pfd[1], header, sizeof(header)) != (ssize_t)sizeof(header)) {
+		snprintf(err, errlen, "writing into the pipe: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs av (with VALGRIND_LIB=vglib unless NULL), the write end of the pipe
+ * left to it; the read end becomes the capture's. Closes both on failure.
+ */
+static int spawn_writer(struct capture *c, char **av, int pfd[2], const char *vglib, char *err,
+			size_t errlen)
+{
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		close(pfd[0]);
+		if (vglib)
+			setenv("VALGRIND_LIB", vglib, 1);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(av[0], av);
+		fprintf(stderr, "cannot run %s: %s\n", av[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	c->fd = pfd[0];
+	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", c->fd);
+	return 0;
+}
+
 int capture_start(struct capture *c, const char *exe, char **prog, const char *exit_layout,
 		  char *err, size_t errlen)
 {
@@ -170,22 +225,8 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 	}
 	int pfd[2];
 
-	if (pipe(pfd)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+	if (open_trace_pipe(pfd, NATIVE_FLAG_PROCS, err, errlen))
 		return -1;
-	}
-	/* a deep pipe: the tool writes in 1 MiB pieces */
-	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
-	/* the trace's header; the tool, in every process of the tree, writes blocks */
-	uint8_t header[NATIVE_HEADER];
-
-	native_header(header, NATIVE_FLAG_PROCS);
-	if (write(pfd[1], header, sizeof(header)) != (ssize_t)sizeof(header)) {
-		snprintf(err, errlen, "writing into the pipe: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
 	int nprog = 0;
 
 	while (prog[nprog])
@@ -211,31 +252,11 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
 		av[k++] = layoutarg;
 	for (int j = 0; j < nprog; j++)
 		av[k++] = prog[j];
-	fflush(NULL);
-	c->pid = fork();
-	if (c->pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		free(av);
-		free(layoutarg);
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (c->pid == 0) {
-		close(pfd[0]);
-		setenv("VALGRIND_LIB", vglib, 1);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(av[0], av);
-		fprintf(stderr, "cannot run valgrind: %s\n", strerror(errno));
-		_exit(127);
-	}
+	int rc = spawn_writer(c, av, pfd, vglib, err, errlen);
+
 	free(av);
 	free(layoutarg);
-	close(pfd[1]);
-	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
-	c->fd = pfd[0];
-	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", c->fd);
-	return 0;
+	return rc;
 }
 
 /* The directory of the running tool (build/ or build/asan/). */
@@ -388,20 +409,8 @@ int capture_start_arm64(struct capture *c, const char *exe, char **prog, const c
 		return -1;
 	int pfd[2];
 
-	if (pipe(pfd)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+	if (open_trace_pipe(pfd, NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64, err, errlen))
 		return -1;
-	}
-	fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
-	uint8_t header[NATIVE_HEADER];
-
-	native_header(header, NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64);
-	if (write(pfd[1], header, sizeof(header)) != (ssize_t)sizeof(header)) {
-		snprintf(err, errlen, "writing into the pipe: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
 	int nprog = 0;
 
 	while (prog[nprog])
@@ -426,30 +435,11 @@ int capture_start_arm64(struct capture *c, const char *exe, char **prog, const c
 	av[k++] = path;
 	for (int j = 1; j < nprog; j++)
 		av[k++] = prog[j];
-	fflush(NULL);
-	c->pid = fork();
-	if (c->pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		free(av);
-		free(plugarg);
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (c->pid == 0) {
-		close(pfd[0]);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(av[0], av);
-		fprintf(stderr, "cannot run %s: %s\n", av[0], strerror(errno));
-		_exit(127);
-	}
+	int rc = spawn_writer(c, av, pfd, NULL, err, errlen);
+
 	free(av);
 	free(plugarg);
-	close(pfd[1]);
-	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
-	c->fd = pfd[0];
-	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", c->fd);
-	return 0;
+	return rc;
 }
 
 int capture_finish(struct capture *c, bool stream_ok, int *status, char *err, size_t errlen)
