@@ -36,9 +36,14 @@ one() { # SEED KIND
 }
 jobs=$(nproc)
 status=0
+running=0
 while read -r seed kind; do
 	one "$seed" "$kind" > "$tmp/out.$seed.$kind" &
-	while [ "$(jobs -r | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then # a batch of one run a core
+		wait
+		running=0
+	fi
 done < "$tmp/plan"
 wait
 cat "$tmp"/out.* | tee "$tmp/all"
