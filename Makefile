@@ -6,6 +6,10 @@ DEPS    := -MMD -MP
 LIBS    := -lzstd -lz -lm -ldl
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B       := build
+# no built-in rules: make would otherwise try "%: %.o" on the dependency files
+# it includes (fuzz_native.d from a fuzz_native.d.o)
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c traces/capture.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c model/swap.c model/rmap.c model/vmscan.c model/oom.c model/vmstat.c
@@ -92,10 +96,9 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
 VG_INC     := /usr/include/valgrind
 VG_LIBDIR  := /usr/lib/x86_64-linux-gnu/valgrind
 VG_EXEC    := /usr/libexec/valgrind
-# (-Wno-unused-parameter: Valgrind's callbacks hand every tool parameters it need not use)
-VG_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter -fno-stack-protector -fno-builtin \
+VG_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wextra -fno-stack-protector -fno-builtin \
 	-fno-strict-aliasing -fpic -fno-pie -DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 \
-	-DVGPV_amd64_linux_vanilla=1 -I$(VG_INC)
+	-DVGPV_amd64_linux_vanilla=1 -isystem $(VG_INC)
 VG_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
 	-Wl,-Ttext-segment=0x58000000
 VGTOOL     := $(B)/vg/mmut-amd64-linux
@@ -211,7 +214,11 @@ TEST_DEPS := $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace $(RTL_TESTS))
 	$(B)/mmusim $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal \
 	$(B)/man/mmusim.1 $(B)/man/mmutrace.1 $(QEMU_PLUGIN) $(B)/qemu/libcount.so $(B)/arm64/events
 test-build: $(TEST_DEPS)
-test: $(TEST_DEPS)
+# make test builds with a job per core of its own (every object and
+# Verilated model is its own target), then runs the tests one by one
+NPROC := $(shell nproc 2> /dev/null || echo 2)
+test:
+	@$(MAKE) --no-print-directory -j$(NPROC) test-build
 	@FUZZ_TARGETS="$(FUZZ_TARGETS)" tb/tests/run.sh $(B)/asan $(TESTS) $(RTL_TESTS)
 
 # ---- fuzzing: libFuzzer harnesses of the input readers and the config parser ----
@@ -340,15 +347,15 @@ endef
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c tb/fuzz/*.c \
+		--std=c11 $(LIB_SRC) tb/mmusim.c traces/mmutrace.c tb/tests/*.c tb/fuzz/*.c \
 		tb/systemc/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c++17 --language=c++ --inline-suppr tb/systemc/*.cpp
+		--std=c++17 --language=c++ tb/systemc/*.cpp
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
+		--std=c11 -I$(VG_INC) -D__x86_64__ -D__GNUC__ -DVGA_amd64=1 \
 		-DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 traces/vgtool/mmut_main.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr traces/arm64/*.c tb/tests/arm64/*.c
+		--std=c11 traces/arm64/*.c tb/tests/arm64/*.c
 	$(foreach k,$(RTL_KINDS),$(call lint_rtl,$(k)))
 
 bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL) $(QEMU_PLUGIN)

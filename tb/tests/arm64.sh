@@ -17,22 +17,7 @@ tmp=$(mktemp -d /tmp/mmusim-arm64-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1
 
-ok() { echo "[       OK ] $1"; }
-bad() { echo "[  FAILED  ] $1: $2"; }
-
-fails_with() {
-	name=$1 code=$2 frag=$3
-	shift 3
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	if [ $rc -ne "$code" ]; then
-		bad "$name" "exit $rc, wanted $code: $(head -c 300 "$tmp/err")"
-	elif ! grep -qF -- "$frag" "$tmp/err"; then
-		bad "$name" "stderr lacks '$frag': $(head -c 300 "$tmp/err")"
-	else
-		ok "$name"
-	fi
-}
+. "$top/tb/tests/testlib.sh"
 
 # Bad input needs nothing but the tool.
 fails_with "arm64: --arch of no known kind" 2 "give arm64 or x86-64" \

@@ -424,6 +424,8 @@ static IRSB *mmut_instrument(VgCallbackClosure *closure, IRSB *in, const VexGues
 	IRSB *out;
 	Int i = 0;
 
+	(void)closure, (void)layout, (void)vge, (void)archinfo; /* Valgrind's interface */
+
 	if (gWordTy != hWordTy)
 		VG_(tool_panic)("host/guest word size mismatch");
 	out = deepCopyIRSBExceptStmts(in);
@@ -679,6 +681,8 @@ static void on_start_client_code(ThreadId tid, ULong blocks)
 	UInt me;
 	UChar *p;
 
+	(void)blocks;
+
 	if (!layout_done)
 		emit_layout();
 	if (tid >= MAX_THREADS)
@@ -811,6 +815,7 @@ static void pre_execve(ThreadId tid, const HChar *path, const HChar **argv)
 
 static void mmut_pre_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs)
 {
+	(void)nargs;
 	if (ended)
 		return;
 	if (nr == __NR_execve) {
@@ -832,6 +837,8 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 {
 	UWord r;
 	UChar *p;
+
+	(void)nargs;
 
 	if (ended) {
 		if (nr == __NR_execve && sr_isError(res))
@@ -945,6 +952,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 /* Before a fork: the child must not inherit records that are not sent yet. */
 static void mmut_atfork_pre(ThreadId tid)
 {
+	(void)tid;
 	close_block();
 }
 
@@ -1023,6 +1031,7 @@ static void mmut_post_clo_init(void)
 
 static void mmut_fini(Int exitcode)
 {
+	(void)exitcode;
 	if (ended)
 		return;
 	if (!group_exit) /* a fatal signal ends the process */
