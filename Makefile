@@ -88,6 +88,7 @@ RTL_TESTS     := $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_$(word 1,$(subst :, 
                  ../rtl/rtl_tlb_directed ../rtl/rtl_ptw_directed \
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_directed_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_race_$(word 1,$(subst :, ,$(c)))) \
+                 $(foreach c,$(RTL_RACE_CFGS),../rtl/rtl_top_run_$(word 1,$(subst :, ,$(c)))) \
                  $(foreach c,$(RTL_TOP_CFGS),../rtl/rtl_top_shootdown_$(word 1,$(subst :, ,$(c))))
 
 # The Valgrind tool (traces/vgtool/), built outside Valgrind's tree against
@@ -289,13 +290,16 @@ $(foreach k,$(RTL_KINDS),$(foreach c,$(RTL_CFGS_$(k)),$(eval $(call verilated,$(
 # <= 16 entries never evict. The walker: 48-bit VAs, 4 walk-cache entries a
 # level; memory latency is set at run time. The system tops: broadcast and
 # local TLBIs on 1, 2, 4, 8 cores (rtl_top_directed_*); TLBI + DSB ISH
-# racing translations in flight on 2 and 4 (rtl_top_race_*).
+# racing translations in flight on 2 and 4 (rtl_top_race_*, rtl_top_run_*).
 $(eval $(call rtl_test,rtl_tlb_directed,tb/tests/rtl_tlb_directed.c,tlb,plru_16x16))
 $(eval $(call rtl_test,rtl_ptw_directed,tb/tests/rtl_ptw_directed.c,ptw,w48_wc4))
 $(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_test,rtl_top_directed_$(call w,$(c),1),\
 	tb/tests/rtl_top_directed.c,top,$(c),$(call top_defs,$(c)))))
 $(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_test,rtl_top_race_$(call w,$(c),1),\
 	tb/tests/rtl_top_race.c,top,$(c),$(call top_defs,$(c)))))
+# the cores at once (rtl_top_run): a TLBI meeting translations in flight on 2 and 4
+$(foreach c,$(RTL_RACE_CFGS),$(eval $(call rtl_test,rtl_top_run_$(call w,$(c),1),\
+	tb/tests/rtl_top_run.c,top,$(c),$(call top_defs,$(c)))))
 # shootdown latency, idle and under load, on 1, 2, 4, 8 cores (rtl_top_shootdown_*)
 $(foreach c,$(RTL_TOP_CFGS),$(eval $(call rtl_test,rtl_top_shootdown_$(call w,$(c),1),\
 	tb/tests/rtl_top_shootdown.c,top,$(c),$(call top_defs,$(c)))))

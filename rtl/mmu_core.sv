@@ -7,16 +7,16 @@
 // reaches all three TLBs and the walk caches; it takes its own cycle, in
 // which the translation stalls.
 //
-// The core takes a TLBI (tlbi_ready_o) only while it holds no entry that a
-// lookup or the walker has read for the page in flight: not from the L1 or
-// L2 lookup until that page has been answered, nor from the walker's answer
-// until then. Held back there, the TLBI is applied after the page's fills
-// and removes what they installed, and the page's answer (which may use the
-// old mapping: it was read before the TLBI) leaves before the TLBI has been
-// applied, so before any DSB that waits for it completes (mmu_top). A walk
-// in progress takes the TLBI at once and starts again (mmu_ptw). The wait
-// is at most three cycles (L1 lookup, L2 lookup, L1 fill; or the walk's
-// answer, L2 fill, L1 fill).
+// The core takes a TLBI (tlbi_ready_o) only between two pages: while idle,
+// or in the cycle the last page's answer goes out (the next page waits a
+// cycle). A page in flight, walk included, finishes first with what it read
+// (which may be the old mapping: it started before the TLBI), installs its
+// entries and answers; the TLBI then removes what it installed. So a TLBI
+// takes effect at a core at one point of its stream of pages, the golden
+// model can apply it at the same point (tb/rtl_backend.c), and the answer
+// that used an old entry leaves before the TLBI has been applied, so before
+// any DSB that waits for it completes (mmu_top). The wait is the rest of
+// the page: at most a walk and its fills.
 `include "mmu_assert.svh"
 
 module mmu_core #(
@@ -179,9 +179,8 @@ module mmu_core #(
   assign stall  = tlbi_valid_i;
   assign accept = ready && req_valid_i && !stall;
 
-  // from the first lookup of a page until its answer, but for a walk that
-  // has not answered yet (it restarts on a TLBI instead)
-  assign tlbi_ready_o = state_q == Idle || state_q == Respond || (state_q == Walk && !ptw_rvalid);
+  // between two pages (see above)
+  assign tlbi_ready_o = state_q == Idle || state_q == Respond;
 
   always_comb begin
     state_d    = state_q;
@@ -288,22 +287,11 @@ module mmu_core #(
                          (va_q[47:0] & ((48'd1 << mmu_pkg::level_shift(entry_q.level)) - 48'd1));
   assign resp_source_o = source_q;
 
-  // For the assertions: a TLBI arrived while the core held an entry read for
-  // the page in flight, to install or to answer; that entry may be stale.
-  logic holding, stale_q;
-  assign holding = (state_q == L1Look && (instr ? l1i_hit : l1d_hit)) ||
-                   (state_q == L2Look && l2_hit) || (state_q == Walk && ptw_rvalid) ||
-                   state_q == L2Fill || state_q == L1Fill;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)                                 stale_q <= 1'b0;
-    else if (accept || state_d == Idle)          stale_q <= 1'b0;
-    else if (tlbi_valid_i && holding)            stale_q <= 1'b1;
-  end
-
   `MMU_ASSERT_INIT
   `MMU_ASSERT(TlbiOnlyWhenReady, !tlbi_valid_i || tlbi_ready_o)
-  `MMU_ASSERT(NoStaleFill, !((l1i_fill || l1d_fill || l2_fill) && stale_q))
+  // so no page fills an entry after a TLBI it met (the stale fill), and the
+  // walker never restarts inside the core
+  `MMU_ASSERT(TlbiNotDuringWalk, !tlbi_valid_i || ptw_ready)
   `MMU_ASSERT(WalkOnlyAfterMisses, state_q != Walk || source_q == mmu_pkg::SourceWalk)
   `MMU_ASSERT(PermissionFaultHasEntry,
       !(resp_valid_o && resp_fault_o == mmu_pkg::FaultPermission) || entry_q.level != 2'd0)

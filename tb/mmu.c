@@ -51,6 +51,29 @@ void identity_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
 	};
 }
 
+uint64_t identity_ttbr0(const struct sim_config *cfg)
+{
+	unsigned root = cfg->va_bits == 39 ? 1 : 0;
+
+	return (IDENTITY_TABLES + ((uint64_t)root << 40)) | (uint64_t)1 << 48; /* ASID 1 */
+}
+
+uint64_t identity_table_read(void *ctx, uint64_t pa)
+{
+	const struct sim_config *cfg = ctx;
+	uint64_t off = pa - IDENTITY_TABLES, level = off >> 40;
+	/* the VA bits above this entry's reach: the table's, then the entry's index */
+	uint64_t prefix = ((off & ((1ULL << 40) - 1)) >> 12) << 9 | (pa & 0xfff) >> 3;
+
+	if (pa < IDENTITY_TABLES || level > 3)
+		return 0;
+	if (level < cfg->page_level)
+		return (IDENTITY_TABLES + ((level + 1) << 40) + (prefix << 12)) | PTE_VALID |
+		       PTE_TABLE_BIT;
+	return prefix << level_shift((enum page_level)level) | PTE_NG | PTE_AF | PTE_USER |
+	       PTE_VALID | (level == 3 ? PTE_TABLE_BIT : 0);
+}
+
 /* Bytes from va to the end of the page or block of t. */
 static uint64_t covered_end(const struct translation *t)
 {

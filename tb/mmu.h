@@ -123,6 +123,19 @@ void mmu_tlbi(struct mmu *m, unsigned core, const struct tlbi *op);
 void identity_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
 		   struct walk_result *out);
 
+/*
+ * The same identity mapping as page tables a walker reads (--os none on
+ * the RTL): every VA maps to itself in pages of cfg->page_level, read and
+ * write at EL0, executable, ASID 1. The tables are not stored: reading
+ * them computes them. The table of level l for the VAs whose bits above
+ * its reach are p lies at IDENTITY_TABLES + (l << 40) + (p << 12), above
+ * any identity-mapped page a walker reads; ctx is the sim_config.
+ */
+#define IDENTITY_TABLES (1ULL << 44)
+uint64_t identity_table_read(void *ctx, uint64_t pa);
+/* TTBR0 of those tables: the root of cfg's first level, ASID 1. */
+uint64_t identity_ttbr0(const struct sim_config *cfg);
+
 /* Adds the fast path's hits to st and latency: call before reading them. */
 void mmu_settle(struct mmu *m);
 

@@ -22,13 +22,19 @@ uint64_t replay_read_pmem(void *ctx, uint64_t pa)
 	return pmem_read64(&rp->os.pa.pmem, pa);
 }
 
-/* The cores' walkers read the page tables the OS model built. */
-static void linux_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+/* The page tables a core translates with: the OS model's, or (--os none on the RTL) identity's. */
+static uint64_t ttbr0_of(const struct replay *rp, unsigned core)
+{
+	return rp->linux_os ? rp->os.cpu[core].ttbr0 : identity_ttbr0(&rp->cfg);
+}
+
+/* The cores' walkers read the page tables the OS model built (or identity's). */
+static void table_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
 		       struct walk_result *out)
 {
 	struct replay *rp = ctx;
 
-	walker_walk(&rp->mmu.core[core].ptw, rp->os.cpu[core].ttbr0, va, acc, out);
+	walker_walk(&rp->mmu.core[core].ptw, ttbr0_of(rp, core), va, acc, out);
 }
 
 /* The OS model's TLB maintenance reaches the golden TLBs (and the RTL's). */
@@ -46,10 +52,9 @@ static void os_dsb(void *ctx, unsigned cpu, bool shareable)
 {
 	struct replay *rp = ctx;
 
-	(void)cpu;
 	(void)shareable; /* the fabric's sync waits for every core: enough for NSH too */
 	if (rp->use_rtl)
-		rtl_backend_dsb(&rp->rtl);
+		rtl_backend_dsb(&rp->rtl, cpu);
 }
 
 /* --backend rtl: every page the golden model answers, the RTL answers too. */
@@ -59,7 +64,7 @@ static void rtl_check(void *ctx, unsigned core, uint64_t va, enum mmu_access acc
 	struct replay *rp = ctx;
 
 	(void)asid;
-	rtl_backend_check(&rp->rtl, core, rp->os.cpu[core].ttbr0, va, acc, golden);
+	rtl_backend_check(&rp->rtl, core, ttbr0_of(rp, core), va, acc, golden);
 	if (rp->rtl.mismatch[0] && !rp->err[0]) /* it names its record */
 		snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
 }
@@ -119,17 +124,9 @@ int replay_init(struct replay *rp, const struct sim_config *cfg, bool check)
 	return replay_init_port(rp, cfg, check, NULL);
 }
 
-int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check,
-		     const struct rtl_port *port)
+/* The OS model, its TLB maintenance reaching the golden TLBs and the RTL. */
+static int boot_os(struct replay *rp, const struct sim_config *cfg)
 {
-	memset(rp, 0, sizeof(*rp));
-	rp->cfg = *cfg;
-	rp->check = check;
-	rp->linux_os = cfg->os == OS_LINUX;
-	rp->core_tid = 1; /* thread 1 on core 0 */
-	rp->fast_tid = FAST_NONE;
-	if (!rp->linux_os)
-		return mmu_init(&rp->mmu, cfg, identity_walk, &rp->mmu.cfg);
 	struct os_config oc;
 
 	os_default_config(&oc);
@@ -154,31 +151,45 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 	rp->os.dsb = os_dsb;
 	rp->os.tlbi_ctx = rp;
 	rp->os.log = kernel_log;
-	if (mmu_init(&rp->mmu, cfg, linux_walk, rp))
+	return 0;
+}
+
+int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check,
+		     const struct rtl_port *port)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->cfg = *cfg;
+	rp->check = check;
+	rp->linux_os = cfg->os == OS_LINUX;
+	rp->core_tid = 1; /* thread 1 on core 0 */
+	rp->fast_tid = FAST_NONE;
+	if (!rp->linux_os && cfg->backend != BACKEND_RTL)
+		return mmu_init(&rp->mmu, cfg, identity_walk, &rp->mmu.cfg);
+	/* what the walkers read: the OS model's memory, or identity's tables */
+	uint64_t (*read64)(void *, uint64_t) = rp->linux_os ? replay_read_pmem : identity_table_read;
+	void *mem = rp->linux_os ? (void *)rp : (void *)&rp->cfg;
+
+	if (rp->linux_os && boot_os(rp, cfg))
+		return -1;
+	if (mmu_init(&rp->mmu, cfg, table_walk, rp))
 		return -1;
 	for (unsigned c = 0; c < cfg->cores; c++)
 		if (walker_init(&rp->mmu.core[c].ptw, cfg->va_bits, cfg->mem_latency,
-				cfg->walk_cache, replay_read_pmem, rp))
+				cfg->walk_cache, read64, mem))
 			return -1;
 	if (cfg->backend == BACKEND_RTL) {
 		if (port)
 			rtl_backend_attach(&rp->rtl, port);
-		else if (rtl_backend_open(&rp->rtl, cfg, replay_read_pmem, rp, rp->err,
-					  sizeof(rp->err)))
+		else if (rtl_backend_open(&rp->rtl, cfg, read64, mem, rp->err, sizeof(rp->err)))
 			return -1;
 		rp->use_rtl = true;
 		rp->rtl.record = &rp->record;
 		rp->mmu.check = rtl_check;
 		rp->mmu.check_ctx = rp;
-		/* the golden TLBs' random streams start where the RTL's do */
-		uint64_t rs = rtl_random_state(cfg->seed);
-
-		for (unsigned c = 0; c < cfg->cores; c++) {
-			rp->mmu.core[c].l1i.rng = rs ^ ((uint64_t)c << 8) ^ 1;
-			rp->mmu.core[c].l1d.rng = rs ^ ((uint64_t)c << 8) ^ 2;
-			rp->mmu.core[c].l2.rng = rs ^ ((uint64_t)c << 8) ^ 3;
-		}
+		rtl_random_tlbs(&rp->mmu);
 	}
+	if (!rp->linux_os)
+		return 0;
 	/* thread 1 is the traced process */
 	struct task_struct *t = os_create_process(&rp->os);
 
@@ -603,13 +614,24 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 	return 0;
 }
 
+/* The RTL's last answers and its counters against the golden model's. */
+static int finish_rtl(struct replay *rp)
+{
+	if (rp->use_rtl) {
+		rtl_backend_finish(&rp->rtl, &rp->mmu);
+		if (rp->rtl.mismatch[0] && !rp->err[0])
+			snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
+	}
+	return rp->err[0] ? -1 : 0;
+}
+
 int replay_finish(struct replay *rp)
 {
 	mmu_settle(&rp->mmu);
 	if (rp->use_rtl) /* before the exits free the page tables */
 		rtl_backend_drain(&rp->rtl);
 	if (!rp->linux_os)
-		return 0;
+		return finish_rtl(rp);
 	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
 		if (rp->thread[tid] && !rp->thread[tid]->exited)
 			rp->exiting[tid] = EXIT_GROUP;
@@ -619,12 +641,7 @@ int replay_finish(struct replay *rp)
 		if (!rp->os.tasks[i]->exited)
 			os_exit(&rp->os, rp->os.tasks[i]);
 	check_now(rp);
-	if (rp->use_rtl) {
-		rtl_backend_finish(&rp->rtl, &rp->mmu);
-		if (rp->rtl.mismatch[0] && !rp->err[0])
-			snprintf(rp->err, sizeof(rp->err), "%.480s", rp->rtl.mismatch);
-	}
-	return rp->err[0] ? -1 : 0;
+	return finish_rtl(rp);
 }
 
 void replay_free(struct replay *rp)

@@ -137,9 +137,11 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 			for (unsigned c = 0; c <= rp->cfg.cores; c++)
 				fprintf(f, " %u: %llu", c, (unsigned long long)rp->rtl.busy[c]);
 			fprintf(f, "; walkers waited %llu cycles for the memory port (%.3f a walk); "
-				   "%llu TLBIs met a page in flight\n",
+				   "%llu TLBIs met a page in flight; %llu answers used a mapping a TLBI "
+				   "in flight then removed\n",
 				(unsigned long long)rp->rtl.port_wait,
-				ratio(rp->rtl.port_wait, k->walks), (unsigned long long)rp->rtl.dvm_busy);
+				ratio(rp->rtl.port_wait, k->walks), (unsigned long long)rp->rtl.dvm_busy,
+				(unsigned long long)rp->rtl.stale_answers);
 		}
 	}
 }
@@ -272,9 +274,9 @@ static void json_parallel(FILE *f, const struct rtl_backend *b, unsigned cores)
 	for (unsigned k = 0; k <= cores; k++)
 		fprintf(f, "%s[%u, %llu]", k ? ", " : "", k, (unsigned long long)b->busy[k]);
 	fprintf(f, "], \"port_wait_cycles\": %llu, \"port_wait_per_walk\": %.3f, "
-		   "\"tlbis_in_flight\": %llu}",
+		   "\"tlbis_in_flight\": %llu, \"stale_answers\": %llu}",
 		(unsigned long long)b->port_wait, ratio(b->port_wait, b->total.walks),
-		(unsigned long long)b->dvm_busy);
+		(unsigned long long)b->dvm_busy, (unsigned long long)b->stale_answers);
 }
 
 void report_json(FILE *f, const struct mmu *m, const struct run_info *run)

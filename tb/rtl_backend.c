@@ -20,6 +20,17 @@ uint64_t rtl_random_state(uint64_t seed)
 	return (seed * 0x9e3779b97f4a7c15ULL) | 1;
 }
 
+void rtl_random_tlbs(struct mmu *m)
+{
+	uint64_t rs = rtl_random_state(m->cfg.seed);
+
+	for (unsigned c = 0; c < m->cfg.cores; c++) {
+		m->core[c].l1i.rng = rs ^ ((uint64_t)c << 8) ^ 1;
+		m->core[c].l1d.rng = rs ^ ((uint64_t)c << 8) ^ 2;
+		m->core[c].l2.rng = rs ^ ((uint64_t)c << 8) ^ 3;
+	}
+}
+
 /* Is root/tb/rtl/build_top.sh there? Then root goes into out. */
 static int try_root(const char *root, char *out, size_t n)
 {
@@ -283,6 +294,36 @@ static void own_counters(void *ctx, unsigned core, struct rtl_core_counters *out
 	b->shim.ops->counters(b->top, core, out);
 }
 
+/*
+ * rtl.parallel: the golden model that follows the RTL's interleaving. Its
+ * walkers read the page tables through the trace's read64, from the TTBR0
+ * of the page it translates; a walker without walk caches reads them afresh
+ * for the scoreboard.
+ */
+static void follower_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access acc,
+			  struct walk_result *out)
+{
+	struct rtl_backend *b = ctx;
+
+	walker_walk(&b->follower->core[core].ptw, b->follower_ttbr0, va, acc, out);
+}
+
+static int follower_open(struct rtl_backend *b, const struct sim_config *c,
+			 uint64_t (*read64)(void *, uint64_t), void *ctx)
+{
+	static const unsigned no_walk_cache[3];
+
+	b->follower = calloc(1, sizeof(*b->follower));
+	if (!b->follower || mmu_init(b->follower, c, follower_walk, b))
+		return -1;
+	rtl_random_tlbs(b->follower);
+	for (unsigned k = 0; k < c->cores; k++)
+		if (walker_init(&b->follower->core[k].ptw, c->va_bits, c->mem_latency,
+				c->walk_cache, read64, ctx))
+			return -1;
+	return walker_init(&b->fresh, c->va_bits, c->mem_latency, no_walk_cache, read64, ctx);
+}
+
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
 {
@@ -297,7 +338,9 @@ int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
 	b->answer = calloc(b->capacity, sizeof(*b->answer));
 	b->queue_record = calloc(b->capacity, sizeof(*b->queue_record));
 	b->queue_cycles = calloc(b->capacity, sizeof(*b->queue_cycles));
-	if (!b->queue || !b->golden || !b->answer || !b->queue_record || !b->queue_cycles) {
+	b->queue_start = calloc(b->capacity, sizeof(*b->queue_start));
+	if (!b->queue || !b->golden || !b->answer || !b->queue_record || !b->queue_cycles ||
+	    !b->queue_start || (b->parallel && follower_open(b, c, read64, ctx))) {
 		snprintf(err, errlen, "--backend rtl: out of memory");
 		rtl_backend_close(b);
 		return -1;
@@ -342,7 +385,7 @@ static void mismatch(struct rtl_backend *b, unsigned long long record, const cha
 }
 
 /* One page the RTL answered in cycles: counted, and compared with the golden answer. */
-static void compare(struct rtl_backend *b, unsigned long long record, const struct rtl_page *p,
+static void compare(struct rtl_backend *b, unsigned long long record, const struct rtl_op *p,
 		    const struct mmu_result *g, const struct mmu_result *r, unsigned cycles)
 {
 	enum mmu_access acc = (enum mmu_access)p->acc;
@@ -362,10 +405,175 @@ static void compare(struct rtl_backend *b, unsigned long long record, const stru
 			 (unsigned long long)r->pa, xlat_source_names[r->source % 3]);
 }
 
-static void stuck(struct rtl_backend *b, unsigned long long record, const struct rtl_page *p)
+static void stuck(struct rtl_backend *b, unsigned long long record, const struct rtl_op *p)
 {
 	mismatch(b, record, "the RTL did not answer page %llu (core %u, VA %#llx) within %u cycles",
 		 (unsigned long long)b->pages + 1, p->core, (unsigned long long)p->va, RTL_TOP_LIMIT);
+}
+
+/* The answer a walk of the tables as they are now gives for page p. */
+static void walk_afresh(struct rtl_backend *b, const struct rtl_op *p, struct mmu_result *out)
+{
+	enum mmu_access acc = (enum mmu_access)p->acc;
+	struct walk_result w;
+
+	walker_walk(&b->fresh, p->ttbr0, p->va, acc, &w);
+	out->fault = w.fault;
+	if (w.fault == MMU_OK && !el0_permits(w.t.attrs, acc))
+		out->fault = MMU_FAULT_PERMISSION;
+	if (out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG) {
+		out->level = w.level;
+		out->pa = 0;
+	} else {
+		out->level = w.t.level;
+		out->pa = w.t.pa_base |
+			  (p->va & ((1ULL << level_shift((enum page_level)w.t.level)) - 1));
+	}
+}
+
+static bool same_mapping(const struct mmu_result *a, const struct mmu_result *b)
+{
+	return a->fault == b->fault && a->level == b->level && a->pa == b->pa;
+}
+
+/* Does the TLBI op select the translation of va for asid? */
+static bool tlbi_covers(const struct rtl_op *op, uint64_t va, uint16_t asid)
+{
+	struct tlbi t = { .op = (enum tlbi_op)op->acc, .shareable = op->shareable,
+			  .operand = op->va };
+	struct tlbi_target g;
+
+	tlbi_decode(&t, &g);
+	if (g.all)
+		return true;
+	if (!g.any_asid && g.asid != asid)
+		return false;
+	return g.asid_only || (va >= g.va_start && va <= g.va_last);
+}
+
+/*
+ * The scoreboard, for queue[i], an answer r that differs from a walk of
+ * the current tables: some TLBI covering the page must have reached the
+ * core only after the page began, and the DSB after that TLBI (if any in
+ * this drain) must have completed only after the page began.
+ */
+static void scoreboard(struct rtl_backend *b, unsigned i, const struct mmu_result *r,
+		       const struct mmu_result *now, const struct rtl_effect *eff, unsigned neff,
+		       unsigned n)
+{
+	const struct rtl_op *p = &b->queue[i];
+	uint16_t asid = (uint16_t)(p->ttbr0 >> 48);
+	const char *why = "no TLBI covering it was in flight to the core";
+
+	for (unsigned k = 0; k < neff; k++) {
+		const struct rtl_effect *e = &eff[k];
+		uint64_t done = UINT64_MAX;
+
+		if (e->core != p->core || e->before <= i || !tlbi_covers(&b->queue[e->tlbi], p->va, asid))
+			continue;
+		for (unsigned d = e->tlbi + 1; d < n; d++)
+			if (b->queue[d].kind == RTL_OP_DSB && b->queue[d].core == b->queue[e->tlbi].core) {
+				done = b->queue_start[d] + b->queue_cycles[d];
+				break;
+			}
+		if (b->queue_start[i] < done) {
+			b->stale_answers++;
+			return;
+		}
+		why = "the DSB ISH after the TLBI covering it had completed when it began";
+	}
+	mismatch(b, b->queue_record[i],
+		 "scoreboard: core %u answered VA %#llx (RTL cycle %llu) with %s level %u PA %#llx, "
+		 "the page tables %s level %u PA %#llx, and %s",
+		 p->core, (unsigned long long)p->va, (unsigned long long)b->queue_start[i],
+		 mmu_fault_names[r->fault], r->level, (unsigned long long)r->pa,
+		 mmu_fault_names[now->fault], now->level, (unsigned long long)now->pa, why);
+}
+
+/*
+ * rtl.parallel: the queue on the cores at once, then the follower through
+ * the same pages in the RTL's interleaving, each TLBI applied at each core
+ * where it took effect; every answer compared with the follower's and
+ * checked by the scoreboard, every DSB's latency measured.
+ */
+static void drain_parallel(struct rtl_backend *b, unsigned n)
+{
+	struct rtl_run run = { .answer = b->answer, .cycles = b->queue_cycles,
+			       .start = b->queue_start, .busy = b->busy };
+	unsigned *order = NULL, next[MAX_CORES] = { 0 }, end[MAX_CORES] = { 0 };
+	unsigned done = b->shim.ops->run(b->top, b->queue, n, &run);
+
+	b->elapsed += run.elapsed;
+	if (done == RTL_TOP_STUCK) {
+		mismatch(b, b->queue_record[0],
+			 "the RTL made no progress for %u cycles in a run of %u operations (the cores "
+			 "at once)", RTL_TOP_LIMIT, n);
+		return;
+	}
+	/* each core's effects in the order they took effect there */
+	if (run.neffects && !(order = malloc(run.neffects * sizeof(*order)))) {
+		mismatch(b, b->queue_record[0], "out of memory");
+		return;
+	}
+	for (unsigned k = 0; k < run.neffects; k++)
+		end[run.effects[k].core]++;
+	for (unsigned c = 1; c < MAX_CORES; c++)
+		end[c] += end[c - 1];
+	for (unsigned c = 0; c < MAX_CORES; c++)
+		next[c] = c ? end[c - 1] : 0;
+	{
+		unsigned fill[MAX_CORES];
+
+		memcpy(fill, next, sizeof(fill));
+		for (unsigned k = 0; k < run.neffects; k++)
+			order[fill[run.effects[k].core]++] = k;
+	}
+	for (unsigned i = 0; i <= n && !b->mismatch[0]; i++) {
+		const struct rtl_op *p = i < n ? &b->queue[i] : NULL;
+
+		/* the TLBIs that took effect at this core before this operation (all, at the end) */
+		for (unsigned c = p ? p->core : 0; c < (p ? p->core + 1u : MAX_CORES); c++)
+			for (; next[c] < end[c] && (!p || run.effects[order[next[c]]].before <= i);
+			     next[c]++) {
+				const struct rtl_op *op = &b->queue[run.effects[order[next[c]]].tlbi];
+				struct tlbi t = { .op = (enum tlbi_op)op->acc, .shareable = false,
+						  .operand = op->va };
+
+				mmu_tlbi(b->follower, c, &t);
+			}
+		if (!p)
+			break;
+		if (p->kind == RTL_OP_TLBI) {
+			if (!b->group_open)
+				b->group_start = b->queue_start[i];
+			b->group_open = true;
+		} else if (p->kind == RTL_OP_DSB) {
+			uint64_t cycles = b->queue_start[i] + b->queue_cycles[i] -
+					  (b->group_open ? b->group_start : b->queue_start[i]);
+
+			b->syncs++;
+			b->sync_cycles += cycles;
+			if (cycles > b->sync_max)
+				b->sync_max = cycles;
+			b->group_open = false;
+		} else {
+			struct mmu_result want, now;
+			uint8_t type = p->acc == MMU_EXEC ? TR_INSTR : p->acc == MMU_READ ? TR_LOAD
+										: TR_STORE;
+
+			b->follower_ttbr0 = p->ttbr0;
+			mmu_translate(b->follower, p->core, type, p->va, (uint16_t)(p->ttbr0 >> 48),
+				      &want);
+			compare(b, b->queue_record[i], p, &want, &b->answer[i], b->queue_cycles[i]);
+			walk_afresh(b, p, &now);
+			if (!b->mismatch[0] && !same_mapping(&b->answer[i], &now))
+				scoreboard(b, i, &b->answer[i], &now, run.effects, run.neffects, n);
+		}
+	}
+	free(order);
+	if (!b->mismatch[0] && b->port.errors(b->port.ctx))
+		mismatch(b, b->queue_record[0],
+			 "an RTL assertion failed in a run of %u operations (the cores at once)", n);
 }
 
 void rtl_backend_drain(struct rtl_backend *b)
@@ -376,30 +584,16 @@ void rtl_backend_drain(struct rtl_backend *b)
 	if (!n || b->mismatch[0])
 		return;
 	if (b->parallel) {
-		uint64_t elapsed = 0;
-
-		done = b->shim.ops->translate_parallel(b->top, b->queue, n, b->answer, b->queue_cycles,
-						  b->busy, &elapsed);
-		b->elapsed += elapsed;
-		if (done == RTL_TOP_STUCK) {
-			mismatch(b, b->queue_record[0],
-				 "the RTL did not answer a page of %u (the cores at once) within %u "
-				 "cycles", n, RTL_TOP_LIMIT);
-			return;
-		}
-	} else {
-		done = b->shim.ops->translate_batch(b->top, b->queue, n, b->answer, b->queue_cycles);
+		drain_parallel(b, n);
+		return;
 	}
+	done = b->shim.ops->translate_batch(b->top, b->queue, n, b->answer, b->queue_cycles);
 	for (unsigned i = 0; i < done && !b->mismatch[0]; i++)
 		compare(b, b->queue_record[i], &b->queue[i], &b->golden[i], &b->answer[i],
 			b->queue_cycles[i]);
 	if (b->mismatch[0])
 		return;
-	if (b->port.errors(b->port.ctx) && b->parallel)
-		mismatch(b, b->queue_record[0],
-			 "an RTL assertion failed in the pages %llu to %llu (the cores at once)",
-			 (unsigned long long)(b->pages - n + 1), (unsigned long long)b->pages);
-	else if (b->port.errors(b->port.ctx))
+	if (b->port.errors(b->port.ctx))
 		mismatch(b, done ? b->queue_record[done - 1] : record_now(b),
 			 "an RTL assertion failed at page %llu", (unsigned long long)b->pages);
 	else if (done < n)
@@ -409,7 +603,7 @@ void rtl_backend_drain(struct rtl_backend *b)
 void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uint64_t va,
 		       enum mmu_access acc, const struct mmu_result *g)
 {
-	struct rtl_page p = { .ttbr0 = ttbr0, .va = va, .core = (uint8_t)core, .acc = (uint8_t)acc };
+	struct rtl_op p = { .ttbr0 = ttbr0, .va = va, .core = (uint8_t)core, .acc = (uint8_t)acc };
 	struct mmu_result r;
 	unsigned cycles;
 
@@ -440,16 +634,36 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 			 (unsigned long long)b->pages);
 }
 
-void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op)
+/* rtl.parallel: a TLBI or DSB joins the queue, issued by core in its turn (see rtl_backend.h). */
+static void enqueue(struct rtl_backend *b, const struct rtl_op *op)
 {
-	rtl_backend_drain(b); /* the pages before it, on the tables before it */
-	b->port.tlbi(b->port.ctx, core, op); /* one cycle each */
-	b->tlbis++;
-	b->batch++;
+	b->queue[b->queued] = *op;
+	b->queue_record[b->queued] = record_now(b);
+	if (++b->queued == b->capacity)
+		rtl_backend_drain(b);
 }
 
-void rtl_backend_dsb(struct rtl_backend *b)
+void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op)
 {
+	b->tlbis++;
+	b->batch++;
+	if (b->parallel) {
+		enqueue(b, &(struct rtl_op){ .va = op->operand, .core = (uint8_t)core,
+					     .kind = RTL_OP_TLBI, .acc = (uint8_t)op->op,
+					     .shareable = op->shareable });
+		return;
+	}
+	rtl_backend_drain(b); /* the pages before it, on the tables before it */
+	b->port.tlbi(b->port.ctx, core, op); /* one cycle each */
+}
+
+void rtl_backend_dsb(struct rtl_backend *b, unsigned core)
+{
+	if (b->parallel) {
+		enqueue(b, &(struct rtl_op){ .core = (uint8_t)core, .kind = RTL_OP_DSB });
+		b->batch = 0;
+		return;
+	}
 	rtl_backend_drain(b);
 	unsigned waited = b->port.sync(b->port.ctx);
 	uint64_t cycles = b->batch + waited;
@@ -475,6 +689,8 @@ void rtl_backend_finish(struct rtl_backend *b, const struct mmu *m)
 	memset(&b->total, 0, sizeof(b->total));
 	if (b->port.errors(b->port.ctx) && !b->mismatch[0]) /* the exit's TLBIs come after the last page */
 		snprintf(b->mismatch, sizeof(b->mismatch), "an RTL assertion failed at the end");
+	if (b->follower) /* the golden model in the RTL's interleaving */
+		m = b->follower;
 	for (unsigned c = 0; c < m->cfg.cores; c++) {
 		const struct walker *w = &m->core[c].ptw;
 		struct rtl_core_counters r;
@@ -514,6 +730,12 @@ void rtl_backend_close(struct rtl_backend *b)
 	free(b->answer);
 	free(b->queue_record);
 	free(b->queue_cycles);
+	free(b->queue_start);
+	if (b->follower) {
+		mmu_free(b->follower);
+		free(b->follower);
+	}
+	walker_free(&b->fresh);
 	rtl_shim_unload(&b->shim);
 	memset(b, 0, sizeof(*b));
 }

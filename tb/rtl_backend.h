@@ -16,20 +16,35 @@
  * the page tables the golden walk read, and every figure is as if each page
  * were checked on its own.
  *
- * With rtl.parallel on, a drain runs every core's pages at once (each core
- * its own in order, the walkers sharing the memory port). The order in
- * which the trace's events and the cores' pages take effect is kept by one
- * rule: an event (and the TLBIs and DSB it issues) waits until every core
- * has translated every page before it in the trace, and no core translates
- * a page after it until it is done. Between two events the page tables do
- * not change and every TLB is private to its core, so each core's answers
- * do not depend on how the cores interleave: they must equal the golden
- * model's, and do. What the interleaving changes is time: a walk may queue
- * behind another core's at the memory port, so the RTL's cycles and
- * latencies are those of the cores running together. Threads in a trace
- * run for long stretches (Valgrind serializes them), so the queue holds up
- * to RTL_BATCH_PARALLEL pages (some 80 MiB): the stretches of different
- * threads between two events then overlap.
+ * With rtl.parallel on, the cores run at once (rtl_top_run), and the TLBIs
+ * and DSBs of the OS model join the queue instead of draining it: each is
+ * issued by its core at its point of that core's stream while the other
+ * cores go on translating. The order of the trace's events is kept by one
+ * rule: a TLBI or DSB begins once every core has begun every page it has
+ * before it in the trace, and no core begins a page after it until it has
+ * begun. The issuing core itself waits at a DSB until it completes; the
+ * others do not. Memory still changes only between two drains (the OS
+ * model writes page tables only after one), so within a drain every walk
+ * reads the same tables: those after the event whose TLBIs begin it.
+ *
+ * So a core may answer from an entry a TLBI in flight is about to remove.
+ * The checking follows the RTL's interleaving:
+ *  - a second golden model, the follower, translates each core's pages in
+ *    the core's order and applies each TLBI at each core where the RTL
+ *    reports it took effect (between two pages of that core: mmu_core takes
+ *    a TLBI only there). Every RTL answer must equal the follower's, and at
+ *    the end every RTL counter the follower's walkers count;
+ *  - a scoreboard checks the architecture's rule on every answer: one that
+ *    differs from a walk of the current tables (the old mapping) must come
+ *    from a translation that began before a TLBI covering its page reached
+ *    its core, and before the DSB after that TLBI completed. Such answers
+ *    are counted (stale_answers).
+ * What the first golden model (the trace's order, every TLBI at once)
+ * counts stays the run's figures: it decides the faults the OS model
+ * handles. Threads in a trace run for long stretches (Valgrind serializes
+ * them), so the queue holds up to RTL_BATCH_PARALLEL operations (some
+ * 100 MiB): the stretches of different threads between two events then
+ * overlap.
  */
 #ifndef MMUSIM_RTL_BACKEND_H
 #define MMUSIM_RTL_BACKEND_H
@@ -80,20 +95,31 @@ struct rtl_backend {
 	/* the caller's trace record, named in messages (NULL: none) */
 	const uint64_t *record;
 	/* rtl_backend_open's queue of pages still to translate (see above) */
-	struct rtl_page *queue;
+	struct rtl_op *queue;
 	struct mmu_result *golden, *answer;
 	uint64_t *queue_record;
 	uint32_t *queue_cycles;
+	uint64_t *queue_start; /* parallel: the cycle each began */
 	unsigned queued, capacity;
 	bool parallel;	  /* rtl.parallel: drains run the cores at once */
 	uint64_t elapsed; /* parallel: cycles the drains took */
 	uint64_t busy[MAX_CORES + 1]; /* parallel: cycles with k cores translating */
 	uint64_t port_wait, dvm_busy; /* the top's counters, at the end */
+	/* parallel: the golden model in the RTL's interleaving, a walker with no
+	 * walk caches for the scoreboard, and the TLBI effects of a drain */
+	struct mmu *follower;
+	uint64_t follower_ttbr0; /* of the page it translates */
+	struct walker fresh;
+	uint64_t stale_answers; /* old mappings answered while a TLBI was in flight */
+	uint64_t group_start;	/* the cycle the first TLBI since the last DSB was issued */
+	bool group_open;	/* a TLBI has been issued since the last DSB */
 	char mismatch[512]; /* the first difference ("record N: ..."), or empty */
 };
 
 /* The random policy's state both back ends start from (seed-derived). */
 uint64_t rtl_random_state(uint64_t seed);
+/* Starts the random streams of m's TLBs where the RTL's start. */
+void rtl_random_tlbs(struct mmu *m);
 
 /*
  * Finds (or builds, once) the Verilated top of cfg's configuration and
@@ -117,7 +143,7 @@ void rtl_backend_check(struct rtl_backend *b, unsigned core, uint64_t ttbr0, uin
 void rtl_backend_drain(struct rtl_backend *b);
 /* A TLBI from core into the fabric; the DSB after a batch of them waits for them all. */
 void rtl_backend_tlbi(struct rtl_backend *b, unsigned core, const struct tlbi *op);
-void rtl_backend_dsb(struct rtl_backend *b);
+void rtl_backend_dsb(struct rtl_backend *b, unsigned core);
 /*
  * At the end of the trace: the RTL's own counters of each core (walks,
  * descriptor reads, walk-cache lookups and hits per level) must equal the

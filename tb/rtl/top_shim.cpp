@@ -2,6 +2,7 @@
 // The C-ABI shim around the Verilated system top, with the memory it reads.
 #include "top_shim.h"
 
+#include <deque>
 #include <vector>
 
 #include <verilated.h>
@@ -25,7 +26,8 @@ struct rtl_top : vl_model<Vmmu_top> {
 		enum mmu_access acc;
 	};
 	std::vector<page> waiting;
-	std::vector<unsigned> chain; /* rtl_top_translate_parallel's per-core order */
+	std::vector<unsigned> chain;	   /* rtl_top_run's per-core order */
+	std::vector<rtl_effect> effects; /* rtl_top_run's, until the next run */
 	bool tlbi_posted, sync_posted;
 	bool stuck; /* a TLBI or a sync waited past RTL_TOP_LIMIT cycles */
 	unsigned tlbi_core;
@@ -149,11 +151,11 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
 
-extern "C" unsigned rtl_top_translate_batch(struct rtl_top *s, const struct rtl_page *pages,
+extern "C" unsigned rtl_top_translate_batch(struct rtl_top *s, const struct rtl_op *pages,
 					    unsigned n, struct mmu_result *out, uint32_t *cycles)
 {
 	for (unsigned i = 0; i < n; i++) {
-		const struct rtl_page *p = &pages[i];
+		const struct rtl_op *p = &pages[i];
 		unsigned c = rtl_top_translate(s, p->core, p->ttbr0, p->va, (enum mmu_access)p->acc,
 					       &out[i]);
 
@@ -166,76 +168,159 @@ extern "C" unsigned rtl_top_translate_batch(struct rtl_top *s, const struct rtl_
 	return n;
 }
 
-static void present(rtl_top *s, unsigned core, const struct rtl_page *p)
+/*
+ * rtl_top_run's state of one core: its operations as a chain through
+ * next[] from the first not yet begun (cur), the page in flight, the DSB it
+ * waits for, and the TLBIs travelling to it, in issue order.
+ */
+struct run_core {
+	unsigned tail, cur, page, dsb;
+	uint32_t age;
+	std::deque<unsigned> tlbis;
+};
+
+extern "C" unsigned rtl_top_run(struct rtl_top *s, const struct rtl_op *ops, unsigned n,
+				struct rtl_run *r)
 {
 	Vmmu_top *t = s->top;
-
-	t->req_valid_i[core] = 1;
-	t->req_va_i[core] = p->va;
-	t->req_ttbr_i[core] = p->ttbr0;
-	t->req_access_i[core] = p->acc;
-}
-
-extern "C" unsigned rtl_top_translate_parallel(struct rtl_top *s, const struct rtl_page *pages,
-					       unsigned n, struct mmu_result *out, uint32_t *cycles,
-					       uint64_t *busy, uint64_t *elapsed)
-{
-	Vmmu_top *t = s->top;
-	unsigned cores = s->cores, left = n, flying = 0;
-	/* each core's pages, in order: a chain through next[] from head[] */
+	const unsigned none = ~0u, cores = s->cores;
 	std::vector<unsigned> &next = s->chain;
-	unsigned head[256], tail[256], cur[256];
-	uint32_t age[256];
-	const unsigned none = ~0u;
+	std::vector<run_core> core(cores);
+	unsigned event = 0; /* the first TLBI or DSB not yet begun (n: none) */
+	unsigned left = n;  /* operations not yet done */
+	uint64_t still = 0; /* cycles in a row in which nothing happened */
 
-	*elapsed = 0;
+	s->effects.clear();
+	r->elapsed = 0;
 	next.assign(n, none);
-	for (unsigned c = 0; c < cores; c++)
-		head[c] = tail[c] = cur[c] = none;
+	for (run_core &c : core)
+		c.tail = c.cur = c.page = c.dsb = none, c.age = 0;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned c = pages[i].core;
+		run_core &c = core[ops[i].core];
 
-		if (head[c] == none)
-			head[c] = i;
+		if (c.cur == none)
+			c.cur = i;
 		else
-			next[tail[c]] = i;
-		tail[c] = i;
+			next[c.tail] = i;
+		c.tail = i;
+		r->cycles[i] = 0;
 	}
-	for (unsigned c = 0; c < cores; c++) {
-		if (head[c] == none)
-			continue;
-		cur[c] = head[c];
-		head[c] = next[cur[c]];
-		age[c] = 0;
-		present(s, c, &pages[cur[c]]);
-		flying++;
-	}
-	while (left) {
-		busy[flying]++;
-		tick(s); /* it takes the pages presented; the answers after it */
-		++*elapsed;
-		for (unsigned c = 0; c < cores; c++) {
-			if (cur[c] == none)
-				continue;
-			age[c]++;
-			if (!t->resp_valid_o[c]) {
-				if (age[c] >= RTL_TOP_LIMIT)
+	while (event < n && ops[event].kind == RTL_OP_PAGE)
+		event++;
+	for (bool done = !n; !done;) {
+		bool progress = false, tlbi_port = false, travelling = false;
+		unsigned flying = 0;
+
+		/* this cycle's answers, and the TLBIs the cores apply in it */
+		for (unsigned ci = 0; ci < cores; ci++) {
+			run_core &c = core[ci];
+
+			if (c.page != none && t->resp_valid_o[ci]) {
+				read_answer(t, ci, &r->answer[c.page]);
+				r->cycles[c.page] = c.age;
+				c.page = none;
+				left--;
+				progress = true;
+			}
+			if (t->tlbi_taken_o[ci]) {
+				if (c.tlbis.empty()) /* the fabric delivered one never issued */
 					return RTL_TOP_STUCK;
-				continue;
+				/* it comes before the core's operations not yet begun */
+				s->effects.push_back({ c.tlbis.front(), c.cur == none ? n : c.cur,
+						       (uint8_t)ci });
+				c.tlbis.pop_front();
+				progress = true;
 			}
-			read_answer(t, c, &out[cur[c]]);
-			cycles[cur[c]] = age[c];
-			left--;
-			cur[c] = head[c]; /* the next page goes in as this answer goes out */
-			if (cur[c] == none) {
-				flying--;
-				continue;
-			}
-			head[c] = next[cur[c]];
-			age[c] = 0;
-			present(s, c, &pages[cur[c]]);
 		}
+		/* what each core begins in it: its next operation, in the order of the events */
+		for (unsigned ci = 0; ci < cores; ci++) {
+			run_core &c = core[ci];
+			unsigned i = c.cur;
+
+			if (i == none || c.page != none || c.dsb != none)
+				continue;
+			const rtl_op &o = ops[i];
+			if (o.kind == RTL_OP_PAGE) {
+				/* not past an event that has not begun; not in a TLBI's cycle */
+				if (i > event || t->tlbi_taken_o[ci])
+					continue;
+				t->req_valid_i[ci] = 1;
+				t->req_va_i[ci] = o.va;
+				t->req_ttbr_i[ci] = o.ttbr0;
+				t->req_access_i[ci] = o.acc;
+				c.page = i;
+				c.age = 0;
+			} else {
+				bool reached = true; /* every core has begun all it has before it */
+
+				for (const run_core &k : core)
+					reached &= k.cur == none || k.cur >= i;
+				if (!reached)
+					continue;
+				if (o.kind == RTL_OP_TLBI) {
+					if (tlbi_port || !t->tlbi_ready_o) { /* one a cycle, with room */
+						r->cycles[i]++;
+						continue;
+					}
+					tlbi_port = true;
+					t->tlbi_valid_i = 1;
+					t->tlbi_core_i = (uint8_t)ci;
+					t->tlbi_shareable_i = o.shareable;
+					t->tlbi_op_i = o.acc;
+					t->tlbi_operand_i = o.va;
+					for (unsigned k = 0; k < cores; k++)
+						if (o.shareable || k == ci)
+							core[k].tlbis.push_back(i);
+					left--;
+				} else {
+					c.dsb = i;
+				}
+			}
+			r->start[i] = s->cycle;
+			c.cur = next[i];
+			progress = true;
+			if (i == event)
+				while (++event < n && ops[event].kind == RTL_OP_PAGE) {
+				}
+		}
+		/* a DSB completes in the first cycle in which every queue is empty */
+		for (unsigned ci = 0; ci < cores; ci++) {
+			run_core &c = core[ci];
+
+			if (c.dsb == none)
+				continue;
+			t->sync_valid_i = 1;
+			t->clk_i = 0;
+			t->eval();
+			if (t->sync_done_o) {
+				c.dsb = none;
+				left--;
+				progress = true;
+			} else {
+				r->cycles[c.dsb]++;
+			}
+			break; /* one at a time: a core waiting for one holds back every later event */
+		}
+		for (unsigned ci = 0; ci < cores; ci++) {
+			run_core &c = core[ci];
+
+			if (c.page != none) {
+				flying++;
+				c.age++;
+			}
+			travelling |= !c.tlbis.empty();
+		}
+		done = !left && !travelling;
+		still = progress ? 0 : still + 1;
+		if (still >= RTL_TOP_LIMIT)
+			return RTL_TOP_STUCK;
+		r->busy[flying]++;
+		tick(s); /* the last cycle too: its answers and TLBIs were taken */
+		t->sync_valid_i = 0;
+		r->elapsed++;
 	}
+	r->effects = s->effects.data();
+	r->neffects = (unsigned)s->effects.size();
 	return n;
 }
 
@@ -379,8 +464,7 @@ extern "C" int rtl_top_errors(struct rtl_top *s)
 }
 
 const struct rtl_top_ops rtl_top_shim = {
-	RTL_TOP_OPS_VERSION,	 rtl_top_new,		     rtl_top_free,
-	rtl_top_wave_open,	 rtl_top_translate,	     rtl_top_tlbi,
-	rtl_top_sync,		 rtl_top_errors,	     rtl_top_counters,
-	rtl_top_translate_batch, rtl_top_translate_parallel, rtl_top_fabric_counters,
+	RTL_TOP_OPS_VERSION, rtl_top_new,	      rtl_top_free,    rtl_top_wave_open,
+	rtl_top_translate,   rtl_top_tlbi,	      rtl_top_sync,    rtl_top_errors,
+	rtl_top_counters,    rtl_top_translate_batch, rtl_top_run,     rtl_top_fabric_counters,
 };

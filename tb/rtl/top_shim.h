@@ -31,11 +31,19 @@ int rtl_top_wave_open(struct rtl_top *t, const char *path, uint64_t from, uint64
 unsigned rtl_top_cores(struct rtl_top *t);
 unsigned rtl_top_translate(struct rtl_top *t, unsigned core, uint64_t ttbr0, uint64_t va,
 			   enum mmu_access acc, struct mmu_result *out);
-/* One page for rtl_top_translate_batch. */
-struct rtl_page {
-	uint64_t ttbr0, va;
-	uint8_t core;
-	uint8_t acc; /* an enum mmu_access */
+/*
+ * One operation of a core for rtl_top_translate_batch (pages only) and
+ * rtl_top_run: a page to translate, a TLBI the core issues into the
+ * fabric, or a DSB ISH it waits for.
+ */
+enum rtl_op_kind { RTL_OP_PAGE, RTL_OP_TLBI, RTL_OP_DSB };
+struct rtl_op {
+	uint64_t ttbr0; /* a page's TTBR0 (table, ASID) */
+	uint64_t va;	/* a page's VA; a TLBI's operand */
+	uint8_t core;	/* the core that translates or issues it */
+	uint8_t kind;	/* an enum rtl_op_kind */
+	uint8_t acc;	/* a page's enum mmu_access; a TLBI's enum tlbi_op */
+	uint8_t shareable; /* a TLBI: the Inner-Shareable form, to every core */
 };
 /*
  * rtl_top_translate of n pages in one call, in order: out[i] and cycles[i]
@@ -43,22 +51,41 @@ struct rtl_page {
  * or fewer when a page was not answered within RTL_TOP_LIMIT cycles (the
  * one at the count returned) or an assertion failed (in the page before it).
  */
-unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_op *pages, unsigned n,
 				 struct mmu_result *out, uint32_t *cycles);
+/* Where a TLBI took effect at a core: before the core's operations from index 'before' on. */
+struct rtl_effect {
+	uint32_t tlbi;	 /* the TLBI's index in the run */
+	uint32_t before; /* the core's first operation after it (n: none) */
+	uint8_t core;
+};
+/* What rtl_top_run measured: arrays of one entry per operation, given by the caller. */
+struct rtl_run {
+	struct mmu_result *answer; /* a page's answer */
+	/* a page: cycles from its request taken to its answer; a TLBI: cycles
+	 * it waited for room in the fabric; a DSB: cycles to its completion */
+	uint32_t *cycles;
+	uint64_t *start; /* the cycle it began: request taken, TLBI issued, DSB posted */
+	uint64_t *busy;	 /* [k], k = 0..cores: gains the cycles k cores had a page in flight */
+	uint64_t elapsed; /* cycles the run took */
+	const struct rtl_effect *effects; /* every TLBI at every core it reached, until the next run */
+	unsigned neffects;
+};
 /*
- * The same pages with the cores running at once: each core takes its own
- * pages in their order, the next in the cycle its last answer goes out, as
- * rtl_top_translate would, but every core that has pages works in the same
- * cycles, and their walkers share the memory port. Returns n, or
- * RTL_TOP_STUCK when a page waited RTL_TOP_LIMIT cycles for its answer.
- * busy[k] (k = 0..cores) gains the cycles in which k cores had a page in
- * flight; the return leaves *elapsed the cycles the batch took.
+ * The cores at once: each core takes its own operations in their order, a
+ * page in the cycle its last answer goes out (or, after a TLBI that core
+ * applies, the next), a TLBI when it has no page in flight, and after a DSB
+ * nothing until the DSB completes. The other cores go on meanwhile, so a
+ * TLBI meets their translations in flight. The events keep the order they
+ * have in ops: a TLBI or DSB begins once every core has begun everything it
+ * has before it, and a page after it waits until it has begun. The run ends
+ * when every page has been answered, every DSB has completed and every TLBI
+ * has reached its cores. Returns n, or RTL_TOP_STUCK when RTL_TOP_LIMIT
+ * cycles in a row passed with no answer, delivery or sync.
  */
-unsigned rtl_top_translate_parallel(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
-				    struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
-				    uint64_t *elapsed);
+unsigned rtl_top_run(struct rtl_top *t, const struct rtl_op *ops, unsigned n, struct rtl_run *r);
 /* The top's own counters: cycles walkers waited for the memory port (summed
- * over walkers), and TLBIs a core took while it had a page in flight. */
+ * over walkers), and TLBIs that reached a core with a page in flight. */
 void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
 /* Issues a TLBI from core into the fabric: one cycle, after any wait for room. */
 void rtl_top_tlbi(struct rtl_top *t, unsigned core, const struct tlbi *op);
@@ -92,7 +119,7 @@ int rtl_top_errors(struct rtl_top *t);
  * refuses a library of another version: raise RTL_TOP_OPS_VERSION with
  * every change to this struct or to a signature in it.
  */
-#define RTL_TOP_OPS_VERSION 2u
+#define RTL_TOP_OPS_VERSION 3u
 struct rtl_top_ops {
 	unsigned version; /* RTL_TOP_OPS_VERSION of the library */
 	struct rtl_top *(*new_top)(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
@@ -105,11 +132,9 @@ struct rtl_top_ops {
 	unsigned (*sync)(struct rtl_top *t);
 	int (*errors)(struct rtl_top *t);
 	void (*counters)(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
-	unsigned (*translate_batch)(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+	unsigned (*translate_batch)(struct rtl_top *t, const struct rtl_op *pages, unsigned n,
 				    struct mmu_result *out, uint32_t *cycles);
-	unsigned (*translate_parallel)(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
-				       struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
-				       uint64_t *elapsed);
+	unsigned (*run)(struct rtl_top *t, const struct rtl_op *ops, unsigned n, struct rtl_run *r);
 	void (*fabric_counters)(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
 };
 extern const struct rtl_top_ops rtl_top_shim;

@@ -63,18 +63,16 @@ void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters
 	(void)t, (void)core, (void)out;
 }
 
-unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
+unsigned rtl_top_translate_batch(struct rtl_top *t, const struct rtl_op *pages, unsigned n,
 				 struct mmu_result *out, uint32_t *cycles)
 {
 	(void)t, (void)pages, (void)n, (void)out, (void)cycles;
 	return 0;
 }
 
-unsigned rtl_top_translate_parallel(struct rtl_top *t, const struct rtl_page *pages, unsigned n,
-				    struct mmu_result *out, uint32_t *cycles, uint64_t *busy,
-				    uint64_t *elapsed)
+unsigned rtl_top_run(struct rtl_top *t, const struct rtl_op *ops, unsigned n, struct rtl_run *r)
 {
-	(void)t, (void)pages, (void)n, (void)out, (void)cycles, (void)busy, (void)elapsed;
+	(void)t, (void)ops, (void)n, (void)r;
 	return RTL_TOP_STUCK;
 }
 
@@ -89,10 +87,9 @@ void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *d
 #define FAKE_VERSION RTL_TOP_OPS_VERSION
 #endif
 const struct rtl_top_ops rtl_top_shim = {
-	FAKE_VERSION,		 rtl_top_new,		     rtl_top_free,
-	rtl_top_wave_open,	 rtl_top_translate,	     rtl_top_tlbi,
-	rtl_top_sync,		 rtl_top_errors,	     rtl_top_counters,
-	rtl_top_translate_batch, rtl_top_translate_parallel, rtl_top_fabric_counters,
+	FAKE_VERSION,	   rtl_top_new,		    rtl_top_free,    rtl_top_wave_open,
+	rtl_top_translate, rtl_top_tlbi,	    rtl_top_sync,    rtl_top_errors,
+	rtl_top_counters,  rtl_top_translate_batch, rtl_top_run,     rtl_top_fabric_counters,
 };
 
 __attribute__((destructor)) static void unloaded(void)

@@ -15,8 +15,9 @@
  * What the design promises, written down in rtl/mmu_core.sv and
  * rtl/mmu_top.sv before this test: a TLBI reaches core c 1 + hops(0, c) *
  * HopLatency cycles after it enters the fabric; a core holds a TLBI off
- * while it holds an entry read for the page in flight, at most three
- * cycles; the sync completes in the cycle after the last core took it. So
+ * until the page in flight has answered, at most three cycles when the
+ * TLBI arrives (the load then hits in L1; a walk would hold it longer); the
+ * sync completes in the cycle after the last core took it. So
  *   - idle:          1 + (N - 1) * hop + 2 cycles (the last core is N - 1
  *                    hops away; it takes the TLBI, the sync sees the empty
  *                    queue), exactly;

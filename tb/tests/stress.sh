@@ -3,7 +3,11 @@
 # kinds of trace (pieces of mappings; whole mappings under THP; a tree of
 # processes that fork, start threads, exec and exit), ACCESSES accesses each,
 # replayed with every invariant checked after every event and fault on four
-# cores. A failure prints its seed and the command that repeats it.
+# cores; and the pieces again on the RTL's four cores running at once (rtl:
+# its threads unmap and reprotect pages while the others translate them;
+# every answer checked against the golden model in the RTL's interleaving
+# and by the scoreboard). A failure prints its seed and the command that
+# repeats it.
 # usage: stress.sh [SEEDS [ACCESSES]]   (default: 8 random seeds, 2,000,000)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,15 +19,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 first=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 for i in $(seq 0 $((n - 1))); do
-	for kind in pieces whole procs; do
+	for kind in pieces whole procs rtl; do
 		echo "$((first + i)) $kind"
 	done
 done > "$tmp/plan"
 one() { # SEED KIND
 	mode=$2
-	[ "$mode" = pieces ] && mode=
 	extra=
-	[ "$2" = whole ] && extra="-s thp=on"
+	case $2 in
+	pieces) mode= ;;
+	whole) extra="-s thp=on" ;;
+	rtl) mode= extra="--backend rtl -s rtl.parallel=on -s l1i.entries=16 -s l1i.ways=4 \
+-s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4" ;;
+	esac
 	"$gen" "$1" "$acc" $mode > "$tmp/$1.$2.txt"
 	if "$sim" "$tmp/$1.$2.txt" --check -s cores=4 -s mem=1g $extra -q --json "$tmp/$1.$2.json" \
 		2> "$tmp/$1.$2.err" && ! grep -v ': warning: record [0-9]*: SIG' "$tmp/$1.$2.err" | grep -q .; then

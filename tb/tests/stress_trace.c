@@ -4,7 +4,9 @@
  * mmap, munmap and mprotect anonymous and file memory (whole mappings and
  * pieces of them), switch often and touch their pages with fetches, loads,
  * stores and modifies; a few accesses go where nothing is mapped or the
- * rights forbid them. Replayed by mmusim, the OS model turns this into page
+ * rights forbid them; and races, where one thread touches pages, another
+ * unmaps or reprotects them and the first touches them again at once
+ * (race()). Replayed by mmusim, the OS model turns this into page
  * faults, VMA splits and TLBIs (per page, by range, by ASID) that the RTL
  * must follow in lockstep with the golden model.
  *
@@ -167,6 +169,65 @@ static void do_mprotect(bool whole)
 	reg[nreg++] = (struct region){ page, pages, to };
 }
 
+/* n accesses to pages [base, base + span) of a mapping with rights prot. */
+static void touch(uint64_t base, uint64_t span, unsigned prot, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t va = va_of(base + next() % span) + (next() & 0xfff);
+		unsigned size = 1u << (next() % 4);
+		unsigned k = (unsigned)(next() % 10);
+		/* what the rights allow, but one access in a hundred does not care */
+		bool any = next() % 100 == 0;
+		char type = k < 3 && (any || prot & 4) ? 'I'
+			    : k < 7 || (!any && !(prot & 2)) ? 'R'
+			    : k < 9			    ? 'W'
+							    : 'M';
+
+		printf("%c %#llx %u\n", type, (unsigned long long)va, size);
+	}
+}
+
+/*
+ * A race (one process, pieces of mappings): the next thread, on the next core, touches a few
+ * pages of a mapping, so its TLBs hold them; this thread unmaps or
+ * reprotects them; the other touches them again at once. With the cores
+ * running at once, those accesses meet the TLBIs in flight. Returns the
+ * accesses.
+ */
+static unsigned race(void)
+{
+	unsigned self = cur_tid, other = cur_tid % THREADS + 1;
+	const struct region *r;
+	uint64_t base, span;
+	unsigned prot, n = 4 + (unsigned)(next() % 8);
+
+	if (!nreg)
+		return 0;
+	r = &reg[next() % nreg];
+	base = r->page + next() % r->pages;
+	span = r->page + r->pages - base;
+	if (span > 4)
+		span = 4;
+	prot = r->prot;
+	printf("switch %u\n", other);
+	touch(base, span, prot, n);
+	printf("switch %u\n", self);
+	if (next() % 2) {
+		printf("munmap %#llx %#llx\n", (unsigned long long)va_of(base),
+		       (unsigned long long)span << 12);
+		cut(base, span);
+	} else {
+		printf("mprotect %#llx %#llx r--\n", (unsigned long long)va_of(base),
+		       (unsigned long long)span << 12);
+		cut(base, span);
+		reg[nreg++] = (struct region){ base, span, 1 };
+	}
+	printf("switch %u\n", other);
+	touch(base, span, prot, n);
+	printf("switch %u\n", self);
+	return 2 * n;
+}
+
 /* A burst of accesses around one page; returns how many. */
 static unsigned burst(void)
 {
@@ -187,19 +248,7 @@ static unsigned burst(void)
 			span = 16;
 		prot = r->prot;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t va = va_of(base + next() % span) + (next() & 0xfff);
-		unsigned size = 1u << (next() % 4);
-		unsigned k = (unsigned)(next() % 10);
-		/* what the rights allow, but one access in a hundred does not care */
-		bool any = next() % 100 == 0;
-		char type = k < 3 && (any || prot & 4) ? 'I'
-			    : k < 7 || (!any && !(prot & 2)) ? 'R'
-			    : k < 9			    ? 'W'
-							    : 'M';
-
-		printf("%c %#llx %u\n", type, (unsigned long long)va, size);
-	}
+	touch(base, span, prot, n);
 	return n;
 }
 
@@ -315,6 +364,8 @@ int main(int argc, char **argv)
 			do_munmap(whole);
 		else if (op < 14)
 			do_mprotect(whole);
+		else if (op < 16 && !tree && !whole && nreg + 2 <= MAX_REGIONS)
+			done += race();
 		else if (op < 30 && tree)
 			switch_any();
 		else if (op < 30)
