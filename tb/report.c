@@ -354,10 +354,14 @@ void report_json(FILE *f, const struct sim_stats *s)
 			fprintf(f, ",\n  \"rtl\": {\"pages\": %llu, \"cycles\": %llu, \"tlbis\": %llu, "
 				   "\"syncs\": %llu, \"sync_cycles\": %llu, \"sync_cycles_max\": %llu, "
 				   "\"walks\": %llu, \"reads\": %llu, \"latency\": ",
-				(unsigned long long)rtl->pages, (unsigned long long)rtl->cycles,
-				(unsigned long long)rtl->tlbis, (unsigned long long)rtl->syncs,
-				(unsigned long long)rtl->sync_cycles, (unsigned long long)rtl->sync_max,
-				(unsigned long long)rtl->total.walks, (unsigned long long)rtl->total.reads);
+				(unsigned long long)rtl->pages,
+				(unsigned long long)rtl->cycles,
+				(unsigned long long)rtl->tlbis,
+				(unsigned long long)rtl->syncs,
+				(unsigned long long)rtl->sync_cycles,
+				(unsigned long long)rtl->sync_max,
+				(unsigned long long)rtl->total.walks,
+				(unsigned long long)rtl->total.reads);
 			latency_json(f, &rtl->latency);
 			if (rtl->parallel)
 				json_parallel(f, rtl, cfg->cores);

@@ -27,29 +27,32 @@ cols() {
 }
 
 # ---- hand-counted figures ----
-# --os none, 2-entry L1s, no L2: instructions on pages 0x400, 0x400+0x401
-# (crossing), 0x400, 0x401: 4 accesses, 2 misses; data on 0x7ff, 0x7ff,
-# 0x7ff+0x800 (crossing), 0x900: 4 accesses, 3 misses. 10 pages looked up,
-# 5 walks of walk.latency 40 cycles: 5 L1 hits of 1 cycle, 5 walks of 1+40,
-# translation cycles 10*1 + 5*40 = 210; MPKI = misses per 1000 of the 4
-# instructions.
+# --os none, fully associative 2-entry L1s and a 4-entry L2 (walk.latency
+# 40, L2 probe 6). Instructions: page 0x400 misses everywhere (a walk),
+# then hits twice in L1. Data: 0x10, 0x11, 0x12 miss everywhere (walks;
+# 0x12 evicts 0x10 from L1); 0x10 misses in L1 and hits in L2, which holds
+# 0x400 0x10 0x11 0x12; 0x13 misses everywhere (a walk). L2: 6 lookups,
+# 1 hit. Latencies: L1 hit 1, L2 hit 1+6, walk 1+6+40. Translation cycles:
+# 8 L1 lookups + 6 L2 probes * 6 + 5 walks * 40 = 244. MPKI: misses per
+# 1000 of the 3 instructions.
 cat > "$tmp/none.txt" << 'T'
 mmutrace-text 1
 I 0x400000 4
-I 0x400ffe 4
-R 0x7ff000 8
+R 0x10000 8
+R 0x11000 8
+R 0x12000 8
+R 0x10000 8
 I 0x400004 4
-W 0x7ff010 8
-W 0x7ffffc 8
-M 0x900000 4
-I 0x401000 4
+W 0x13000 8
+I 0x400008 4
 T
 "$sim" "$tmp/none.txt" --os none -s l1i.entries=2 -s l1i.ways=2 -s l1d.entries=2 -s l1d.ways=2 \
-	-s l2.entries=0 -q --csv "$tmp/none.csv" --json "$tmp/none.json" 2> "$tmp/err"
+	-s l2.entries=4 -s l2.ways=4 -q --csv "$tmp/none.csv" --json "$tmp/none.json" 2> "$tmp/err"
 got=$(cols "$tmp/none.csv" instructions l1i.accesses l1i.misses l1i.miss_rate l1i.mpki \
-	l1d.accesses l1d.misses l1d.hits l1d.mpki walks.count walks.cycles translation_cycles \
-	latency.l1_hit.count latency.walk.count latency.walk.cycles latency.walk.max)
-want="4 4 2 0.500000 500.000000 4 3 1 750.000000 5 200 210 5 5 205 41 "
+	l1d.accesses l1d.misses l1d.hits l1d.mpki l2.accesses l2.hits l2.miss_rate walks.count \
+	walks.cycles translation_cycles latency.l1_hit.count latency.l2_hit.cycles \
+	latency.walk.count latency.walk.cycles latency.walk.max)
+want="3 3 1 0.333333 333.333333 5 5 0 1666.666667 6 1 0.833333 5 200 244 2 7 5 235 47 "
 if [ "$got" = "$want" ]; then ok csv_hand_counted_os_none
 else bad csv_hand_counted_os_none "got '$got' want '$want' $(head -c 300 "$tmp/err")"; fi
 # what does not apply to --os none is empty: the OS's figures, the RTL's, its settings
