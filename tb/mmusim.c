@@ -210,8 +210,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "mmusim: --save needs -- PROGRAM\n");
 		return -1;
 	}
-	if (o->json && o->csv && !strcmp(o->json, "-") && !strcmp(o->csv, "-")) {
-		fprintf(stderr, "mmusim: --json - and --csv -: one of them to standard output\n");
+	if (o->json && o->csv && !strcmp(o->json, o->csv)) {
+		fprintf(stderr, "mmusim: --json %s and --csv %s: %s\n", o->json, o->csv,
+			strcmp(o->json, "-") ? "two files, not one" : "one of them to standard output");
 		return -1;
 	}
 	if (!o->trace && !o->prog) {

@@ -404,9 +404,12 @@ static void csv_vcol(struct csv *c, const char *value, const char *name, va_list
 {
 	char buf[128];
 
-	if (c->header)
-		vsnprintf(buf, sizeof(buf), name, ap);
-	csv_field(c, c->header ? buf : value);
+	if (!c->header) {
+		csv_field(c, value);
+		return;
+	}
+	vsnprintf(buf, sizeof(buf), name, ap);
+	csv_field(c, buf);
 }
 
 __attribute__((format(printf, 4, 5))) static void csv_str(struct csv *c, bool on, const char *v,

@@ -154,7 +154,10 @@ fails_with csv_failed_run 1 "bad.txt: line 3: R: bad size 'eight'" \
 if ls "$tmp"/bad.csv* "$tmp"/bad.json* > /dev/null 2>&1; then
 	bad csv_failed_run_leaves_nothing "$(ls "$tmp" | grep '^bad\.[cj]s')"
 else ok csv_failed_run_leaves_nothing; fi
-fails_with csv_json_both_stdout 2 "--json - and --csv -" "$sim" "$tmp/none.txt" --json - --csv -
+fails_with csv_json_both_stdout 2 "--json - and --csv -: one of them to standard output" \
+	"$sim" "$tmp/none.txt" --json - --csv -
+fails_with csv_json_same_file 2 "--json $tmp/x and --csv $tmp/x: two files, not one" \
+	"$sim" "$tmp/none.txt" --json "$tmp/x" --csv "$tmp/x"
 # --csv - is the whole standard output: no table
 "$sim" "$tmp/none.txt" --os none --csv - > "$tmp/stdout.csv" 2> /dev/null
 if [ "$(wc -l < "$tmp/stdout.csv")" = 2 ] && head -1 "$tmp/stdout.csv" | grep -q '^trace\.path,'; then
