@@ -50,6 +50,8 @@ static void usage(FILE *f)
 		"                     slabinfo, zoneinfo, vmstat or meminfo\n"
 		"                     (repeatable; --os linux)\n"
 		"  --json FILE        statistics as JSON ('-': standard output, no table)\n"
+		"  --csv FILE         statistics as CSV: a header line and one row, the same\n"
+		"                     columns for every run ('-': standard output, no table)\n"
 		"  --save FILE        with -- PROGRAM: keep its trace in FILE as well\n"
 		"  --arch arm64|x86-64  with -- PROGRAM: its ISA (default x86-64, Valgrind)\n"
 		"  -q, --quiet        no table, no progress line, no timing line on standard error\n"
@@ -62,7 +64,7 @@ static void usage(FILE *f)
 }
 
 struct options {
-	const char *trace, *json, *wave, *save;
+	const char *trace, *json, *csv, *wave, *save;
 	char **prog; /* -- PROGRAM ARGS...: a live run */
 	uint64_t wave_from, wave_to;
 	const char *configs[16], *sets[MAX_SETS], *dumps[8];
@@ -152,7 +154,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 			o->dumps[o->ndumps++] = val;
 			i++;
-		} else if (!strcmp(a, "--config") || !strcmp(a, "--json") ||
+		} else if (!strcmp(a, "--config") || !strcmp(a, "--json") || !strcmp(a, "--csv") ||
 			   !strcmp(a, "-s") || !strcmp(a, "--set") || !strcmp(a, "--os") ||
 			   !strcmp(a, "--backend")) {
 			if (!val) {
@@ -168,6 +170,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 				o->configs[o->nconfigs++] = val;
 			} else if (!strcmp(a, "--json")) {
 				o->json = val;
+			} else if (!strcmp(a, "--csv")) {
+				o->csv = val;
 			} else {
 				if (o->nsets + 1 >= MAX_SETS) {
 					fprintf(stderr, "mmusim: too many settings\n");
@@ -204,6 +208,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->save && !o->prog) {
 		fprintf(stderr, "mmusim: --save needs -- PROGRAM\n");
+		return -1;
+	}
+	if (o->json && o->csv && !strcmp(o->json, o->csv)) {
+		fprintf(stderr, "mmusim: --json %s and --csv %s: %s\n", o->json, o->csv,
+			strcmp(o->json, "-") ? "two files, not one" : "one of them to standard output");
 		return -1;
 	}
 	if (!o->trace && !o->prog) {
@@ -249,34 +258,37 @@ static int build_config(const struct options *o, struct sim_config *cfg)
 }
 
 /*
- * The --json file is created (as a temporary file next to it) before the
- * run, so that a path that cannot be written is refused at once, not after
- * a run of minutes.
+ * The --json and --csv files are created (as temporary files next to them)
+ * before the run, so that a path that cannot be written is refused at once,
+ * not after a run of minutes; the file appears whole when the run ends, or
+ * not at all.
  */
-static struct xout *open_json(const char *path)
+static int open_report(const char *opt, const char *path, struct xout **out)
 {
 	char err[512];
 	struct stat st;
 
-	if (!strcmp(path, "-"))
-		return NULL;
+	*out = NULL;
+	if (!path || !strcmp(path, "-"))
+		return 0;
 	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mmusim: --json %s: is a directory, name a file\n", path);
-		return NULL;
+		fprintf(stderr, "mmusim: %s %s: is a directory, name a file\n", opt, path);
+		return -1;
 	}
-	struct xout *out = xout_create(path, 0, err, sizeof(err));
-
-	if (!out)
-		fprintf(stderr, "mmusim: --json %s\n", err);
-	return out;
+	*out = xout_create(path, 0, err, sizeof(err));
+	if (!*out) {
+		fprintf(stderr, "mmusim: %s %s\n", opt, err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Writes the statistics and commits out (which this frees in any case). */
-static int write_json(const char *path, struct xout *out, const struct mmu *m,
-		      const struct run_info *run)
+static int write_report(const char *path, struct xout *out,
+			void (*print)(FILE *, const struct sim_stats *), const struct sim_stats *st)
 {
 	if (!strcmp(path, "-")) {
-		report_json(stdout, m, run);
+		print(stdout, st);
 		return fflush(stdout) ? -1 : 0;
 	}
 	char *text = NULL, err[512];
@@ -287,7 +299,7 @@ static int write_json(const char *path, struct xout *out, const struct mmu *m,
 		xout_abort(out);
 		return -1;
 	}
-	report_json(mem, m, run);
+	print(mem, st);
 	fclose(mem);
 	if (xout_write(out, text, len)) {
 		xout_abort(out);
@@ -353,7 +365,8 @@ static void dump(struct replay *rp, const struct trace_reader *r, const char *vi
 }
 
 /* Before the replay ran: the live program stopped, no output file left behind. */
-static void give_up(struct capture *live, struct xout *save, struct xout *json_out)
+static void give_up(struct capture *live, struct xout *save, struct xout *json_out,
+		    struct xout *csv_out)
 {
 	if (live) {
 		char why[512];
@@ -365,6 +378,7 @@ static void give_up(struct capture *live, struct xout *save, struct xout *json_o
 	if (save)
 		xout_abort(save);
 	xout_abort(json_out);
+	xout_abort(csv_out);
 }
 
 int main(int argc, char **argv)
@@ -386,10 +400,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: --dump needs --os linux\n");
 		return 2;
 	}
-	struct xout *json_out = NULL;
+	struct xout *json_out, *csv_out;
 
-	if (o.json && strcmp(o.json, "-") && !(json_out = open_json(o.json)))
+	if (open_report("--json", o.json, &json_out))
 		return 1;
+	if (open_report("--csv", o.csv, &csv_out)) {
+		xout_abort(json_out);
+		return 1;
+	}
 	struct capture live;
 	struct xout *save = NULL;
 
@@ -399,6 +417,7 @@ int main(int argc, char **argv)
 		if (o.save && !(save = xout_create(o.save, 1, err, sizeof(err)))) {
 			fprintf(stderr, "mmusim: %s\n", err);
 			xout_abort(json_out);
+			xout_abort(csv_out);
 			return 1;
 		}
 		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, err, sizeof(err))
@@ -407,6 +426,7 @@ int main(int argc, char **argv)
 			if (save)
 				xout_abort(save);
 			xout_abort(json_out);
+			xout_abort(csv_out);
 			return 1;
 		}
 		o.trace = live.path;
@@ -420,7 +440,7 @@ int main(int argc, char **argv)
 	}
 	if (!r) {
 		fprintf(stderr, "mmusim: %s\n", err);
-		give_up(o.prog ? &live : NULL, save, json_out);
+		give_up(o.prog ? &live : NULL, save, json_out, csv_out);
 		return 1;
 	}
 	static struct replay rp;
@@ -429,15 +449,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmusim: %s\n", rp.err[0] ? rp.err : "out of memory");
 		replay_free(&rp);
 		trace_close(r);
-		give_up(o.prog ? &live : NULL, save, json_out);
+		give_up(o.prog ? &live : NULL, save, json_out, csv_out);
 		return 1;
 	}
 	for (int i = 0; i < o.ndumps; i++)
 		rp.keep_maps |= !strcmp(o.dumps[i], "maps");
 	static struct trace_rec buf[BATCH];
-	struct run_info run = { .trace = o.prog ? o.prog[0] : o.trace,
-				.format = trace_format_names[trace_format(r)],
-				.rp = &rp };
+	static struct sim_stats stats;
 	double t0 = now();
 	size_t n;
 	int rc = 0;
@@ -504,25 +522,31 @@ int main(int argc, char **argv)
 			o.trace, (unsigned long long)rp.record, rp.os.oom_message);
 	for (int i = 0; !rc && i < o.ndumps; i++)
 		dump(&rp, r, o.dumps[i]);
-	if (!rc && replay_finish(&rp)) {
+	if (!rc && replay_finish(&rp, &stats)) {
 		fprintf(stderr, "mmusim: %s: %s\n", o.trace, rp.err);
 		rc = 1;
 	}
-	run.seconds = now() - t0;
-	run.records = rp.records;
-	run.events = rp.events;
+	stats.trace = o.prog ? o.prog[0] : o.trace;
+	stats.format = trace_format_names[trace_format(r)];
+	stats.seconds = now() - t0;
 	for (unsigned i = 0; i < rp.nwarnings; i++)
 		fprintf(stderr, "mmusim: warning: %s\n", rp.warning[i]);
 	if (!rc) {
-		if (o.json && write_json(o.json, json_out, &rp.mmu, &run))
+		/* a file that cannot be written: none of them is */
+		if (o.json && write_report(o.json, json_out, report_json, &stats))
 			rc = 1;
 		json_out = NULL;
-		if (!o.quiet && !(o.json && !strcmp(o.json, "-")))
-			report_table(stdout, &rp.mmu, &run);
+		if (o.csv && !rc) {
+			rc = write_report(o.csv, csv_out, report_csv, &stats) ? 1 : 0;
+			csv_out = NULL;
+		}
+		if (!o.quiet && !(o.json && !strcmp(o.json, "-")) && !(o.csv && !strcmp(o.csv, "-")))
+			report_table(stdout, &stats);
 		if (!o.quiet)
-			report_timing(stderr, &run);
+			report_timing(stderr, &stats);
 	}
-	xout_abort(json_out); /* the run failed: no JSON */
+	xout_abort(json_out); /* the run failed: no JSON, no CSV */
+	xout_abort(csv_out);
 	trace_close(r);
 	if (save && (rc || xout_commit(save, err, sizeof(err)))) {
 		if (!rc)

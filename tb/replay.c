@@ -625,23 +625,72 @@ static int finish_rtl(struct replay *rp)
 	return rp->err[0] ? -1 : 0;
 }
 
-int replay_finish(struct replay *rp)
+/* The figures of the run, copied: the reports read nothing else. */
+static void replay_stats(const struct replay *rp, struct sim_stats *st)
+{
+	const struct mmu *m = &rp->mmu;
+
+	memset(st, 0, sizeof(*st));
+	st->records = rp->records;
+	st->events = rp->events;
+	st->cfg = rp->cfg;
+	mmu_totals(m, &st->total);
+	for (unsigned c = 0; c < rp->cfg.cores; c++) {
+		st->core[c] = m->core[c].st;
+		for (int l = 0; l < 3; l++) {
+			st->wc_lookups[l] += m->core[c].ptw.wc[l].lookups;
+			st->wc_hits[l] += m->core[c].ptw.wc[l].hits;
+		}
+	}
+	st->latency = m->latency;
+	if (rp->linux_os) {
+		st->os.st = rp->os.st;
+		st->os.asid_rollovers = rp->os.asids.rollovers;
+		st->os.signals = rp->signals;
+		memcpy(st->os.vm_events, rp->os.vm_events, sizeof(st->os.vm_events));
+		st->os.nr_vmstat = os_vmstat(&rp->os, st->os.vmstat);
+	}
+	if (rp->use_rtl) {
+		const struct rtl_backend *b = &rp->rtl;
+		struct rtl_figures *r = &st->rtl;
+
+		r->pages = b->pages;
+		r->cycles = b->cycles;
+		r->tlbis = b->tlbis;
+		r->syncs = b->syncs;
+		r->sync_cycles = b->sync_cycles;
+		r->sync_max = b->sync_max;
+		r->total = b->total;
+		r->latency = b->latency;
+		r->parallel = b->parallel;
+		r->elapsed = b->elapsed;
+		memcpy(r->busy, b->busy, sizeof(r->busy));
+		r->port_wait = b->port_wait;
+		r->dvm_busy = b->dvm_busy;
+		r->stale_answers = b->stale_answers;
+	}
+}
+
+int replay_finish(struct replay *rp, struct sim_stats *st)
 {
 	mmu_settle(&rp->mmu);
 	if (rp->use_rtl) /* before the exits free the page tables */
 		rtl_backend_drain(&rp->rtl);
-	if (!rp->linux_os)
-		return finish_rtl(rp);
-	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
-		if (rp->thread[tid] && !rp->thread[tid]->exited)
-			rp->exiting[tid] = EXIT_GROUP;
-	finish_exits(rp, 0, NULL);
-	/* forked children never ran: they end with the trace */
-	for (unsigned i = 0; i < rp->os.nr_tasks; i++)
-		if (!rp->os.tasks[i]->exited)
-			os_exit(&rp->os, rp->os.tasks[i]);
-	check_now(rp);
-	return finish_rtl(rp);
+	if (rp->linux_os) { /* every process ends with the trace */
+		for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+			if (rp->thread[tid] && !rp->thread[tid]->exited)
+				rp->exiting[tid] = EXIT_GROUP;
+		finish_exits(rp, 0, NULL);
+		/* forked children never ran */
+		for (unsigned i = 0; i < rp->os.nr_tasks; i++)
+			if (!rp->os.tasks[i]->exited)
+				os_exit(&rp->os, rp->os.tasks[i]);
+		check_now(rp);
+	}
+	if (finish_rtl(rp))
+		return -1;
+	replay_stats(rp, st);
+	return 0;
 }
 
 void replay_free(struct replay *rp)

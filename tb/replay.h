@@ -14,6 +14,7 @@
 #include "../traces/trace.h"
 #include "mmu.h"
 #include "rtl_backend.h"
+#include "stats.h"
 
 #define REPLAY_MAX_WARNINGS 5
 #define FAST_NONE UINT64_MAX
@@ -77,8 +78,12 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n);
  */
 void replay_dump_maps(struct replay *rp, FILE *f, uint32_t (*pid_of)(const void *, uint32_t),
 		      const void *ctx);
-/* Ends every process: their address spaces are torn down. */
-int replay_finish(struct replay *rp);
+/*
+ * Ends every process (their address spaces are torn down) and leaves the
+ * run's figures in st; records and events are counted, trace, format and
+ * seconds are the caller's to set.
+ */
+int replay_finish(struct replay *rp, struct sim_stats *st);
 void replay_free(struct replay *rp);
 
 #endif

@@ -6,9 +6,22 @@
 #include "../replay.h"
 #include "../report.h"
 
+/* The replay and the figures its end leaves, in one allocation (the replay first). */
+struct sc_run {
+	struct replay rp;
+	struct sim_stats st;
+};
+
+static struct sim_stats *stats_of(struct replay *rp)
+{
+	return &((struct sc_run *)rp)->st;
+}
+
 struct replay *sc_replay_new(void)
 {
-	return calloc(1, sizeof(struct replay));
+	struct sc_run *run = calloc(1, sizeof(*run));
+
+	return (struct replay *)run; /* its first member */
 }
 
 int sc_replay_init(struct replay *rp, const struct sim_config *cfg, const struct rtl_port *port)
@@ -32,7 +45,7 @@ int sc_replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 
 int sc_replay_finish(struct replay *rp)
 {
-	return replay_finish(rp);
+	return replay_finish(rp, stats_of(rp));
 }
 
 const char *sc_replay_error(const struct replay *rp)
@@ -53,20 +66,18 @@ void sc_replay_rtl(const struct replay *rp, uint64_t *pages, uint64_t *tlbis, ui
 	*syncs = rp->rtl.syncs;
 }
 
-void sc_replay_report(const struct replay *rp, const char *trace, const char *format,
+void sc_replay_report(struct replay *rp, const char *trace, const char *format,
 		      double seconds, FILE *table, FILE *json)
 {
-	struct run_info run = { .trace = trace,
-				.format = format,
-				.records = rp->records,
-				.events = rp->events,
-				.seconds = seconds,
-				.rp = rp };
+	struct sim_stats *st = stats_of(rp);
 
+	st->trace = trace;
+	st->format = format;
+	st->seconds = seconds;
 	if (json)
-		report_json(json, &rp->mmu, &run);
+		report_json(json, st);
 	if (table)
-		report_table(table, &rp->mmu, &run);
+		report_table(table, st);
 }
 
 void sc_replay_free(struct replay *rp)

@@ -30,8 +30,8 @@ const char *sc_replay_error(const struct replay *rp);
 void sc_replay_warnings(const struct replay *rp, FILE *f, const char *prefix);
 /* The RTL's figures: pages translated, TLBIs and DSBs issued. */
 void sc_replay_rtl(const struct replay *rp, uint64_t *pages, uint64_t *tlbis, uint64_t *syncs);
-/* mmusim's table (table != NULL) and JSON (json != NULL). */
-void sc_replay_report(const struct replay *rp, const char *trace, const char *format,
+/* After sc_replay_finish: mmusim's table (table != NULL) and JSON (json != NULL). */
+void sc_replay_report(struct replay *rp, const char *trace, const char *format,
 		      double seconds, FILE *table, FILE *json);
 void sc_replay_free(struct replay *rp);
 

@@ -27,9 +27,10 @@ for t in "$@"; do
 	cat "$log"
 	count "$log" $rc
 done
-# the command-line tests, how the RTL back end loads its library, make
-# install, that Yosys still reads the RTL, and the arm64 capture
-for s in cli.sh backend.sh install.sh yosys.sh arm64.sh; do
+# the command-line tests, the JSON and CSV reports, how the RTL back end
+# loads its library, make install, that Yosys still reads the RTL, and the
+# arm64 capture
+for s in cli.sh report.sh backend.sh install.sh yosys.sh arm64.sh; do
 	"$here/$s" "$dir" > "$log" 2>&1
 	rc=$?
 	cat "$log"

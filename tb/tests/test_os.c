@@ -6,48 +6,14 @@
  * growth, ASID rollover, and exit returning every page.
  * check_os() runs after every operation.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../model/internal.h"
+#include "os_fixture.h"
 
-#define MB (1ULL << 20)
 #define GB (1ULL << 30)
 #define S 0x1020000000ULL /* 64 GiB + 512 MiB: 2 MiB- but not 1 GiB-aligned */
-
-static struct os os;
-static struct tlbi ops[4096];
-static unsigned nops;
-
-static unsigned dsb_at[4096]; /* TLBIs recorded before each DSB */
-static unsigned ndsb;
-static bool dsb_shareable; /* the last DSB's domain: ISH, or NSH */
-
-static void record(void *ctx, unsigned cpu, const struct tlbi *op)
-{
-	(void)ctx;
-	(void)cpu;
-	if (nops < 4096)
-		ops[nops] = *op;
-	nops++;
-}
-
-static void record_dsb(void *ctx, unsigned cpu, bool shareable)
-{
-	(void)ctx;
-	(void)cpu;
-	dsb_shareable = shareable;
-	if (ndsb < 4096)
-		dsb_at[ndsb] = nops;
-	ndsb++;
-}
 
 /* A 512 MiB machine: DMA < 64 MiB, DMA32 < 128 MiB, 8 MiB reserved. */
 static void small_config(struct os_config *c)
@@ -59,14 +25,6 @@ static void small_config(struct os_config *c)
 	c->mem.reserved_bytes = 8 * MB;
 }
 
-static void boot_config(const struct os_config *c)
-{
-	assert_int_equal(os_init(&os, c), 0);
-	os.tlbi = record;
-	os.dsb = record_dsb;
-	nops = ndsb = 0;
-}
-
 static void boot(unsigned cpus, bool range, unsigned asid_bits)
 {
 	struct os_config c;
@@ -76,49 +34,6 @@ static void boot(unsigned cpus, bool range, unsigned asid_bits)
 	c.tlb_range = range;
 	c.asid_bits = asid_bits;
 	boot_config(&c);
-}
-
-static void checked(void)
-{
-	const char *why = check_os(&os);
-
-	if (why)
-		fail_msg("%s", why);
-}
-
-static int teardown(void **s)
-{
-	(void)s;
-	os_free(&os);
-	return 0;
-}
-
-static void expect_op(unsigned i, enum tlbi_op op, uint64_t operand)
-{
-	if (i >= nops)
-		fail_msg("TLBI %u missing (only %u issued)", i, nops);
-	if (ops[i].op != op || ops[i].operand != operand || !ops[i].shareable)
-		fail_msg("TLBI %u: %s %#llx (IS %d), expected %s %#llx", i,
-			 tlbi_op_names[ops[i].op], (unsigned long long)ops[i].operand,
-			 ops[i].shareable, tlbi_op_names[op], (unsigned long long)operand);
-}
-
-static struct task_struct *spawn(void)
-{
-	struct task_struct *t = os_create_process(&os);
-
-	assert_non_null(t);
-	os_switch_to(&os, 0, t);
-	return t;
-}
-
-static void map(struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags)
-{
-	const char *why = NULL;
-
-	if (os_mmap(&os, mm, addr, len, prot, flags, NULL, 0, &why))
-		fail_msg("mmap %#llx: %s", (unsigned long long)addr, why);
-	checked();
 }
 
 static void touch(struct mm_struct *mm, uint64_t addr, enum access_type a)
@@ -133,7 +48,7 @@ static void test_anon_faults(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct task_struct *t = spawn();
+	struct task_struct *t = spawn(0);
 	struct mm_struct *mm = t->mm;
 	uint64_t free0 = nr_free_pages(&os.pa);
 
@@ -203,7 +118,7 @@ static void test_vma_split_merge(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const char *why;
 
 	/* adjacent anonymous mappings with equal flags merge */
@@ -270,7 +185,7 @@ static void test_vma_split_merge(void **s)
 static uint16_t munmap_inside(bool range, uint64_t pages)
 {
 	boot(1, range, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 
 	map(mm, S - 4 * MB, 16 * MB, RW, ANON);
 	for (uint64_t i = 0; i < pages; i++)
@@ -358,7 +273,7 @@ static void test_munmap_whole_vma(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 
 	map(mm, S - 8 * MB, 4 * MB, RW, ANON);
 	map(mm, S, 513 * PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC, ANON);
@@ -398,7 +313,7 @@ static void munmap_8g(bool range)
 	c.mem.mem_bytes = 10 * GB;
 	c.tlb_range = range;
 	boot_config(&c);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 
 	map(mm, S - 4 * MB, 8 * GB + 16 * MB, RW, ANON);
 	for (uint64_t a = S; a < S + 8 * GB; a += PAGE_SIZE)
@@ -446,7 +361,7 @@ static void test_huge_pages(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const uint64_t base = 0x40000000;
 
 	map(mm, base, 4 * MB, RW, ANON | MAP_HUGETLB);
@@ -485,7 +400,7 @@ static void test_mremap(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const char *why;
 
 	map(mm, 0x500000, 4 * PAGE_SIZE, RW, ANON);
@@ -515,7 +430,7 @@ static void test_shmem_lifetime(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct task_struct *p = spawn();
+	struct task_struct *p = spawn(0);
 	uint64_t free0 = nr_free_pages(&os.pa);
 	const char *why;
 
@@ -544,7 +459,7 @@ static void test_bad_ranges(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const char *why;
 
 	map(mm, 0x400000, 2 * PAGE_SIZE, RW, ANON);
@@ -570,7 +485,7 @@ static void test_anon_vma_merge(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const char *why;
 
 	map(mm, 0x40000000, 4 * PAGE_SIZE, RW, ANON);
@@ -592,7 +507,7 @@ static void test_mremap_tables(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const char *why;
 	const uint64_t a = 0x40000000, b = 0x80000000;
 
@@ -623,7 +538,7 @@ static void test_thp_fork(void **s)
 	small_config(&c);
 	c.thp = true;
 	boot_config(&c);
-	struct task_struct *p = spawn();
+	struct task_struct *p = spawn(0);
 
 	map(p->mm, 0x40000000, 4 * MB, RW, ANON);
 	touch(p->mm, 0x40000000, ACCESS_WRITE);
@@ -646,7 +561,7 @@ static void test_fork_cow(void **s)
 {
 	(void)s;
 	boot(2, true, 16);
-	struct task_struct *p = spawn();
+	struct task_struct *p = spawn(0);
 	struct mm_struct *pm = p->mm;
 	uint64_t free_before_children = nr_free_pages(&os.pa);
 
@@ -721,7 +636,7 @@ static void test_exit_returns_everything(void **s)
 
 	for (int o = 0; o < NR_PAGE_ORDERS; o++)
 		buddy0[o] = (unsigned)os.pa.zones[ZONE_NORMAL].free_area[o].nr_free;
-	struct task_struct *t = spawn();
+	struct task_struct *t = spawn(0);
 	struct mm_struct *mm = t->mm;
 
 	map(mm, 0x400000, 64 * MB, RW, ANON);
@@ -746,7 +661,7 @@ static void test_stack_growth(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	const uint64_t top = 0x7ffff0000000ULL;
 
 	map(mm, top - 2 * PAGE_SIZE, 2 * PAGE_SIZE, RW, ANON | MAP_GROWSDOWN);
@@ -772,7 +687,7 @@ static void test_file_faults(void **s)
 {
 	(void)s;
 	boot(1, true, 16);
-	struct mm_struct *mm = spawn()->mm;
+	struct mm_struct *mm = spawn(0)->mm;
 	struct address_space *f = os_file(&os, 3, "/usr/lib/data");
 	const char *why;
 

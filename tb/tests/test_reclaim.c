@@ -8,50 +8,15 @@
  * the exact TLBIs and DSB of reclaiming a page two processes map on two
  * cores. check_os() runs after every step.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../model/internal.h"
+#include "os_fixture.h"
 
-#define MB (1ULL << 20)
-
-static struct os os;
-static struct tlbi ops[256];
-static unsigned op_cpu[256];
-static unsigned nops;
-static unsigned dsb_at[256]; /* TLBIs recorded before each DSB */
-static unsigned ndsb;
-static bool dsb_shareable;
 static char logged[4][400];
 static unsigned nlogged;
-
-static void record(void *ctx, unsigned cpu, const struct tlbi *op)
-{
-	(void)ctx;
-	if (nops < 256) {
-		ops[nops] = *op;
-		op_cpu[nops] = cpu;
-	}
-	nops++;
-}
-
-static void record_dsb(void *ctx, unsigned cpu, bool shareable)
-{
-	(void)ctx;
-	(void)cpu;
-	dsb_shareable = shareable;
-	if (ndsb < 256)
-		dsb_at[ndsb] = nops;
-	ndsb++;
-}
 
 static void log_line(void *ctx, const char *msg)
 {
@@ -72,55 +37,9 @@ static void boot(uint64_t mem, uint64_t swap, unsigned cpus)
 	c.mem.reserved_bytes = 32 * MB;
 	c.swap_bytes = swap;
 	c.nr_cpus = cpus;
-	assert_int_equal(os_init(&os, &c), 0);
-	os.tlbi = record;
-	os.dsb = record_dsb;
+	boot_config(&c);
 	os.log = log_line;
-	nops = ndsb = nlogged = 0;
-}
-
-static void checked(void)
-{
-	const char *why = check_os(&os);
-
-	if (why)
-		fail_msg("%s", why);
-}
-
-static int teardown(void **s)
-{
-	(void)s;
-	os_free(&os);
-	return 0;
-}
-
-static void expect_op(unsigned i, enum tlbi_op op, uint64_t operand)
-{
-	if (i >= nops)
-		fail_msg("TLBI %u missing (only %u issued)", i, nops);
-	if (ops[i].op != op || ops[i].operand != operand || !ops[i].shareable)
-		fail_msg("TLBI %u: %s %#llx (IS %d), expected %s %#llx", i,
-			 tlbi_op_names[ops[i].op], (unsigned long long)ops[i].operand,
-			 ops[i].shareable, tlbi_op_names[op], (unsigned long long)operand);
-}
-
-static struct task_struct *spawn(unsigned cpu)
-{
-	struct task_struct *t = os_create_process(&os);
-
-	assert_non_null(t);
-	os_switch_to(&os, cpu, t);
-	return t;
-}
-
-static void map(struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags,
-		struct address_space *file)
-{
-	const char *why = NULL;
-
-	if (os_mmap(&os, mm, addr, len, prot, flags, file, 0, &why))
-		fail_msg("mmap %#llx: %s", (unsigned long long)addr, why);
-	checked();
+	nlogged = 0;
 }
 
 static void touch(struct mm_struct *mm, uint64_t addr, enum access_type a)
@@ -251,7 +170,7 @@ static void test_lru_aging(void **s)
 	struct page *pg[4];
 	uint16_t asid = mm_asid(&os, mm);
 
-	map(mm, base, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
+	map_file(mm, base, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
 	for (int i = 0; i < 4; i++) {
 		touch(mm, base + i * PAGE_SIZE, ACCESS_READ);
 		pg[i] = page_at(mm, base + i * PAGE_SIZE);
@@ -356,7 +275,7 @@ static void test_swap_out_in(void **s)
 
 	assert_int_equal(os.swap->max, 256);
 	assert_int_equal(nr_swap_pages(&os), 255);
-	map(mm, va, 4 * PAGE_SIZE, RW, ANON, NULL);
+	map(mm, va, 4 * PAGE_SIZE, RW, ANON);
 	touch(mm, va + PAGE_SIZE, ACCESS_WRITE);
 	struct page *p = page_at(mm, va + PAGE_SIZE);
 	uint64_t pfn = page_to_pfn(&os.pa, p);
@@ -441,7 +360,7 @@ static void test_swap_fork(void **s)
 	struct task_struct *t = spawn(0);
 	const uint64_t va = 0x20000000;
 
-	map(t->mm, va, PAGE_SIZE, RW, ANON, NULL);
+	map(t->mm, va, PAGE_SIZE, RW, ANON);
 	touch(t->mm, va, ACCESS_WRITE);
 	struct page *p = page_at(t->mm, va);
 
@@ -489,7 +408,7 @@ static void test_oom_badness(void **s)
 	for (int i = 0; i < 3; i++) {
 		t[i] = spawn(0);
 		snprintf(t[i]->comm, sizeof(t[i]->comm), "%c", 'a' + i);
-		map(t[i]->mm, 0x400000, 64 * PAGE_SIZE, RW, ANON, NULL);
+		map(t[i]->mm, 0x400000, 64 * PAGE_SIZE, RW, ANON);
 		for (unsigned k = 0; k < pages[i]; k++)
 			touch(t[i]->mm, 0x400000 + k * PAGE_SIZE, ACCESS_WRITE);
 	}
@@ -556,8 +475,8 @@ static void test_two_cores_batch(void **s)
 	struct address_space *f = os_file(&os, 1, "/lib/shared.so");
 	const uint64_t va = 0x7f0000001000, vb = 0x5000;
 
-	map(a->mm, va, PAGE_SIZE, PROT_READ, MAP_SHARED, f);
-	map(b->mm, vb, PAGE_SIZE, PROT_READ, MAP_SHARED, f);
+	map_file(a->mm, va, PAGE_SIZE, PROT_READ, MAP_SHARED, f);
+	map_file(b->mm, vb, PAGE_SIZE, PROT_READ, MAP_SHARED, f);
 	touch(a->mm, va, ACCESS_READ);
 	touch(b->mm, vb, ACCESS_READ);
 	struct page *p = page_at(a->mm, va);
@@ -609,8 +528,8 @@ static void reclaim_by_swappiness(unsigned swappiness)
 	struct task_struct *t = spawn(0);
 	struct address_space *f = os_file(&os, 1, "/data");
 
-	map(t->mm, 0x10000000, 64 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
-	map(t->mm, 0x20000000, 64 * PAGE_SIZE, RW, ANON, NULL);
+	map_file(t->mm, 0x10000000, 64 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
+	map(t->mm, 0x20000000, 64 * PAGE_SIZE, RW, ANON);
 	for (int i = 0; i < 64; i++) {
 		for (int k = 0; k < 2; k++) {
 			uint64_t va = (k ? 0x20000000 : 0x10000000) + i * PAGE_SIZE, slot;
@@ -670,7 +589,7 @@ static void test_checkers_catch(void **s)
 	struct task_struct *t = spawn(0);
 	const uint64_t va = 0x20000000;
 
-	map(t->mm, va, 2 * PAGE_SIZE, RW, ANON, NULL);
+	map(t->mm, va, 2 * PAGE_SIZE, RW, ANON);
 	touch(t->mm, va, ACCESS_WRITE);
 	touch(t->mm, va + PAGE_SIZE, ACCESS_WRITE);
 	struct page *p = page_at(t->mm, va), *q = page_at(t->mm, va + PAGE_SIZE);

@@ -48,15 +48,20 @@ static const char *path_of(const char *name)
 	return p[k];
 }
 
-static const char *write_file(const char *name, const char *text)
+static const char *write_bytes(const char *name, const void *bytes, size_t n)
 {
 	const char *p = path_of(name);
-	FILE *f = fopen(p, "w");
+	FILE *f = fopen(p, "wb");
 
 	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
 	return p;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	return write_bytes(name, text, strlen(text));
 }
 
 /*
@@ -445,13 +450,10 @@ static void test_native_version1(void **s)
 	static const unsigned char v1[] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 1, 0,
 					    0, 0, 0, 0, 0, 0, 0x44, 0x80, 0x40, 0x04,
 					    0x83, 0x80, 0x80, 0x01, 0xff, 3 };
-	const char *p = path_of("v1.mmut");
-	FILE *f = fopen(p, "wb");
+	const char *p = write_bytes("v1.mmut", v1, sizeof(v1));
 	struct trace_rec out[8];
 	char err[512];
 
-	fwrite(v1, 1, sizeof(v1), f);
-	fclose(f);
 	assert_int_equal(read_all(p, out, 8, err), 3);
 	assert_int_equal(out[0].type, TR_INSTR);
 	assert_int_equal(out[0].addr, 0x1000);
@@ -472,13 +474,10 @@ static void test_file_size(void **s)
 	static const unsigned char v1[] = { 'M', 'M', 'U', 'T', 'R', 'A', 'C', 'E', 1, 0, 0, 0, 0, 0,
 					    0, 0, 0xe9, 1, 2, '/', 'f', 0xe2, 0x80, 0x20, 0x80,
 					    0x40, 1, 2, 0, 1, 0, 0x04, 0xff, 3 };
-	const char *p = path_of("size1.mmut");
-	FILE *f = fopen(p, "wb");
+	const char *p = write_bytes("size1.mmut", v1, sizeof(v1));
 	struct trace_rec out[8];
 	char err[512];
 
-	fwrite(v1, 1, sizeof(v1), f);
-	fclose(f);
 	assert_int_equal(read_all(p, out, 8, err), 3);
 	assert_int_equal(out[1].type, TR_MMAP);
 	assert_int_equal(out[1].map.file, 1);
