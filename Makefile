@@ -49,7 +49,7 @@ RTL_TLB_CFGS  := lru_16x4:16:4:0 plru_16x16:16:16:1 fifo_32x2:32:2:2 random_8x8:
 # walker configurations: name:va_bits:walk-cache entries:memory latency
 RTL_PTW_CFGS  := w48_wc4:48:4:3 w39_wc1:39:1:1 w48_wc8:48:8:7
 # per-core MMU: name:L1 entries:L1 ways:L2 entries:L2 ways:walk-cache entries:latency
-RTL_CORE_CFGS := small:16:4:64:4:4:3 a76:48:48:1280:5:4:5
+RTL_CORE_CFGS := small:16:4:64:4:4:3 a76:48:48:1280:5:4:5 nol2:16:4:0:4:4:3
 # system tops: name:cores:hop latency (small TLBs: 16x4 L1s, 64x4 L2); their
 # 32-bit fabric clock starts 40 cycles below its wrap, which every test crosses
 RTL_TOP_CFGS  := n1:1:2 n2:2:2 n4:4:2 n8:8:2

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The MMU of one core: an L1 instruction TLB, an L1 data TLB, a unified L2
-// TLB and the page-table walker, translating one page at a time in the
-// golden model's order (tb/mmu.c): L1 lookup; on a miss the L2 lookup and
-// an L1 fill from it; on a miss there too a walk, then fills of L2 and L1.
+// TLB (none when L2Entries is 0) and the page-table walker, translating one
+// page at a time in the golden model's order (tb/mmu.c): L1 lookup; on a
+// miss the L2 lookup and an L1 fill from it; on a miss there too (or with
+// no L2) a walk, then fills of L2 and L1.
 // The entry found is checked against the access (EL0 permissions). A TLBI
 // reaches all three TLBs and the walk caches; it takes its own cycle, in
 // which the translation stalls.
@@ -133,17 +134,29 @@ module mmu_core #(
     .cnt_fills_o(cnt_tlb_o[64*7 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*8 +: 64]),
     .cnt_invalidated_o(cnt_tlb_o[64*9 +: 64]));
 
-  mmu_tlb #(.Entries(L2Entries), .Ways(L2Ways), .ReplPolicy(L2Policy),
-            .RandomState(RandomState ^ 64'h3)) u_l2 (
-    .clk_i, .rst_ni,
-    .lookup_valid_i(l2_lookup),
-    .lookup_vpn_i(va_q[63:12]), .lookup_asid_i(ttbr_q[63:48]),
-    .resp_valid_o(unused_rvalid[2]), .resp_hit_o(l2_hit), .resp_entry_o(l2_entry),
-    .fill_valid_i(l2_fill), .fill_entry_i(entry_q),
-    .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
-    .cnt_lookups_o(cnt_tlb_o[64*10 +: 64]), .cnt_hits_o(cnt_tlb_o[64*11 +: 64]),
-    .cnt_fills_o(cnt_tlb_o[64*12 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*13 +: 64]),
-    .cnt_invalidated_o(cnt_tlb_o[64*14 +: 64]));
+  // L2Entries == 0: no L2, an L1 miss walks at once and fills L1 only
+  localparam bit HasL2 = L2Entries != 0;
+
+  if (HasL2) begin : g_l2
+    mmu_tlb #(.Entries(L2Entries), .Ways(L2Ways), .ReplPolicy(L2Policy),
+              .RandomState(RandomState ^ 64'h3)) u_l2 (
+      .clk_i, .rst_ni,
+      .lookup_valid_i(l2_lookup),
+      .lookup_vpn_i(va_q[63:12]), .lookup_asid_i(ttbr_q[63:48]),
+      .resp_valid_o(unused_rvalid[2]), .resp_hit_o(l2_hit), .resp_entry_o(l2_entry),
+      .fill_valid_i(l2_fill), .fill_entry_i(entry_q),
+      .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
+      .cnt_lookups_o(cnt_tlb_o[64*10 +: 64]), .cnt_hits_o(cnt_tlb_o[64*11 +: 64]),
+      .cnt_fills_o(cnt_tlb_o[64*12 +: 64]), .cnt_evictions_o(cnt_tlb_o[64*13 +: 64]),
+      .cnt_invalidated_o(cnt_tlb_o[64*14 +: 64]));
+  end else begin : g_no_l2
+    logic unused_l2;  // never looked up nor filled
+    assign unused_l2         = l2_lookup | l2_fill;
+    assign unused_rvalid[2]  = 1'b0;
+    assign l2_hit            = 1'b0;
+    assign l2_entry          = '0;
+    assign cnt_tlb_o[64*10 +: 5*64] = '0;
+  end
 
   // ---- the walker ----
 
@@ -203,9 +216,12 @@ module mmu_core #(
           entry_d  = instr ? l1i_entry : l1d_entry;
           source_d = mmu_pkg::SourceL1;
           state_d  = Respond;
-        end else begin
+        end else if (HasL2) begin
           l2_lookup = 1'b1;
           state_d   = L2Look;
+        end else begin
+          source_d = mmu_pkg::SourceWalk;
+          state_d  = Walk;
         end
       end
       L2Look: if (l2_hit) begin
@@ -223,7 +239,8 @@ module mmu_core #(
           fault_d = ptw_fault;
           level_d = ptw_level;
           state_d = (ptw_fault == mmu_pkg::FaultTranslation ||
-                     ptw_fault == mmu_pkg::FaultAccessFlag) ? Respond : L2Fill;
+                     ptw_fault == mmu_pkg::FaultAccessFlag) ? Respond :
+                    HasL2 ? L2Fill : L1Fill;
         end
       end
       L2Fill: begin

@@ -250,6 +250,7 @@ module mmu_tlb #(
   logic [SetBits-1:0]  touch_set;
   logic [WayBits-1:0]  touch_way;
   logic [RankBits-1:0] ranks_d;  // the touched set's next ranks
+  logic [WayBits-1:0]  age;      // the touched way's rank
   logic [TreeBits-1:0] tree_d;   // ... and PLRU tree
   logic [IdxBits-1:0]  fill_idx;
 
@@ -257,7 +258,6 @@ module mmu_tlb #(
 
   always_comb begin
     logic [RankBits-1:0] r;
-    logic [WayBits-1:0]  age;  // the touched way's rank
     int unsigned         n;
     r         = '0;
     age       = '0;
@@ -267,10 +267,13 @@ module mmu_tlb #(
     touch_way = fill_valid_i ? victim : hit_way;
     ranks_d   = '0;
     tree_d    = '0;
-    // (computed only when a set is touched: a cycle without costs nothing)
+    // (computed only when a set is touched: a cycle without costs nothing;
+    // nor does touching the newest way, which changes no rank)
     if (touch && Policy != mmu_pkg::PolicyPlru) begin
       r       = rank_q[32'(touch_set)*RankBits +: RankBits];
       age     = r[32'(touch_way)*WayBits +: WayBits];
+    end
+    if (touch && Policy != mmu_pkg::PolicyPlru && age != '0) begin
       // LRU: ranks newer than the touched way's age by one, it becomes newest
       ranks_d = r;
       for (int v = 0; v < Ways; v++) begin
@@ -303,8 +306,8 @@ module mmu_tlb #(
       if (tlbi_valid_i) valid_q <= valid_q & ~kill;
       if (fill_valid_i) valid_q[fill_idx] <= 1'b1;
       // FIFO ranks change on fills only
-      if (touch && (Policy == mmu_pkg::PolicyLru ||
-                    (Policy == mmu_pkg::PolicyFifo && fill_valid_i))) begin
+      if (touch && age != '0 && (Policy == mmu_pkg::PolicyLru ||
+                                 (Policy == mmu_pkg::PolicyFifo && fill_valid_i))) begin
         rank_q[32'(touch_set)*RankBits +: RankBits] <= ranks_d;
       end
       if (touch && Policy == mmu_pkg::PolicyPlru) begin

@@ -404,10 +404,6 @@ int config_load(struct sim_config *c, const char *path, char *err, size_t errlen
 int config_check(const struct sim_config *c, char *err, size_t errlen)
 {
 	if (c->backend == BACKEND_RTL) {
-		if (!c->l2.entries) {
-			snprintf(err, errlen, "--backend rtl needs an L2 TLB");
-			return -1;
-		}
 		if (c->walk_cache[0] != c->walk_cache[1] || c->walk_cache[1] != c->walk_cache[2] ||
 		    !c->walk_cache[0]) {
 			snprintf(err, errlen, "--backend rtl: the RTL walker has the same nonzero "

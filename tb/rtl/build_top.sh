@@ -42,7 +42,9 @@ verilator --cc -O2 --assert -Wall $trace -f rtl/mmu.f -Mdir "$tmp" --top-module 
 total=$(cat "$tmp"/*.cpp | wc -c)
 nfiles=$(ls "$tmp"/*.cpp | wc -l)
 echo "  verilated in $(($(date +%s) - start)) s: $nfiles C++ files, $((total / 1024)) KiB to compile" >&2
-setsid make -s -C "$tmp" -f Vmmu_top.mk -j 2 Vmmu_top__ALL.a >> "$tmp/build.log" 2>&1 &
+# -O2, not Verilator's default -Os, for the code evaluated every cycle: some
+# 7% fewer instructions a page (bench/rtl.sh)
+setsid make -s -C "$tmp" -f Vmmu_top.mk -j 2 OPT_FAST=-O2 Vmmu_top__ALL.a >> "$tmp/build.log" 2>&1 &
 job=$!
 t0=$(date +%s)
 while kill -0 $job 2> /dev/null; do

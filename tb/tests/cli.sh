@@ -174,6 +174,21 @@ grep -v '^#' "$bundled/sort.cachegrind" | while read -r ie iw de dw le lw ir i1 
 	vs_cachegrind "$name" "$tmp/cg.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
 done
 
+# ---- the RTL takes --os none too: identity page tables its walkers read
+# (tb/mmu.c), so the bundled trace's hits and misses through the RTL are
+# cachegrind's as well (the second geometry of the table) ----
+grep -v '^#' "$bundled/sort.cachegrind" | sed -n 2p | while read -r ie iw de dw le lw ir i1 dr d1 llr llm; do
+	name="rtl_os_none_cachegrind_sort_${ie}x${iw}_${de}x${dw}_${le}x${lw}"
+	if "$sim" "$bundled/sort.mmut.zst" --os none --backend rtl -q --json "$tmp/cg_rtl.json" \
+		-s l1i.entries=$ie -s l1i.ways=$iw -s l1d.entries=$de -s l1d.ways=$dw \
+		-s l2.entries=$le -s l2.ways=$lw 2> "$tmp/cg_rtl.err" &&
+		[ "$(fig "$tmp/cg_rtl.json" .rtl.pages)" -gt 1000000 ]; then
+		vs_cachegrind "$name" "$tmp/cg_rtl.json" "$bundled/sort.mmut.zst" "$ir $i1 $dr $d1 $llr $llm"
+	else
+		bad "$name" "$(grep -v ': warning: ' "$tmp/cg_rtl.err" | tail -2)"
+	fi
+done
+
 # ---- traces/bundled/README.md gives each trace's accesses and bytes per
 # access as mmutrace info counts them and as the file's size says ----
 for t in sort xz pipe; do
@@ -392,6 +407,10 @@ if "$top/build/mmusim" "$tmp/stress_procs.txt" --check -s cores=4 -s mem=512m -q
 	! grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | grep -q .; then ok stress_processes_checked
 else bad stress_processes_checked "$(grep -v ': warning: record [0-9]*: SIG' "$tmp/sp.err" | tail -3)$hint"; fi
 same_figures rtl_stress_processes "$hint" "$tmp/stress_procs.txt" -s cores=2 $small
+
+# a core with no L2 TLB, on the RTL too: an L1 miss walks at once
+same_figures rtl_no_l2 "$hint" "$tmp/stress.txt" -s cores=2 -s l1i.entries=16 -s l1i.ways=4 \
+	-s l1d.entries=16 -s l1d.ways=4 -s l2.entries=0
 
 # shorter stress of the same seed swapping (pswpin > 0), every invariant
 # checked: the same signals as with 8g (about 20 s)
