@@ -436,19 +436,31 @@ static bool same_mapping(const struct mmu_result *a, const struct mmu_result *b)
 	return a->fault == b->fault && a->level == b->level && a->pa == b->pa;
 }
 
-/* Does the TLBI op select the translation of va for asid? */
-static bool tlbi_covers(const struct rtl_op *op, uint64_t va, uint16_t asid)
+/*
+ * Could the TLBI op remove what an answer for va (of asid) was read from:
+ * a TLB entry of the page (walked false), or (walked) also a walk-cache
+ * entry the walk went through? A walk-cache entry serves every VA of its
+ * table's reach, up to the 512 GiB of an L0 entry, and a non-leaf TLBI
+ * drops the entries whose reach its range meets, so for a walk the
+ * scoreboard cannot tell which it used and takes the widest.
+ */
+static bool tlbi_covers(const struct rtl_op *op, uint64_t va, uint16_t asid, bool walked)
 {
 	struct tlbi t = { .op = (enum tlbi_op)op->acc, .shareable = op->shareable,
 			  .operand = op->va };
 	struct tlbi_target g;
+	uint64_t first = va, last = va;
 
 	tlbi_decode(&t, &g);
 	if (g.all)
 		return true;
 	if (!g.any_asid && g.asid != asid)
 		return false;
-	return g.asid_only || (va >= g.va_start && va <= g.va_last);
+	if (walked && !g.last_level) {
+		first = va & ~((1ULL << 39) - 1);
+		last = first + (1ULL << 39) - 1;
+	}
+	return g.asid_only || (first <= g.va_last && last >= g.va_start);
 }
 
 /*
@@ -469,7 +481,8 @@ static void scoreboard(struct rtl_backend *b, unsigned i, const struct mmu_resul
 		const struct rtl_effect *e = &eff[k];
 		uint64_t done = UINT64_MAX;
 
-		if (e->core != p->core || e->before <= i || !tlbi_covers(&b->queue[e->tlbi], p->va, asid))
+		if (e->core != p->core || e->before <= i ||
+		    !tlbi_covers(&b->queue[e->tlbi], p->va, asid, r->source == XLAT_WALK))
 			continue;
 		for (unsigned d = e->tlbi + 1; d < n; d++)
 			if (b->queue[d].kind == RTL_OP_DSB && b->queue[d].core == b->queue[e->tlbi].core) {

@@ -283,23 +283,26 @@ extern "C" unsigned rtl_top_run(struct rtl_top *s, const struct rtl_op *ops, uns
 				while (++event < n && ops[event].kind == RTL_OP_PAGE) {
 				}
 		}
-		/* a DSB completes in the first cycle in which every queue is empty */
-		for (unsigned ci = 0; ci < cores; ci++) {
-			run_core &c = core[ci];
+		/* the DSBs waiting complete in the first cycle in which every queue is empty */
+		bool syncing = false;
 
-			if (c.dsb == none)
-				continue;
+		for (const run_core &c : core)
+			syncing |= c.dsb != none;
+		if (syncing) {
 			t->sync_valid_i = 1;
 			t->clk_i = 0;
-			t->eval();
-			if (t->sync_done_o) {
+			t->eval(); /* sync_done_o, with this cycle's TLBI */
+			for (run_core &c : core) {
+				if (c.dsb == none)
+					continue;
+				if (!t->sync_done_o) {
+					r->cycles[c.dsb]++;
+					continue;
+				}
 				c.dsb = none;
 				left--;
 				progress = true;
-			} else {
-				r->cycles[c.dsb]++;
 			}
-			break; /* one at a time: a core waiting for one holds back every later event */
 		}
 		for (unsigned ci = 0; ci < cores; ci++) {
 			run_core &c = core[ci];

@@ -470,6 +470,11 @@ fi
 # four cores: three threads each on its own
 same_figures rtl_parallel_stress_4cores "$hint" "$tmp/stress.txt" -s cores=4 $small \
 	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)" -s rtl.parallel=on
+# the seed whose race once stopped the scoreboard: a walk in flight went
+# through a walk-cache entry of a page table being freed (tb/rtl_backend.c)
+"$dir/stress_trace" 2030998702 600000 > "$tmp/stress_wc.txt"
+same_figures rtl_parallel_stress_freed_table "" "$tmp/stress_wc.txt" -s cores=2 $small \
+	-s tlbi_range=off -s ttl=on -s rtl.parallel=on
 
 # ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 20000 > "$tmp/short.txt"
