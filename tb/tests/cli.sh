@@ -451,8 +451,10 @@ fi
 # stress_trace.c). The run's figures are the lockstep run's; the RTL's
 # answers equal the golden model's in the RTL's interleaving, and some of
 # them, legally, used a mapping a TLBI in flight then removed. The two
-# cores overlapped for some cycles, walkers queued at the shared memory
-# port, and the pages took fewer cycles in all than one at a time.
+# cores overlapped for some cycles and walkers queued at the shared memory
+# port. (Not necessarily in fewer cycles in all than one at a time: its
+# threads switch every few dozen accesses, each event waits for every page
+# before it, and the cores rarely overlap for long.)
 same_figures rtl_parallel_stress "$hint" "$tmp/stress.txt" -s cores=2 $small \
 	-s tlbi_range="$(onoff $range)" -s ttl="$(onoff $ttl)" -s rtl.parallel=on
 j=$tmp/rtl_parallel_stress.rtl.json
@@ -460,7 +462,6 @@ if [ "$(fig "$j" '.rtl.parallel.in_flight[2][1]' 2> /dev/null || echo 0)" -gt 10
 	[ "$(fig "$j" .rtl.parallel.port_wait_cycles)" -gt 0 ] &&
 	[ "$(fig "$j" '.rtl.parallel.in_flight | map(.[1]) | add')" = \
 		"$(fig "$j" .rtl.parallel.cycles)" ] &&
-	[ "$(fig "$j" .rtl.parallel.cycles)" -lt "$(fig "$tmp/rtl_stress_pieces.rtl.json" .rtl.cycles)" ] &&
 	[ "$(fig "$j" .rtl.parallel.tlbis_in_flight)" -gt 0 ] &&
 	[ "$(fig "$j" .rtl.parallel.stale_answers)" -gt 0 ]; then
 	ok rtl_parallel_overlap
