@@ -105,7 +105,8 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 
 # The TCG plugin for qemu-aarch64 (traces/arm64/): arm64 programs' traces.
 QEMU_PLUGIN := $(B)/qemu/libmmut.so
-$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h
+$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h \
+		traces/native_records.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $< -lpthread
 
@@ -191,7 +192,7 @@ $(foreach t,$(filter-out test_errors,$(TESTS)),$(eval $(call program,$(t),tb/tes
 # its host's calloc fails on demand
 $(eval $(call program,test_errors,tb/tests/test_errors.c,-lcmocka -Wl$(comma)--wrap=calloc))
 
-$(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h $(wildcard $(VG_INC)/valgrind.h)
+$(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h traces/native_records.h $(wildcard $(VG_INC)/valgrind.h)
 	@mkdir -p $(@D)
 	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
 	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \

@@ -42,17 +42,14 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "../native_tags.h"
+#include "../native_records.h"
 #include "qemu_plugin_api.h"
 
 MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 
-#define VERSION 4		/* of the native format */
-#define HEADER_FLAGS (1 | 2)	/* procs | arm64: the pipe owner's header */
-#define BLOCK_HEADER 12		/* u32 length | start, u32 checksum, u32 pid */
-#define BLOCK_START (1u << 31)
+#define HEADER_FLAGS (NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64) /* the pipe owner's header */
+#define BLOCK_HEADER NATIVE_BLOCK_HEADER_V4
 #define PIPE_BUF_ 4096
-#define BLOCK_MAX (PIPE_BUF_ - BLOCK_HEADER)
 #define MAX_PATH 2048
 #define RECORD_ROOM (MAX_PATH + 64) /* the longest record, a switch before it */
 #define MAX_FILES 4096
@@ -89,6 +86,7 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 
 struct tbinfo {
 	uint32_t n;
+	bool contig; /* each instruction follows the one before */
 	uint64_t *vaddr;
 	uint8_t *size;
 };
@@ -136,24 +134,17 @@ static uint32_t gettid_(void)
 	return (uint32_t)syscall(SYS_gettid);
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> 8 * i);
-}
-
 static void send_block(void)
 {
 	uint32_t len = olen - BLOCK_HEADER;
 
 	if (!len)
 		return;
-	put_le32(obuf, len | (start_block ? BLOCK_START : 0));
-	put_le32(obuf + 4, (uint32_t)XXH3_64bits_withSeed(
-				   obuf + BLOCK_HEADER, len,
-				   (nblk & 0xffffffff) ^ (uint64_t)stream_pid << 32 ^
-					   (uint64_t)HEADER_FLAGS << 54 ^ (uint64_t)VERSION << 56));
-	put_le32(obuf + 8, stream_pid);
+	native_block_header(obuf, len, start_block,
+			    (uint32_t)XXH3_64bits_withSeed(obuf + BLOCK_HEADER, len,
+							   native_block_seed(nblk, stream_pid, HEADER_FLAGS,
+									     NATIVE_RECORDS_VERSION)),
+			    stream_pid);
 	nblk++;
 	start_block = false;
 	if (out_fd >= 0 && write(out_fd, obuf, olen) != (ssize_t)olen) {
@@ -179,27 +170,9 @@ static inline void done(uint8_t *p)
 	nrec++;
 }
 
-static inline uint8_t *put_u(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static inline uint8_t *put_s(uint8_t *p, int64_t v)
-{
-	return put_u(p, ((uint64_t)v << 1) ^ -((uint64_t)v >> 63));
-}
-
 static void put_switch(uint32_t tid)
 {
-	uint8_t *p = room(16);
-
-	*p++ = TAG_SWITCH;
-	done(put_u(p, tid));
+	done(native_put_switch(room(16), tid));
 	cur_tid = tid;
 }
 
@@ -214,15 +187,9 @@ static uint8_t *event(uint32_t tid)
 static void put_file(uint32_t id, const char *path)
 {
 	size_t n = strlen(path);
-	uint8_t *p = room(RECORD_ROOM);
-
 	if (n > MAX_PATH)
 		n = MAX_PATH;
-	*p++ = TAG_FILE;
-	p = put_u(p, id);
-	p = put_u(p, n);
-	memcpy(p, path, n);
-	done(p + n);
+	done(native_put_file(room(RECORD_ROOM), id, path, n));
 }
 
 static uint32_t file_id_for(const char *path)
@@ -249,21 +216,11 @@ static uint64_t size1_of(const char *path)
 
 /* ---- accesses ---- */
 
-static inline void put_insn(uint64_t a, unsigned size)
-{
-	uint8_t *p = obuf + olen;
-
-	if (a == iend) {
-		*p++ = (uint8_t)size;
-	} else {
-		*p++ = (uint8_t)(TAG_IJUMP | size);
-		p = put_s(p, (int64_t)(a - iend));
-	}
-	iend = a + size;
-	done(p);
-}
-
-/* The instructions of v's block before index upto that are not out yet. */
+/*
+ * The instructions of v's block before index upto that are not out yet: a
+ * block's instructions one after another are a byte each, in runs that
+ * fill the blocks.
+ */
 static void put_insns(struct vcpu *v, uint32_t upto)
 {
 	const struct tbinfo *tb = v->tb;
@@ -272,22 +229,25 @@ static void put_insns(struct vcpu *v, uint32_t upto)
 		return;
 	if (upto > tb->n)
 		upto = tb->n;
-	for (; v->next < upto; v->next++) {
-		room(32);
-		put_insn(tb->vaddr[v->next], tb->size[v->next]);
+	while (v->next < upto) {
+		uint8_t *p = room(32);
+		uint32_t k = upto - v->next, fit = (uint32_t)(PIPE_BUF_ - olen) - 16;
+
+		if (!tb->contig)
+			k = 1;
+		else if (k > fit)
+			k = fit;
+		p = native_put_irun(p, &iend, tb->vaddr[v->next], tb->size + v->next, k);
+		olen = (uint32_t)(p - obuf);
+		nrec += k;
+		v->next += k;
 	}
 }
 
 static void put_data(uint64_t w)
 {
-	uint64_t a = w & RAW_ADDR;
-	unsigned shift = (unsigned)(w >> RAW_SHIFT) & 7;
-	uint8_t *p = room(32);
-
-	*p++ = (uint8_t)(TAG_DATA | (w & RAW_STORE ? 1 : 0) << 4 | shift);
-	p = put_s(p, (int64_t)(a - daddr));
-	daddr = a;
-	done(p);
+	done(native_put_data(room(32), &daddr, w & RAW_ADDR, w & RAW_STORE ? 1 : 0,
+			     (unsigned)(w >> RAW_SHIFT) & 7));
 }
 
 static void emit_layout(void);
@@ -308,11 +268,7 @@ static void announce(uint32_t child)
 			k = i;
 			break;
 		}
-	uint8_t *p = event(pending[k].parent);
-
-	*p++ = TAG_CLONE;
-	p = put_u(p, child);
-	done(put_u(p, pending[k].flags));
+	done(native_put_clone(event(pending[k].parent), child, pending[k].flags));
 	pending[k] = pending[--npending];
 	if (nannounced < MAX_PENDING)
 		announced[nannounced++] = child;
@@ -424,6 +380,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		return;
 	}
 	t->n = (uint32_t)n;
+	t->contig = true;
 	t->vaddr = malloc(n * sizeof(*t->vaddr));
 	t->size = malloc(n);
 	if (!t->vaddr || !t->size) {
@@ -437,6 +394,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 		t->vaddr[i] = qemu_plugin_insn_vaddr(insn);
 		t->size[i] = (uint8_t)(sz && sz < 0x40 ? sz : 4);
+		t->contig &= !i || t->vaddr[i] == t->vaddr[i - 1] + t->size[i - 1];
 		qemu_plugin_register_vcpu_mem_cb(insn, on_mem, QEMU_PLUGIN_CB_NO_REGS,
 						 QEMU_PLUGIN_MEM_RW, (void *)(uintptr_t)i);
 	}
@@ -493,17 +451,10 @@ static unsigned elf_prot(const char *path, uint64_t offset, unsigned host)
 
 static void put_segment(const struct map *m, unsigned kind, uint32_t file)
 {
-	uint8_t *p = event(cur_tid);
-
-	*p++ = TAG_SEGMENT;
-	p = put_u(p, m->start);
-	p = put_u(p, kind == SEG_HEAP ? 0 : m->end - m->start);
-	p = put_u(p, m->prot);
-	p = put_u(p, (m->priv ? MAP_PRIVATE_ : 1) | (file ? 0 : MAP_ANON_));
-	p = put_u(p, kind);
-	p = put_u(p, file);
-	p = put_u(p, file ? m->offset : 0);
-	done(put_u(p, file ? size1_of(m->path) : 0));
+	done(native_put_map(event(cur_tid), TAG_SEGMENT, m->start,
+			    kind == SEG_HEAP ? 0 : m->end - m->start, m->prot,
+			    (m->priv ? MAP_PRIVATE_ : 1) | (file ? 0 : MAP_ANON_), kind, file,
+			    file ? m->offset : 0, file ? size1_of(m->path) : 0));
 }
 
 /*
@@ -531,10 +482,8 @@ static void emit_layout(void)
 	{
 		/* the program: the reader keeps the first stream's exec to itself */
 		uint32_t id = file_id_for(prog);
-		uint8_t *p = event(cur_tid);
 
-		*p++ = TAG_EXEC;
-		done(put_u(p, id));
+		done(native_put_exec(event(cur_tid), id));
 	}
 	while (f && fgets(line, sizeof(line), f)) {
 		char perms[8] = "";
@@ -625,11 +574,7 @@ static void emit_layout(void)
 
 static void put_exit(uint32_t tid, bool group)
 {
-	uint8_t *p = room(32);
-
-	*p++ = TAG_EXIT;
-	p = put_u(p, tid);
-	done(put_u(p, group));
+	done(native_put_exit(room(32), tid, group));
 	group_exit |= group;
 }
 
@@ -641,9 +586,7 @@ static void end_stream(void)
 		return;
 	if (!layout_done)
 		emit_layout();
-	p = room(16);
-	*p++ = TAG_END;
-	p = put_u(p, nrec);
+	p = native_put_end(room(16), nrec);
 	olen = (uint32_t)(p - obuf);
 	send_block();
 	ended = true;
@@ -781,27 +724,15 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 				file = file_id_for(path);
 			}
 		}
-		p = event(v->tid);
-		*p++ = TAG_MMAP;
-		p = put_u(p, r);
-		p = put_u(p, a[1]);
-		p = put_u(p, (uint32_t)a[2]);
-		p = put_u(p, flags);
-		p = put_u(p, 0);
-		p = put_u(p, file);
-		p = put_u(p, file ? a[5] : 0);
-		done(put_u(p, size1));
+		done(native_put_map(event(v->tid), TAG_MMAP, r, a[1], (uint32_t)a[2], flags, 0, file,
+				    file ? a[5] : 0, size1));
 		break;
 	}
 	case NR_MUNMAP:
 	case NR_MPROTECT:
 		p = event(v->tid);
-		*p++ = num == NR_MUNMAP ? TAG_MUNMAP : TAG_MPROTECT;
-		p = put_u(p, a[0]);
-		p = put_u(p, a[1]);
-		if (num == NR_MPROTECT)
-			p = put_u(p, (uint32_t)a[2]);
-		done(p);
+		done(num == NR_MUNMAP ? native_put_munmap(p, a[0], a[1])
+				      : native_put_mprotect(p, a[0], a[1], (uint32_t)a[2]));
 		break;
 	case NR_BRK:
 		if (have_brk && r == cur_brk)
@@ -813,18 +744,10 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		}
 		cur_brk = r;
 		have_brk = true;
-		p = event(v->tid);
-		*p++ = TAG_BRK;
-		done(put_u(p, r));
+		done(native_put_brk(event(v->tid), r));
 		break;
 	case NR_MREMAP:
-		p = event(v->tid);
-		*p++ = TAG_MREMAP;
-		p = put_u(p, a[0]);
-		p = put_u(p, a[1]);
-		p = put_u(p, r);
-		p = put_u(p, a[2]);
-		done(put_u(p, (uint32_t)a[3]));
+		done(native_put_mremap(event(v->tid), a[0], a[1], r, a[2], (uint32_t)a[3]));
 		break;
 	case NR_CLONE: {
 		uint64_t flags = a[0];
@@ -850,10 +773,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 				announced[nannounced++] = (uint32_t)r;
 		}
 		/* a process's stream starts with this record: out at once */
-		p = event(v->tid);
-		*p++ = TAG_CLONE;
-		p = put_u(p, r);
-		done(put_u(p, flags));
+		done(native_put_clone(event(v->tid), (uint32_t)r, flags));
 		send_block();
 		break;
 	}
