@@ -19,6 +19,9 @@
 #include "trace_impl.h" /* and native_records.h, the encoders */
 
 _Static_assert(NATIVE_RECORDS_VERSION == NATIVE_VERSION, "the encoders write this version");
+_Static_assert(NATIVE_SEG_ANON == SEG_ANON && NATIVE_SEG_FILE == SEG_FILE &&
+		       NATIVE_SEG_HEAP == SEG_HEAP && NATIVE_SEG_STACK == SEG_STACK,
+	       "one numbering of segment kinds");
 
 #define MAX_EVENT_BYTES (1 + 8 * 10)
 

@@ -22,6 +22,17 @@
 #define NATIVE_BLOCK_START (1u << 31) /* in the length word: a program's first block */
 #define NATIVE_RECORD_MAX 96	      /* bytes a record takes at most, but a file's path */
 
+/* a segment record's kind (trace.h's enum trace_segment_kind) */
+#define NATIVE_SEG_ANON 0
+#define NATIVE_SEG_FILE 1
+#define NATIVE_SEG_HEAP 2
+#define NATIVE_SEG_STACK 3
+/* Linux's flags the records carry, for writers without the C library's headers */
+#define NATIVE_MAP_PRIVATE 0x02
+#define NATIVE_MAP_ANONYMOUS 0x20
+#define NATIVE_CLONE_VM 0x100
+#define NATIVE_CLONE_VFORK 0x4000
+
 static inline uint8_t *native_put_u(uint8_t *p, uint64_t v)
 {
 	while (v >= 0x80) {
@@ -205,6 +216,27 @@ static inline uint8_t *native_put_exec(uint8_t *p, uint32_t file)
 {
 	*p++ = TAG_EXEC;
 	return native_put_u(p, file);
+}
+
+/*
+ * The program break a writer follows: brk records only when it moves, and
+ * the first query (brk(0)) only names the base.
+ */
+struct native_brk {
+	uint64_t cur;
+	int known;
+};
+
+/* brk(arg) returned r: does it make a record? */
+static inline int native_brk_moved(struct native_brk *b, uint64_t arg, uint64_t r)
+{
+	int query = !b->known && arg == 0;
+
+	if (b->known && r == b->cur)
+		return 0;
+	b->cur = r;
+	b->known = 1;
+	return !query;
 }
 
 /* The end record: the number of records before it in its stream. */

@@ -68,14 +68,6 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 #define NR_MMAP 222
 #define NR_MPROTECT 226
 
-#define MAP_PRIVATE_ 0x02
-#define MAP_ANON_ 0x20
-#define CLONE_VM_ 0x100
-#define CLONE_VFORK_ 0x4000
-#define SEG_ANON 0
-#define SEG_FILE 1
-#define SEG_HEAP 2
-#define SEG_STACK 3
 
 /* a raw word: a block's start (a pointer, top bits 0) or a data access */
 #define RAW_MEM (1ull << 48)
@@ -115,8 +107,8 @@ static bool start_block;
 static uint64_t iend, daddr;
 static uint64_t nrec;
 static uint32_t cur_tid;
-static bool layout_done, ended, group_exit, have_brk;
-static uint64_t cur_brk;
+static bool layout_done, ended, group_exit;
+static struct native_brk prog_brk;
 static uint64_t first_pc; /* the guest's first instruction */
 static char *files[MAX_FILES];
 static uint32_t nfiles;
@@ -452,8 +444,8 @@ static unsigned elf_prot(const char *path, uint64_t offset, unsigned host)
 static void put_segment(const struct map *m, unsigned kind, uint32_t file)
 {
 	done(native_put_map(event(cur_tid), TAG_SEGMENT, m->start,
-			    kind == SEG_HEAP ? 0 : m->end - m->start, m->prot,
-			    (m->priv ? MAP_PRIVATE_ : 1) | (file ? 0 : MAP_ANON_), kind, file,
+			    kind == NATIVE_SEG_HEAP ? 0 : m->end - m->start, m->prot,
+			    (m->priv ? NATIVE_MAP_PRIVATE : 1) | (file ? 0 : NATIVE_MAP_ANONYMOUS), kind, file,
 			    file ? m->offset : 0, file ? size1_of(m->path) : 0));
 }
 
@@ -545,7 +537,7 @@ static void emit_layout(void)
 			struct map g = *c;
 
 			g.prot = elf_prot(c->path, c->offset, c->prot);
-			put_segment(&g, SEG_FILE, file_id_for(c->path));
+			put_segment(&g, NATIVE_SEG_FILE, file_id_for(c->path));
 			if (!strcmp(c->path, prog))
 				prog_end = c->end;
 			continue;
@@ -557,7 +549,7 @@ static void emit_layout(void)
 			     maps[i - 1].end - maps[i - 1].start <= 0x10000 &&
 			     (i < 2 || maps[i - 2].end != maps[i - 1].start);
 
-		put_segment(c, stack ? SEG_STACK : SEG_ANON, 0);
+		put_segment(c, stack ? NATIVE_SEG_STACK : NATIVE_SEG_ANON, 0);
 		/* bss right after the program's file */
 		if (prog_end && c->start == prog_end)
 			prog_end = c->end;
@@ -565,7 +557,7 @@ static void emit_layout(void)
 	if (prog_end) {
 		struct map h = { .start = prog_end, .end = prog_end, .prot = 3, .priv = true };
 
-		put_segment(&h, SEG_HEAP, 0);
+		put_segment(&h, NATIVE_SEG_HEAP, 0);
 	}
 	free(maps);
 }
@@ -632,7 +624,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint6
 		/* a forked child must not inherit records that are not sent yet */
 		pthread_mutex_lock(&lock);
 		encode_all(v);
-		if (!ended && (a1 & CLONE_VM_) && !(a1 & CLONE_VFORK_) && npending < MAX_PENDING) {
+		if (!ended && (a1 & NATIVE_CLONE_VM) && !(a1 & NATIVE_CLONE_VFORK) && npending < MAX_PENDING) {
 			pending[npending].parent = v->tid;
 			pending[npending].child = 0;
 			pending[npending++].flags = a1;
@@ -694,7 +686,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 
 	pthread_mutex_lock(&lock);
 	if (num == NR_CLONE && ret == 0) {
-		if (!(a[0] & CLONE_VM_) || (a[0] & CLONE_VFORK_))
+		if (!(a[0] & NATIVE_CLONE_VM) || (a[0] & NATIVE_CLONE_VFORK))
 			start_child(v);
 		pthread_mutex_unlock(&lock);
 		return;
@@ -709,7 +701,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		uint32_t flags = (uint32_t)a[3], file = 0;
 		uint64_t size1 = 0;
 
-		if (!(flags & MAP_ANON_)) {
+		if (!(flags & NATIVE_MAP_ANONYMOUS)) {
 			char link[64], path[MAX_PATH];
 			ssize_t len;
 
@@ -735,16 +727,8 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 				      : native_put_mprotect(p, a[0], a[1], (uint32_t)a[2]));
 		break;
 	case NR_BRK:
-		if (have_brk && r == cur_brk)
-			break;
-		if (!have_brk && a[0] == 0) {
-			cur_brk = r; /* the first query names the base */
-			have_brk = true;
-			break;
-		}
-		cur_brk = r;
-		have_brk = true;
-		done(native_put_brk(event(v->tid), r));
+		if (native_brk_moved(&prog_brk, a[0], r))
+			done(native_put_brk(event(v->tid), r));
 		break;
 	case NR_MREMAP:
 		done(native_put_mremap(event(v->tid), a[0], a[1], r, a[2], (uint32_t)a[3]));
@@ -753,9 +737,9 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		uint64_t flags = a[0];
 
 		/* qemu-user runs a vfork (CLONE_VM | CLONE_VFORK) as a fork */
-		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
-			flags &= ~(uint64_t)(CLONE_VM_ | CLONE_VFORK_);
-		if (flags & CLONE_VM_) {
+		if ((flags & NATIVE_CLONE_VM) && (flags & NATIVE_CLONE_VFORK))
+			flags &= ~(uint64_t)(NATIVE_CLONE_VM | NATIVE_CLONE_VFORK);
+		if (flags & NATIVE_CLONE_VM) {
 			/* a thread: unless its first records named it already */
 			bool early = false;
 

@@ -53,14 +53,6 @@
 #define PROT_R 1
 #define PROT_W 2
 #define PROT_X 4
-#define MAP_PRIVATE_ 0x02
-#define MAP_ANON_ 0x20
-#define CLONE_VM_ 0x100
-#define CLONE_VFORK_ 0x4000
-#define SEG_ANON 0
-#define SEG_FILE 1
-#define SEG_HEAP 2
-#define SEG_STACK 3
 
 #define MAX_PATH 2048
 #define EVENT_ROOM (MAX_PATH + 128) /* the longest event (a file name), a switch before it */
@@ -111,8 +103,7 @@ static Int npending;
 static UInt fd_file[MAX_FDS]; /* fd -> file id */
 static HChar *files[MAX_FILES]; /* file id -> path */
 static UInt nfiles;
-static Addr cur_brk;
-static Bool have_brk;
+static struct native_brk prog_brk;
 
 static void write_out(void)
 {
@@ -594,17 +585,17 @@ static void emit_layout(void)
 		next = VG_(am_find_nsegment)(s->end + 1);
 		prev = s->start ? VG_(am_find_nsegment)(s->start - 1) : NULL;
 		if (!file && next && next->kind == SkResvn && next->smode == SmLower) {
-			put_segment(s->start, 0, seg_prot(s), MAP_PRIVATE_ | MAP_ANON_, SEG_HEAP, 0,
+			put_segment(s->start, 0, seg_prot(s), NATIVE_MAP_PRIVATE | NATIVE_MAP_ANONYMOUS, NATIVE_SEG_HEAP, 0,
 				    0, 0);
-			cur_brk = s->start;
-			have_brk = True;
+			prog_brk.cur = s->start; /* the heap's start is the break */
+			prog_brk.known = 1;
 		} else {
 			put_segment(s->start, s->end - s->start + 1, seg_prot(s),
-				    MAP_PRIVATE_ | (file ? 0 : MAP_ANON_),
-				    file ? SEG_FILE : (prev && prev->kind == SkResvn &&
+				    NATIVE_MAP_PRIVATE | (file ? 0 : NATIVE_MAP_ANONYMOUS),
+				    file ? NATIVE_SEG_FILE : (prev && prev->kind == SkResvn &&
 						       prev->smode == SmUpper)
-						      ? SEG_STACK
-						      : SEG_ANON,
+						      ? NATIVE_SEG_STACK
+						      : NATIVE_SEG_ANON,
 				    id, file ? (ULong)s->offset : 0, size1);
 		}
 	}
@@ -777,7 +768,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	switch (nr) {
 	case __NR_mmap: {
 		UInt flags = (UInt)args[3];
-		UInt file = flags & MAP_ANON_ ? 0 : file_of_fd((Long)args[4]);
+		UInt file = flags & NATIVE_MAP_ANONYMOUS ? 0 : file_of_fd((Long)args[4]);
 
 		p = event_begin(lwp_id(tid));
 		out_end(native_put_map(p, TAG_MMAP, r, args[1], (UInt)args[2], flags, 0, file,
@@ -791,16 +782,8 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 					  : native_put_mprotect(p, args[0], args[1], (UInt)args[2]));
 		break;
 	case __NR_brk:
-		if (have_brk && r == cur_brk)
-			break;
-		if (!have_brk && args[0] == 0) {
-			cur_brk = r; /* the first query names the base */
-			have_brk = True;
-			break;
-		}
-		cur_brk = r;
-		have_brk = True;
-		out_end(native_put_brk(event_begin(lwp_id(tid)), r));
+		if (native_brk_moved(&prog_brk, args[0], r))
+			out_end(native_put_brk(event_begin(lwp_id(tid)), r));
 		break;
 	case __NR_mremap:
 		p = event_begin(lwp_id(tid));
@@ -814,9 +797,9 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		if (r == 0)
 			break;
 		/* Valgrind runs a vfork (posix_spawn's CLONE_VM | CLONE_VFORK) as a fork */
-		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
-			flags &= ~(ULong)(CLONE_VM_ | CLONE_VFORK_);
-		if (flags & CLONE_VM_) {
+		if ((flags & NATIVE_CLONE_VM) && (flags & NATIVE_CLONE_VFORK))
+			flags &= ~(ULong)(NATIVE_CLONE_VM | NATIVE_CLONE_VFORK);
+		if (flags & NATIVE_CLONE_VM) {
 			/* a thread: its clone record comes when it first runs */
 			if (npending < MAX_PENDING) {
 				pending[npending].parent = lwp_id(tid);
