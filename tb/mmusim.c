@@ -401,7 +401,7 @@ int main(int argc, char **argv)
 			xout_abort(json_out);
 			return 1;
 		}
-		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, err, sizeof(err))
+		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, NULL, err, sizeof(err))
 			    : capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
 			fprintf(stderr, "mmusim: %s\n", err);
 			if (save)

@@ -113,6 +113,8 @@ static uint64_t first_pc; /* the guest's first instruction */
 static char *files[MAX_FILES];
 static uint32_t nfiles;
 static char sysroot[PATH_MAX];
+static char *layout_file; /* layout=FILE: the guest's mappings at exit (%p: the pid) */
+static uint64_t heap_start;
 static struct {
 	uint32_t parent, child;
 	uint64_t flags;
@@ -243,6 +245,83 @@ static void put_data(uint64_t w)
 }
 
 static void emit_layout(void);
+
+/* ---- address ranges: sorted, disjoint, page-aligned ---- */
+
+struct spans {
+	uint64_t (*r)[2];
+	size_t n, cap;
+};
+
+/*
+ * What the guest was given (its start-up mappings, mmap, mremap, brk) and
+ * where it asked for execute rights (qemu maps guest code without them on
+ * the host, which is all /proc/self/maps shows the plugin).
+ */
+static struct spans given, execs;
+
+static int span_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void spans_push(struct spans *s, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		uint64_t(*r)[2] = realloc(s->r, cap * sizeof(*r));
+
+		if (!r) {
+			fprintf(stderr, "mmut_plugin: out of memory\n");
+			_exit(1);
+		}
+		s->r = r;
+		s->cap = cap;
+	}
+	s->r[s->n][0] = lo;
+	s->r[s->n][1] = hi;
+	s->n++;
+}
+
+/* [lo, hi), rounded out to pages, joins s (on) or leaves it. */
+static void spans_set(struct spans *s, uint64_t lo, uint64_t hi, bool on)
+{
+	struct spans t = { 0 };
+	size_t k = 0;
+
+	lo &= ~0xfffull;
+	hi = (hi + 0xfff) & ~0xfffull;
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t a = s->r[i][0], b = s->r[i][1];
+
+		if (b <= lo || a >= hi) {
+			spans_push(&t, a, b);
+		} else {
+			spans_push(&t, a, lo); /* the parts outside [lo, hi) */
+			spans_push(&t, hi, b);
+		}
+	}
+	if (on)
+		spans_push(&t, lo, hi);
+	if (t.n)
+		qsort(t.r, t.n, sizeof(*t.r), span_cmp);
+	for (size_t i = 0; i < t.n; i++) {
+		if (k && t.r[k - 1][1] >= t.r[i][0]) {
+			if (t.r[i][1] > t.r[k - 1][1])
+				t.r[k - 1][1] = t.r[i][1];
+			continue;
+		}
+		t.r[k][0] = t.r[i][0];
+		t.r[k++][1] = t.r[i][1];
+	}
+	t.n = k;
+	free(s->r);
+	*s = t;
+}
 
 /* A thread clone's record, by its parent, before the child's first record. */
 static void announce(uint32_t child)
@@ -443,6 +522,8 @@ static unsigned elf_prot(const char *path, uint64_t offset, unsigned host)
 
 static void put_segment(const struct map *m, unsigned kind, uint32_t file)
 {
+	spans_set(&given, m->start, m->end, true);
+	spans_set(&execs, m->start, m->end, m->prot & 4);
 	done(native_put_map(event(cur_tid), TAG_SEGMENT, m->start,
 			    kind == NATIVE_SEG_HEAP ? 0 : m->end - m->start, m->prot,
 			    (m->priv ? NATIVE_MAP_PRIVATE : 1) | (file ? 0 : NATIVE_MAP_ANONYMOUS), kind, file,
@@ -556,6 +637,8 @@ static void emit_layout(void)
 	}
 	if (prog_end) {
 		struct map h = { .start = prog_end, .end = prog_end, .prot = 3, .priv = true };
+
+		heap_start = prog_end;
 
 		put_segment(&h, NATIVE_SEG_HEAP, 0);
 	}
@@ -718,6 +801,8 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		}
 		done(native_put_map(event(v->tid), TAG_MMAP, r, a[1], (uint32_t)a[2], flags, 0, file,
 				    file ? a[5] : 0, size1));
+		spans_set(&given, r, r + a[1], true);
+		spans_set(&execs, r, r + a[1], a[2] & 4);
 		break;
 	}
 	case NR_MUNMAP:
@@ -725,13 +810,28 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		p = event(v->tid);
 		done(num == NR_MUNMAP ? native_put_munmap(p, a[0], a[1])
 				      : native_put_mprotect(p, a[0], a[1], (uint32_t)a[2]));
+		if (num == NR_MUNMAP)
+			spans_set(&given, a[0], a[0] + a[1], false);
+		spans_set(&execs, a[0], a[0] + a[1], num == NR_MPROTECT && (a[2] & 4));
 		break;
 	case NR_BRK:
 		if (native_brk_moved(&prog_brk, a[0], r))
 			done(native_put_brk(event(v->tid), r));
+		if (heap_start && r > heap_start)
+			spans_set(&given, heap_start, r, true);
 		break;
 	case NR_MREMAP:
 		done(native_put_mremap(event(v->tid), a[0], a[1], r, a[2], (uint32_t)a[3]));
+		if (r != a[0]) {
+			bool x = false;
+
+			for (size_t i = 0; i < execs.n; i++)
+				x |= execs.r[i][0] <= a[0] && a[0] < execs.r[i][1];
+			spans_set(&given, a[0], a[0] + a[1], false);
+			spans_set(&execs, a[0], a[0] + a[1], false);
+			spans_set(&execs, r, r + a[2], x);
+		}
+		spans_set(&given, r, r + a[2], true);
 		break;
 	case NR_CLONE: {
 		uint64_t flags = a[0];
@@ -767,10 +867,81 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 	pthread_mutex_unlock(&lock);
 }
 
+/*
+ * The guest's mappings, as "START END PROT" lines (END exclusive), the form
+ * of the Valgrind tool's --exit-layout: the host's mappings (qemu-user maps
+ * the guest at the addresses it names) within the address space the guest
+ * was given, which leaves out qemu's own; read and write rights as the
+ * host has them, execute where the guest asked for it.
+ */
+static void write_exit_layout(void)
+{
+	char name[PATH_MAX], line[MAX_PATH + 256];
+	size_t o = 0;
+	FILE *in, *out;
+
+	for (const char *c = layout_file; *c && o + 16 < sizeof(name); c++)
+		if (c[0] == '%' && c[1] == 'p') {
+			o += (size_t)snprintf(name + o, sizeof(name) - o, "%d", (int)getpid());
+			c++;
+		} else {
+			name[o++] = *c;
+		}
+	name[o] = 0;
+	out = fopen(name, "w");
+	in = fopen("/proc/self/maps", "r");
+	if (!out || !in) {
+		fprintf(stderr, "mmut_plugin: --exit-layout: %s: %s\n", out ? "/proc/self/maps" : name,
+			strerror(errno));
+		if (out)
+			fclose(out);
+		if (in)
+			fclose(in);
+		return;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long s, e;
+		char perms[8] = "";
+
+		if (sscanf(line, "%llx-%llx %7s", &s, &e, perms) < 3)
+			continue;
+		for (size_t i = 0; i < given.n; i++) {
+			uint64_t lo = s > given.r[i][0] ? s : given.r[i][0];
+			uint64_t hi = e < given.r[i][1] ? e : given.r[i][1];
+
+			/* split where the execute right changes */
+			while (lo < hi) {
+				uint64_t end = hi;
+				bool x = false;
+
+				for (size_t j = 0; j < execs.n; j++) {
+					if (execs.r[j][1] <= lo || execs.r[j][0] >= end)
+						continue;
+					if (execs.r[j][0] <= lo) {
+						x = true;
+						end = execs.r[j][1] < end ? execs.r[j][1] : end;
+					} else {
+						end = execs.r[j][0];
+					}
+				}
+				fprintf(out, "%#llx %#llx %c%c%c\n", (unsigned long long)lo,
+					(unsigned long long)end, perms[0] == 'r' ? 'r' : '-',
+					perms[1] == 'w' ? 'w' : '-', x ? 'x' : '-');
+				lo = end;
+			}
+		}
+	}
+	fclose(in);
+	if (fclose(out))
+		fprintf(stderr, "mmut_plugin: --exit-layout: %s: %s\n", name, strerror(errno));
+}
+
 static void on_exit_(qemu_plugin_id_t id, void *ud)
 {
 	(void)id;
 	(void)ud;
+	if (layout_file)
+		write_exit_layout();
 	pthread_mutex_lock(&lock);
 	for (unsigned i = 0; i < MAX_VCPUS; i++)
 		if (vcpus[i] && vcpus[i]->tid)
@@ -795,6 +966,8 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_inf
 				return -1;
 			}
 			out_fd = (int)fd;
+		} else if (!strncmp(argv[i], "layout=", 7) && argv[i][7]) {
+			layout_file = argv[i] + 7;
 		} else if (!strncmp(argv[i], "sysroot=", 8)) {
 			if (!realpath(argv[i] + 8, sysroot)) {
 				fprintf(stderr, "mmut_plugin: sysroot %s: %s\n", argv[i] + 8,
@@ -802,7 +975,8 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_inf
 				return -1;
 			}
 		} else {
-			fprintf(stderr, "mmut_plugin: unknown argument '%s' (fd=N, sysroot=DIR)\n",
+			fprintf(stderr, "mmut_plugin: unknown argument '%s' (fd=N, sysroot=DIR, "
+				"layout=FILE)\n",
 				argv[i]);
 			return -1;
 		}
