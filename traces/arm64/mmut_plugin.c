@@ -26,6 +26,7 @@
  * system call may come before it in the trace.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -65,6 +66,7 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 #define NR_MUNMAP 215
 #define NR_MREMAP 216
 #define NR_CLONE 220
+#define NR_EXECVE 221
 #define NR_MMAP 222
 #define NR_MPROTECT 226
 
@@ -114,6 +116,7 @@ static char *files[MAX_FILES];
 static uint32_t nfiles;
 static char sysroot[PATH_MAX];
 static char *layout_file; /* layout=FILE: the guest's mappings at exit (%p: the pid) */
+static char *plugin_args; /* this instance's arguments, for an exec that it follows */
 static uint64_t heap_start;
 static struct {
 	uint32_t parent, child;
@@ -245,6 +248,7 @@ static void put_data(uint64_t w)
 }
 
 static void emit_layout(void);
+static void write_exit_layout(void);
 
 /* ---- address ranges: sorted, disjoint, page-aligned ---- */
 
@@ -667,6 +671,130 @@ static void end_stream(void)
 	ended = true;
 }
 
+/* ---- exec ---- */
+
+/*
+ * What arm64 Linux would run for the guest's execve(path): the sysroot's
+ * file for an absolute path it has, as qemu-user's -L does for the files
+ * the guest opens (but not for execve, which qemu-user passes to the host).
+ */
+static void exec_target(const char *path, char *out, size_t n)
+{
+	if (path[0] == '/' && sysroot[0]) {
+		snprintf(out, n, "%s%s", sysroot, path);
+		if (!access(out, F_OK))
+			return;
+	}
+	snprintf(out, n, "%s", path);
+}
+
+/* What file is: NULL for an arm64 ELF program, else why it is not one. */
+static const char *not_arm64(const char *file)
+{
+	unsigned char h[20];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, h, sizeof(h)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got >= 2 && h[0] == '#' && h[1] == '!')
+		return "a script, whose interpreter qemu-user would run on the host";
+	if (got < (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG))
+		return "not an ELF program";
+	if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB || (h[18] | h[19] << 8) != EM_AARCH64)
+		return "an ELF program for another machine, which qemu-user would run on the host";
+	return NULL;
+}
+
+/*
+ * Runs file in this process as a new qemu-aarch64 with this plugin, the
+ * guest's arguments and environment (guest pointers are host pointers:
+ * guest_base is 0, which emit_layout checked). Returns only if the exec
+ * failed.
+ */
+static void follow_exec(const char *file, char *const *gargv, char *const *genvp)
+{
+	char self[PATH_MAX], *plug = NULL;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	Dl_info di;
+	size_t n = 0, k = 0;
+
+	if (len <= 0 || !dladdr((void *)&qemu_plugin_version, &di) || !di.dli_fname)
+		return;
+	self[len] = 0;
+	while (gargv && gargv[n])
+		n++;
+	char **av = calloc(n + 10, sizeof(*av));
+
+	if (!av || asprintf(&plug, "%s%s%s", di.dli_fname, plugin_args[0] ? "," : "", plugin_args) < 0) {
+		free(av);
+		return;
+	}
+	av[k++] = self;
+	if (sysroot[0]) {
+		av[k++] = "-L";
+		av[k++] = sysroot;
+	}
+	av[k++] = "-plugin";
+	av[k++] = plug;
+	av[k++] = "-0"; /* the guest's argv[0], as it gave it */
+	av[k++] = n ? gargv[0] : (char *)file;
+	av[k++] = (char *)file;
+	for (size_t i = 1; i < n; i++)
+		av[k++] = gargv[i];
+	execve(self, av, genvp);
+	free(plug);
+	free(av);
+}
+
+/*
+ * The guest's execve, before it runs. An arm64 program is followed: this
+ * process becomes a new qemu-aarch64 with the plugin, whose stream goes on
+ * with a start block (an exec: FORMAT.md), the way Valgrind's
+ * --trace-children follows one. qemu-user 7.2 itself would hand the exec
+ * to the host kernel, which runs an arm64 program only through
+ * binfmt_misc (not set up here) and another program natively, outside the
+ * guest: such an exec ends the process's stream with the exec record, and
+ * says so.
+ */
+static void on_execve(struct vcpu *v, const char *path, char *const *gargv, char *const *genvp)
+{
+	char file[PATH_MAX];
+	const char *why;
+
+	if (!path)
+		return;
+	exec_target(path, file, sizeof(file));
+	if (access(file, X_OK))
+		return; /* it fails as it would on arm64 Linux; the guest goes on */
+	why = not_arm64(file);
+	pthread_mutex_lock(&lock);
+	encode_all(v);
+	if (ended) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	if (!why) {
+		/* the thread that execs, then all before it, out */
+		if (v->tid != cur_tid)
+			put_switch(v->tid);
+		send_block();
+		pthread_mutex_unlock(&lock);
+		follow_exec(file, gargv, genvp);
+		fprintf(stderr, "mmut_plugin: cannot follow the exec of %s (%s): the trace of "
+				"process %u goes on as qemu-user runs the exec\n",
+			file, strerror(errno), stream_pid);
+		return;
+	}
+	fprintf(stderr, "mmut_plugin: process %u execs %s: %s, not an arm64 program; the "
+			"trace of the process ends at the exec\n", stream_pid, file, why);
+	done(native_put_exec(event(v->tid), file_id_for(file)));
+	if (layout_file)
+		write_exit_layout(); /* the image the exec ends */
+	end_stream();
+	pthread_mutex_unlock(&lock);
+}
+
 static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint64_t a1,
 		       uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
 		       uint64_t a8)
@@ -686,6 +814,10 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint6
 	v->args[4] = a5;
 	v->args[5] = a6;
 	switch (num) {
+	case NR_EXECVE:
+		on_execve(v, (const char *)(uintptr_t)a1, (char *const *)(uintptr_t)a2,
+			  (char *const *)(uintptr_t)a3);
+		break;
 	case NR_EXIT:
 	case NR_EXIT_GROUP:
 		pthread_mutex_lock(&lock);
@@ -983,6 +1115,20 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_inf
 	}
 	if (out_fd < 0) {
 		fprintf(stderr, "mmut_plugin: give fd=N, the descriptor to write the trace to\n");
+		return -1;
+	}
+	size_t len = 0;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	plugin_args = calloc(1, len + 1);
+	for (int i = 0; plugin_args && i < argc; i++) {
+		if (i)
+			strcat(plugin_args, ",");
+		strcat(plugin_args, argv[i]);
+	}
+	if (!plugin_args) {
+		fprintf(stderr, "mmut_plugin: out of memory\n");
 		return -1;
 	}
 	if (info->system_emulation || strcmp(info->target_name, "aarch64")) {
