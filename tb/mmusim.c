@@ -434,7 +434,6 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < o.ndumps; i++)
 		rp.keep_maps |= !strcmp(o.dumps[i], "maps");
-	static struct trace_rec buf[BATCH];
 	struct run_info run = { .trace = o.prog ? o.prog[0] : o.trace,
 				.format = trace_format_names[trace_format(r)],
 				.rp = &rp };
@@ -443,10 +442,20 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	struct progress pg = { .on = !o.quiet && isatty(2), .t0 = t0, .next = t0 + 0.5 };
-	bool no_layout = false;
+	bool no_layout = false, lacks;
+	const struct trace_rec *buf;
+	/* decoding (and a live run's capture) on a core of its own */
+	struct trace_ahead *ahead = trace_ahead_start(r, 4 * BATCH);
 
-	while ((n = trace_read(r, buf, BATCH)) > 0) {
-		if (cfg.os == OS_LINUX && trace_lackey_lacks_layout(r)) {
+	if (!ahead) {
+		fprintf(stderr, "mmusim: out of memory\n");
+		replay_free(&rp);
+		trace_close(r);
+		give_up(o.prog ? &live : NULL, save, json_out);
+		return 1;
+	}
+	while ((n = trace_ahead_next(ahead, &buf, &lacks)) > 0) {
+		if (cfg.os == OS_LINUX && lacks) {
 			no_layout = true;
 			break;
 		}
@@ -455,6 +464,7 @@ int main(int argc, char **argv)
 		if (pg.on && ++pg.batches % 64 == 0)
 			progress(&pg, rp.records - rp.events, false);
 	}
+	trace_ahead_stop(ahead);
 	if (pg.on)
 		progress(&pg, rp.records - rp.events, true);
 	if (o.prog) {

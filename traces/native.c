@@ -515,31 +515,41 @@ static int decode_end(struct trace_reader *r, struct cursor *c)
 	return 0;
 }
 
+/*
+ * The decoder's state while it decodes accesses: a copy of the reader's,
+ * which the compiler keeps in registers (the records it writes cannot
+ * alias it).
+ */
+struct access_state {
+	uint64_t iend, daddr;
+	uint32_t tid;
+};
+
 /* The three compact access forms; returns false if the tag or data is bad. */
-static inline bool decode_access(struct trace_reader *r, struct cursor *c, uint8_t tag,
+static inline bool decode_access(struct access_state *s, struct cursor *c, uint8_t tag,
 				 struct trace_rec *o)
 {
-	o->tid = r->tid;
+	o->tid = s->tid;
 	if (tag < TAG_IJUMP) {
 		o->type = TR_INSTR;
 		o->size = tag;
-		o->addr = r->prev_iend;
-		r->prev_iend += tag;
+		o->addr = s->iend;
+		s->iend += tag;
 		return tag != 0;
 	}
 	if (tag < TAG_DATA) {
 		o->type = TR_INSTR;
 		o->size = tag & 0x3f;
-		o->addr = r->prev_iend + get_s(c);
-		r->prev_iend = o->addr + o->size;
+		o->addr = s->iend + get_s(c);
+		s->iend = o->addr + o->size;
 		return o->size != 0 && !c->bad;
 	}
 	unsigned kind = (tag >> 4) & 3, lg = tag & 15;
 
 	o->type = (uint8_t)(TR_LOAD + kind);
 	o->size = (uint16_t)(1u << (lg & 15));
-	o->addr = r->prev_daddr + get_s(c);
-	r->prev_daddr = o->addr;
+	o->addr = s->daddr + get_s(c);
+	s->daddr = o->addr;
 	return kind != 3 && lg <= 9 && !c->bad;
 }
 
@@ -844,17 +854,22 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 		const uint8_t *safe = c.end - c.p > 11 ? c.end - 11 : c.p;
 
 		/* Fast path: accesses while the buffer surely holds a whole one. */
+		struct access_state s = { r->prev_iend, r->prev_daddr, r->tid };
+		size_t n0 = n;
+
 		while (n < max && c.p < safe && *c.p < TAG_ACCESS) {
 			const uint8_t *at = c.p;
 			uint8_t tag = *c.p++;
 
-			if (!decode_access(r, &c, tag, &out[n])) {
+			if (!decode_access(&s, &c, tag, &out[n])) {
 				c.p = at; /* report it below, the careful way */
 				break;
 			}
 			n++;
-			r->nrec++;
 		}
+		r->prev_iend = s.iend;
+		r->prev_daddr = s.daddr;
+		r->nrec += n - n0;
 		consumed(r, c.p);
 		if (n == max || c.p == c.end ||
 		    (!whole && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
@@ -866,11 +881,14 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 			if (decode_end(r, &c))
 				return 0;
 		} else if (tag < TAG_ACCESS) {
-			if (!decode_access(r, &c, tag, &out[n])) {
+			s = (struct access_state){ r->prev_iend, r->prev_daddr, r->tid };
+			if (!decode_access(&s, &c, tag, &out[n])) {
 				trace_fail(r, "access record (tag 0x%02x) truncated or malformed",
 					   tag);
 				return 0;
 			}
+			r->prev_iend = s.iend;
+			r->prev_daddr = s.daddr;
 			n++;
 			r->nrec++;
 		} else {
