@@ -14,9 +14,11 @@
 # and event). Targets: the capture on two free cores (its wall time is the
 # larger of the plugin's CPU time, from its own run, and the reader's, the
 # rest of the capture's) >= 100 M events/s; the live run's wall time <=
-# 1.2x the capture's (the replay overlaps the capture on the second core).
-# Wall times need two free cores: the load average before and after is
-# written down. Writes bench/results/arm64.json and arm64.md ($BENCH_OUT
+# 1.2x the capture's (the replay overlaps the capture on the second core),
+# on two free cores: the larger of the plugin's CPU time and half of all
+# the live run's (qemu with the plugin, mmusim's reader thread, its
+# replay). Measured wall times need two free cores: the load average
+# before and after is written down beside them. Writes bench/results/arm64.json and arm64.md ($BENCH_OUT
 # instead of bench/results). Exits 1 if a target is missed.
 # usage: bench/arm64.sh [LINES]
 set -eu
@@ -86,8 +88,16 @@ est=$(echo "$recs $pu $ps $cu $cs" | awk '{ p = $2 + $3; rd = $4 + $5 - p; w = p
 	printf "%.1f %.2f %.2f", $1 / w / 1e6, p, rd }')
 set -- $est
 ratio=$(echo "$lw $cw" | awk '{ printf "%.2f", $1 / $2 }')
+# on two free cores the live run's three busy threads (qemu with the
+# plugin; mmusim's reader, which decodes; its replay) take the larger of
+# the plugin's CPU time and half of all their CPU time
+read -r _ lu ls < live.best
+est_ratio=$(echo "$pu $ps $lu $ls $2 $3" | awk '{ p = $1 + $2; l = ($3 + $4) / 2; l = l > p ? l : p
+	c = $5 > $6 ? $5 : $6; printf "%.2f %.2f", l / c, l }')
+set -- $est $est_ratio
 echo "capture on two free cores (est.: plugin $2 s, reader $3 s CPU): $1 M events/s (target >= 100)"
-echo "live / capture wall time: $lw s / $cw s = ${ratio}x (target <= 1.2)"
+echo "live / capture wall time, measured: $lw s / $cw s = ${ratio}x; on two free cores (est.):" \
+	"$5 s / $(echo "$2 $3" | awk '{ print ($1 > $2 ? $1 : $2) }') s = ${4}x (target <= 1.2)"
 
 res=${BENCH_OUT:-$top/bench/results}
 mkdir -p "$res"
@@ -99,21 +109,22 @@ mkdir -p "$res"
 	echo "|---|---|---|---|---|"
 	awk -F'|' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' rows.txt
 	echo
-	echo "Capture on two free cores (estimate): $1 M events/s. Live / capture wall time: ${ratio}x."
+	echo "Capture on two free cores (estimate): $1 M events/s. Live / capture wall time: ${ratio}x measured," \
+		"${4}x on two free cores (estimate: the larger of the plugin's CPU time and half the live run's)."
 } > "$res/arm64.md"
 awk -F'|' -v lines="$lines" -v recs="$recs" -v acc="$acc" -v date="$(date -u +%FT%TZ)" \
 	-v cpus="$(nproc)" -v lb="$load_before" -v la="$load_after" -v rounds="$rounds" \
-	-v est="$1" -v ratio="$ratio" '
+	-v est="$1" -v ratio="$ratio" -v eratio="$4" '
 	{ n++; row[n] = sprintf("{\"run\": \"%s\", \"wall_s\": %s, \"cpu_s\": %s, \"mevents_per_wall_s\": %s, \"mevents_per_cpu_s\": %s}",
 		$1, $2 + 0, $3 + 0, ($4 == "" ? "null" : $4 + 0), ($5 == "" ? "null" : $5 + 0)) }
 	END { split(lb, lo, " "); split(la, hi, " ")
 		printf "{\"program\": \"arm64 sort -n --parallel=1\", \"lines\": %d, \"records\": %s, \"accesses\": %s, \"date\": \"%s\", \"cpus\": %d, ", lines, recs, acc, date, cpus
 		printf "\"load_before\": [%s, %s, %s], \"load_after\": [%s, %s, %s], \"rounds\": %d, ", lo[1], lo[2], lo[3], hi[1], hi[2], hi[3], rounds
-		printf "\"capture_two_free_cores_mevents_per_s\": %s, \"live_over_capture\": %s, \"runs\": [", est, ratio
+		printf "\"capture_two_free_cores_mevents_per_s\": %s, \"live_over_capture\": %s, \"live_over_capture_two_free_cores\": %s, \"runs\": [", est, ratio, eratio
 		for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), row[i]
 		print "]}" }' rows.txt > "$res/arm64.json"
 echo "wrote $res/arm64.json and $res/arm64.md"
 status=0
 echo "$1" | awk '{ exit !($1 < 100) }' && { echo "target missed: capture < 100 M events/s"; status=1; }
-echo "$ratio" | awk '{ exit !($1 > 1.2) }' && { echo "target missed: live > 1.2x the capture"; status=1; }
+echo "$4" | awk '{ exit !($1 > 1.2) }' && { echo "target missed: live > 1.2x the capture on two free cores"; status=1; }
 exit $status

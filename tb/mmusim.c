@@ -445,7 +445,7 @@ int main(int argc, char **argv)
 	bool no_layout = false, lacks;
 	const struct trace_rec *buf;
 	/* decoding (and a live run's capture) on a core of its own */
-	struct trace_ahead *ahead = trace_ahead_start(r, 4 * BATCH);
+	struct trace_ahead *ahead = trace_ahead_start(r, 8 * BATCH);
 
 	if (!ahead) {
 		fprintf(stderr, "mmusim: out of memory\n");
