@@ -135,6 +135,15 @@ static inline uint8_t *native_put_switch(uint8_t *p, uint32_t tid)
 	return native_put_u(p, tid);
 }
 
+/* A record of tag and n unsigned fields (the events but file). */
+static inline uint8_t *native_put_fields(uint8_t *p, unsigned tag, unsigned n, const uint64_t *f)
+{
+	*p++ = (uint8_t)tag;
+	for (unsigned i = 0; i < n; i++)
+		p = native_put_u(p, f[i]);
+	return p;
+}
+
 /*
  * A segment (TAG_SEGMENT) or mmap (TAG_MMAP) record; size1 is the file's
  * size + 1 (0: not known, or no file; the capture tools write offset 0
@@ -144,61 +153,40 @@ static inline uint8_t *native_put_map(uint8_t *p, unsigned tag, uint64_t addr, u
 				      uint32_t prot, uint32_t flags, unsigned kind, uint32_t file,
 				      uint64_t offset, uint64_t size1)
 {
-	*p++ = (uint8_t)tag;
-	p = native_put_u(p, addr);
-	p = native_put_u(p, len);
-	p = native_put_u(p, prot);
-	p = native_put_u(p, flags);
-	p = native_put_u(p, kind);
-	p = native_put_u(p, file);
-	p = native_put_u(p, offset);
-	return native_put_u(p, size1);
+	return native_put_fields(p, tag, 8,
+				 (const uint64_t[]){ addr, len, prot, flags, kind, file, offset, size1 });
 }
 
 static inline uint8_t *native_put_munmap(uint8_t *p, uint64_t addr, uint64_t len)
 {
-	*p++ = TAG_MUNMAP;
-	p = native_put_u(p, addr);
-	return native_put_u(p, len);
+	return native_put_fields(p, TAG_MUNMAP, 2, (const uint64_t[]){ addr, len });
 }
 
 static inline uint8_t *native_put_mprotect(uint8_t *p, uint64_t addr, uint64_t len, uint32_t prot)
 {
-	*p++ = TAG_MPROTECT;
-	p = native_put_u(p, addr);
-	p = native_put_u(p, len);
-	return native_put_u(p, prot);
+	return native_put_fields(p, TAG_MPROTECT, 3, (const uint64_t[]){ addr, len, prot });
 }
 
 static inline uint8_t *native_put_brk(uint8_t *p, uint64_t addr)
 {
-	*p++ = TAG_BRK;
-	return native_put_u(p, addr);
+	return native_put_fields(p, TAG_BRK, 1, &addr);
 }
 
 static inline uint8_t *native_put_mremap(uint8_t *p, uint64_t addr, uint64_t len,
 					 uint64_t new_addr, uint64_t new_len, uint32_t flags)
 {
-	*p++ = TAG_MREMAP;
-	p = native_put_u(p, addr);
-	p = native_put_u(p, len);
-	p = native_put_u(p, new_addr);
-	p = native_put_u(p, new_len);
-	return native_put_u(p, flags);
+	return native_put_fields(p, TAG_MREMAP, 5,
+				 (const uint64_t[]){ addr, len, new_addr, new_len, flags });
 }
 
 static inline uint8_t *native_put_clone(uint8_t *p, uint32_t child, uint64_t flags)
 {
-	*p++ = TAG_CLONE;
-	p = native_put_u(p, child);
-	return native_put_u(p, flags);
+	return native_put_fields(p, TAG_CLONE, 2, (const uint64_t[]){ child, flags });
 }
 
 static inline uint8_t *native_put_exit(uint8_t *p, uint32_t tid, int group)
 {
-	*p++ = TAG_EXIT;
-	p = native_put_u(p, tid);
-	return native_put_u(p, group ? 1 : 0);
+	return native_put_fields(p, TAG_EXIT, 2, (const uint64_t[]){ tid, group ? 1 : 0 });
 }
 
 /* A file record: n bytes of path (n <= 4096; the caller made room for them). */
@@ -214,8 +202,7 @@ static inline uint8_t *native_put_file(uint8_t *p, uint32_t id, const char *path
 
 static inline uint8_t *native_put_exec(uint8_t *p, uint32_t file)
 {
-	*p++ = TAG_EXEC;
-	return native_put_u(p, file);
+	return native_put_fields(p, TAG_EXEC, 1, (const uint64_t[]){ file });
 }
 
 /*
@@ -242,8 +229,7 @@ static inline int native_brk_moved(struct native_brk *b, uint64_t arg, uint64_t 
 /* The end record: the number of records before it in its stream. */
 static inline uint8_t *native_put_end(uint8_t *p, uint64_t nrec)
 {
-	*p++ = TAG_END;
-	return native_put_u(p, nrec);
+	return native_put_fields(p, TAG_END, 1, &nrec);
 }
 
 #endif
