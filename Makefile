@@ -3,7 +3,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEPS    := -MMD -MP
-LIBS    := -lzstd -lz -lm -ldl
+LIBS    := -lzstd -lz -lm -ldl -pthread
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 B       := build
 # no built-in rules: make would otherwise try "%: %.o" on the dependency files
@@ -11,7 +11,8 @@ B       := build
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 
-TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c traces/capture.c
+TRACE_SRC := traces/xio.c traces/trace.c traces/native.c traces/text.c traces/lackey.c traces/capture.c \
+	     traces/ahead.c
 MODEL_SRC := model/arm64.c model/pmem.c model/page_alloc.c model/slab.c model/pgtable.c model/vma.c model/memory.c model/tlbflush.c model/context.c model/filemap.c model/fork.c model/os.c model/check.c model/swap.c model/rmap.c model/vmscan.c model/oom.c model/vmstat.c
 TB_SRC    := tb/tlb.c tb/walker.c tb/mmu.c tb/config.c tb/report.c tb/replay.c tb/rtl_backend.c tb/gtkw.c tb/latency.c
 LIB_SRC   := $(TRACE_SRC) $(MODEL_SRC) $(TB_SRC)
@@ -106,7 +107,8 @@ VGTOOL     := $(B)/vg/mmut-amd64-linux
 
 # The TCG plugin for qemu-aarch64 (traces/arm64/): arm64 programs' traces.
 QEMU_PLUGIN := $(B)/qemu/libmmut.so
-$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h
+$(QEMU_PLUGIN): traces/arm64/mmut_plugin.c traces/arm64/qemu_plugin_api.h traces/native_tags.h \
+		traces/native_records.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -fPIC -shared -fvisibility=hidden -o $@ $< -lpthread
 
@@ -192,7 +194,7 @@ $(foreach t,$(filter-out test_errors,$(TESTS)),$(eval $(call program,$(t),tb/tes
 # its host's calloc fails on demand
 $(eval $(call program,test_errors,tb/tests/test_errors.c,-lcmocka -Wl$(comma)--wrap=calloc))
 
-$(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h $(wildcard $(VG_INC)/valgrind.h)
+$(VGTOOL): traces/vgtool/mmut_main.c traces/native_tags.h traces/native_records.h $(wildcard $(VG_INC)/valgrind.h)
 	@mkdir -p $(@D)
 	@[ -f $(VG_INC)/pub_tool_basics.h ] || { echo "no Valgrind tool headers: make deps"; exit 1; }
 	$(CC) $(VG_CFLAGS) -o $@ $< $(VG_LDFLAGS) $(VG_LIBDIR)/libcoregrind-amd64-linux.a \
@@ -445,7 +447,7 @@ install: $(addprefix $(B)/,$(TOOLS)) $(VGTOOL) $(LIB) $(addprefix $(B)/man/,$(TO
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 		'Name: mmusim' 'Description: MMU/TLB model: traces, the Linux mm model, golden TLBs' \
 		'Version: $(VERSION)' 'Cflags: -I$${includedir}/mmusim' \
-		'Libs: -L$${libdir} -lmmusim -lzstd -lz -lm -ldl' > $(I_LIB)/pkgconfig/mmusim.pc
+		'Libs: -L$${libdir} -lmmusim -lzstd -lz -lm -ldl -pthread' > $(I_LIB)/pkgconfig/mmusim.pc
 	install -m 644 $(addprefix $(B)/man/,$(TOOLS:=.1)) $(I_MAN)
 	install -m 755 $(VGTOOL) $(I_LIB)/mmusim/vg
 	install -m 644 $(B)/vg/version $(I_LIB)/mmusim/vg

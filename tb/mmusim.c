@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 			xout_abort(csv_out);
 			return 1;
 		}
-		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, err, sizeof(err))
+		if (o.arm64 ? capture_start_arm64(&live, argv[0], o.prog, NULL, NULL, err, sizeof(err))
 			    : capture_start(&live, argv[0], o.prog, NULL, err, sizeof(err))) {
 			fprintf(stderr, "mmusim: %s\n", err);
 			if (save)
@@ -454,17 +454,26 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < o.ndumps; i++)
 		rp.keep_maps |= !strcmp(o.dumps[i], "maps");
-	static struct trace_rec buf[BATCH];
 	static struct sim_stats stats;
 	double t0 = now();
 	size_t n;
 	int rc = 0;
 
 	struct progress pg = { .on = !o.quiet && isatty(2), .t0 = t0, .next = t0 + 0.5 };
-	bool no_layout = false;
+	bool no_layout = false, lacks;
+	const struct trace_rec *buf;
+	/* decoding (and a live run's capture) on a core of its own */
+	struct trace_ahead *ahead = trace_ahead_start(r, 8 * BATCH);
 
-	while ((n = trace_read(r, buf, BATCH)) > 0) {
-		if (cfg.os == OS_LINUX && trace_lackey_lacks_layout(r)) {
+	if (!ahead) {
+		fprintf(stderr, "mmusim: out of memory\n");
+		replay_free(&rp);
+		trace_close(r);
+		give_up(o.prog ? &live : NULL, save, json_out, csv_out);
+		return 1;
+	}
+	while ((n = trace_ahead_next(ahead, &buf, &lacks)) > 0) {
+		if (cfg.os == OS_LINUX && lacks) {
 			no_layout = true;
 			break;
 		}
@@ -473,6 +482,7 @@ int main(int argc, char **argv)
 		if (pg.on && ++pg.batches % 64 == 0)
 			progress(&pg, rp.records - rp.events, false);
 	}
+	trace_ahead_stop(ahead);
 	if (pg.on)
 		progress(&pg, rp.records - rp.events, true);
 	if (o.prog) {

@@ -575,17 +575,26 @@ static bool may_change_memory(const struct replay *rp, const struct trace_rec *t
 	return false;
 }
 
+/*
+ * The fast path (a hit in the L1 TLB of the running thread's core) keeps
+ * its state in locals and counts records once per batch: only the other
+ * paths read rp->record or change what the fast path relies on.
+ */
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 {
-	for (size_t i = 0; i < n && !rp->oom_ended; i++) {
+	uint64_t base = rp->record, fast_tid = rp->fast_tid;
+	struct mmu_core *fast_core = rp->fast_core;
+	uint16_t fast_asid = rp->fast_asid;
+	size_t i;
+
+	for (i = 0; i < n && !rp->oom_ended; i++) {
 		const struct trace_rec *t = &recs[i];
 
-		rp->record++;
-		rp->records++;
+		if (TR_IS_ACCESS(t->type) && t->tid == fast_tid &&
+		    mmu_fast_hit(fast_core, t->type, t->addr, t->size, fast_asid))
+			continue; /* a TLB hit: nothing for the OS to do */
+		rp->record = base + i + 1;
 		if (TR_IS_ACCESS(t->type)) {
-			if (t->tid == rp->fast_tid &&
-			    mmu_fast_hit(rp->fast_core, t->type, t->addr, t->size, rp->fast_asid))
-				continue; /* a TLB hit: nothing for the OS to do */
 			access(rp, t);
 		} else {
 			rp->fast_tid = FAST_NONE; /* events may change what the fast path relies on */
@@ -594,8 +603,10 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 			} else {
 				if (rp->use_rtl && may_change_memory(rp, t))
 					rtl_backend_drain(&rp->rtl); /* the RTL catches up first */
-				if (event(rp, t))
+				if (event(rp, t)) {
+					rp->records += i + 1;
 					return -1;
+				}
 				check_now(rp);
 			}
 		}
@@ -608,9 +619,16 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 			check_now(rp);
 			rp->fast_tid = FAST_NONE; /* reclaim and the OOM killer change mappings */
 		}
-		if (rp->err[0])
+		fast_tid = rp->fast_tid;
+		fast_core = rp->fast_core;
+		fast_asid = rp->fast_asid;
+		if (rp->err[0]) {
+			rp->records += i + 1;
 			return -1;
+		}
 	}
+	rp->record = base + i;
+	rp->records += i;
 	return 0;
 }
 

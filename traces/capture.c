@@ -367,7 +367,7 @@ static int resolve_arm64(const char *sysroot, const char *prog, char *out, size_
 }
 
 int capture_start_arm64(struct capture *c, const char *exe, char **prog, const char *sysroot,
-			char *err, size_t errlen)
+			const char *exit_layout, char *err, size_t errlen)
 {
 	char root[PATH_MAX], plugin[PATH_MAX], path[PATH_MAX];
 	const char *qemu = getenv("MMUSIM_QEMU");
@@ -407,6 +407,12 @@ int capture_start_arm64(struct capture *c, const char *exe, char **prog, const c
 	}
 	if (check_arm64_elf(path, err, errlen))
 		return -1;
+	/* qemu's -plugin splits its arguments at commas */
+	if (strchr(root, ',') || strchr(plugin, ',') || (exit_layout && strchr(exit_layout, ','))) {
+		snprintf(err, errlen, "qemu-aarch64 -plugin takes no path with a comma: %s",
+			 strchr(root, ',') ? root : strchr(plugin, ',') ? plugin : exit_layout);
+		return -1;
+	}
 	int pfd[2];
 
 	if (open_trace_pipe(pfd, NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64, err, errlen))
@@ -418,7 +424,8 @@ int capture_start_arm64(struct capture *c, const char *exe, char **prog, const c
 	char **av = calloc((size_t)nprog + 8, sizeof(*av));
 	char *plugarg = NULL;
 
-	if (!av || asprintf(&plugarg, "%s,fd=%d,sysroot=%s", plugin, pfd[1], root) < 0) {
+	if (!av || asprintf(&plugarg, "%s,fd=%d,sysroot=%s%s%s", plugin, pfd[1], root,
+			    exit_layout ? ",layout=" : "", exit_layout ? exit_layout : "") < 0) {
 		free(av);
 		close(pfd[0]);
 		close(pfd[1]);

@@ -35,10 +35,11 @@ int capture_start(struct capture *c, const char *exe, char **prog, const char *e
  * $MMUSIM_SYSROOT_ARM64). prog[0] is looked up in the sysroot's bin
  * directories unless it holds a '/'; it must be an arm64 ELF program. The
  * header's flags say `procs` and `arm64`. $MMUSIM_QEMU names the qemu
- * command (qemu-aarch64).
+ * command (qemu-aarch64). exit_layout as for capture_start: the plugin
+ * writes the guest's mappings at exit.
  */
 int capture_start_arm64(struct capture *c, const char *exe, char **prog, const char *sysroot,
-			char *err, size_t errlen);
+			const char *exit_layout, char *err, size_t errlen);
 /*
  * Waits for valgrind. stream_ok: the trace arrived whole. Returns 0 if the
  * program ran to its end (its exit status in *status), -1 with a message if

@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	      "       mmutrace info IN\n"
 	      "       mmutrace --version\n"
 	      "       mmutrace capture -o OUT [--level N] [--exit-layout FILE] -- PROGRAM [ARGS...]\n"
-	      "       mmutrace capture --arch arm64 -o OUT [--level N] [--sysroot DIR] -- PROGRAM [ARGS...]\n"
+	      "       mmutrace capture --arch arm64 -o OUT [--level N] [--exit-layout FILE] [--sysroot DIR]\n"
+	      "                -- PROGRAM [ARGS...]\n"
 	      "\n"
 	      "IN is a native trace, its text form or a Valgrind lackey log, plain,\n"
 	      ".gz or .zst ('-' reads standard input). OUT is written in the native\n"
@@ -42,9 +43,9 @@ static void usage(FILE *f)
 	      "gzip if .gz. capture runs PROGRAM, and every process it starts, under\n"
 	      "the project's Valgrind tool (build/vg) and streams their accesses,\n"
 	      "syscalls, thread switches and start-up layouts into OUT.\n"
-	      "--exit-layout writes Valgrind's list of each process's mappings at its\n"
-	      "exit (\"START END PROT\" lines): FILE for PROGRAM, FILE.PID for the\n"
-	      "processes it started, to check a replay's final maps against.\n"
+	      "--exit-layout writes the capture tool's list of each process's mappings\n"
+	      "at its exit (\"START END PROT\" lines): FILE for PROGRAM, FILE.PID for\n"
+	      "the processes it started, to check a replay's final maps against.\n"
 	      "--arch arm64 runs an arm64 PROGRAM of the sysroot (build/sysroot-arm64,\n"
 	      "make sysroot-arm64; a name without '/' is looked up in its bin directories)\n"
 	      "under qemu-aarch64 with the project's TCG plugin instead.\n",
@@ -359,11 +360,6 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		usage(stderr);
 		return 2;
 	}
-	if (arm64 && exit_layout) {
-		fprintf(stderr, "mmutrace: capture: --exit-layout is not supported with --arch arm64 "
-				"yet\n");
-		return 2;
-	}
 	if (sysroot && !arm64) {
 		fprintf(stderr, "mmutrace: capture: --sysroot goes with --arch arm64\n");
 		return 2;
@@ -385,7 +381,8 @@ static int cmd_capture(int argc, char **argv, const char *exe)
 		snprintf(layouts, sizeof(layouts), "%s/%%p",
 			 realpath(layout_dir, abs) ? abs : layout_dir);
 	}
-	if (arm64 ? capture_start_arm64(&c, exe, argv + i + 1, sysroot, err, sizeof(err))
+	if (arm64 ? capture_start_arm64(&c, exe, argv + i + 1, sysroot, exit_layout ? layouts : NULL,
+					err, sizeof(err))
 		  : capture_start(&c, exe, argv + i + 1, exit_layout ? layouts : NULL, err,
 				  sizeof(err))) {
 		fprintf(stderr, "mmutrace: %s\n", err);

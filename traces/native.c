@@ -16,8 +16,12 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "native_tags.h"
-#include "trace_impl.h"
+#include "trace_impl.h" /* and native_records.h, the encoders */
+
+_Static_assert(NATIVE_RECORDS_VERSION == NATIVE_VERSION, "the encoders write this version");
+_Static_assert(NATIVE_SEG_ANON == SEG_ANON && NATIVE_SEG_FILE == SEG_FILE &&
+		       NATIVE_SEG_HEAP == SEG_HEAP && NATIVE_SEG_STACK == SEG_STACK,
+	       "one numbering of segment kinds");
 
 #define MAX_EVENT_BYTES (1 + 8 * 10)
 
@@ -511,31 +515,41 @@ static int decode_end(struct trace_reader *r, struct cursor *c)
 	return 0;
 }
 
+/*
+ * The decoder's state while it decodes accesses: a copy of the reader's,
+ * which the compiler keeps in registers (the records it writes cannot
+ * alias it).
+ */
+struct access_state {
+	uint64_t iend, daddr;
+	uint32_t tid;
+};
+
 /* The three compact access forms; returns false if the tag or data is bad. */
-static inline bool decode_access(struct trace_reader *r, struct cursor *c, uint8_t tag,
+static inline bool decode_access(struct access_state *s, struct cursor *c, uint8_t tag,
 				 struct trace_rec *o)
 {
-	o->tid = r->tid;
+	o->tid = s->tid;
 	if (tag < TAG_IJUMP) {
 		o->type = TR_INSTR;
 		o->size = tag;
-		o->addr = r->prev_iend;
-		r->prev_iend += tag;
+		o->addr = s->iend;
+		s->iend += tag;
 		return tag != 0;
 	}
 	if (tag < TAG_DATA) {
 		o->type = TR_INSTR;
 		o->size = tag & 0x3f;
-		o->addr = r->prev_iend + get_s(c);
-		r->prev_iend = o->addr + o->size;
+		o->addr = s->iend + get_s(c);
+		s->iend = o->addr + o->size;
 		return o->size != 0 && !c->bad;
 	}
 	unsigned kind = (tag >> 4) & 3, lg = tag & 15;
 
 	o->type = (uint8_t)(TR_LOAD + kind);
 	o->size = (uint16_t)(1u << (lg & 15));
-	o->addr = r->prev_daddr + get_s(c);
-	r->prev_daddr = o->addr;
+	o->addr = s->daddr + get_s(c);
+	s->daddr = o->addr;
 	return kind != 3 && lg <= 9 && !c->bad;
 }
 
@@ -543,12 +557,6 @@ static uint32_t get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> 8 * i);
 }
 
 /*
@@ -562,8 +570,7 @@ static void put_le32(uint8_t *p, uint32_t v)
 static uint32_t block_checksum(const uint8_t *p, size_t n, uint64_t blk, uint32_t pid,
 			       unsigned flags, unsigned version)
 {
-	uint64_t seed = version >= 4   ? (blk & 0xffffffff) ^ (uint64_t)pid << 32 ^
-					       (uint64_t)flags << 54 ^ (uint64_t)version << 56
+	uint64_t seed = version >= 4   ? native_block_seed(blk, pid, flags, version)
 			: version >= 3 ? blk | (uint64_t)version << 56
 				       : blk;
 
@@ -847,17 +854,22 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 		const uint8_t *safe = c.end - c.p > 11 ? c.end - 11 : c.p;
 
 		/* Fast path: accesses while the buffer surely holds a whole one. */
+		struct access_state s = { r->prev_iend, r->prev_daddr, r->tid };
+		size_t n0 = n;
+
 		while (n < max && c.p < safe && *c.p < TAG_ACCESS) {
 			const uint8_t *at = c.p;
 			uint8_t tag = *c.p++;
 
-			if (!decode_access(r, &c, tag, &out[n])) {
+			if (!decode_access(&s, &c, tag, &out[n])) {
 				c.p = at; /* report it below, the careful way */
 				break;
 			}
 			n++;
-			r->nrec++;
 		}
+		r->prev_iend = s.iend;
+		r->prev_daddr = s.daddr;
+		r->nrec += n - n0;
 		consumed(r, c.p);
 		if (n == max || c.p == c.end ||
 		    (!whole && (size_t)(c.end - c.p) < MAX_EVENT_BYTES + TRACE_MAX_PATH))
@@ -869,11 +881,14 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 			if (decode_end(r, &c))
 				return 0;
 		} else if (tag < TAG_ACCESS) {
-			if (!decode_access(r, &c, tag, &out[n])) {
+			s = (struct access_state){ r->prev_iend, r->prev_daddr, r->tid };
+			if (!decode_access(&s, &c, tag, &out[n])) {
 				trace_fail(r, "access record (tag 0x%02x) truncated or malformed",
 					   tag);
 				return 0;
 			}
+			r->prev_iend = s.iend;
+			r->prev_daddr = s.daddr;
 			n++;
 			r->nrec++;
 		} else {
@@ -906,21 +921,6 @@ size_t native_read(struct trace_reader *r, struct trace_rec *out, size_t max)
 
 /* ---- encoding ---- */
 
-static uint8_t *put_u(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static uint8_t *put_s(uint8_t *p, int64_t v)
-{
-	return put_u(p, ((uint64_t)v << 1) ^ -((uint64_t)v >> 63));
-}
-
 void native_header(uint8_t h[NATIVE_HEADER], unsigned flags)
 {
 	memset(h, 0, NATIVE_HEADER);
@@ -946,9 +946,9 @@ static int native_close_block(struct trace_writer *w)
 	uint8_t *h = w->buf + w->blk_start;
 	size_t n = w->len - w->blk_start - NATIVE_BLOCK_HEADER_V4;
 
-	put_le32(h, (uint32_t)n | (w->nblk ? 0 : NATIVE_BLOCK_START));
-	put_le32(h + 4, block_checksum(h + NATIVE_BLOCK_HEADER_V4, n, w->nblk, 0, 0, NATIVE_VERSION));
-	put_le32(h + 8, 0);
+	native_block_header(h, (uint32_t)n, !w->nblk,
+			    block_checksum(h + NATIVE_BLOCK_HEADER_V4, n, w->nblk, 0, 0, NATIVE_VERSION),
+			    0);
 	w->nblk++;
 	if (xout_write(w->out, w->buf, w->len))
 		return -1;
@@ -975,35 +975,13 @@ static int log2_size(unsigned size)
 
 static uint8_t *encode_access(struct trace_writer *w, uint8_t *p, const struct trace_rec *r)
 {
-	if (r->type == TR_INSTR && r->size < 0x40) {
-		if (r->addr == w->prev_iend) {
-			*p++ = (uint8_t)r->size;
-		} else {
-			*p++ = (uint8_t)(TAG_IJUMP | r->size);
-			p = put_s(p, (int64_t)(r->addr - w->prev_iend));
-		}
-		w->prev_iend = r->addr + r->size;
-		return p;
-	}
 	int lg = log2_size(r->size);
 
-	if (r->type != TR_INSTR && lg >= 0) {
-		*p++ = (uint8_t)(TAG_DATA | (r->type - TR_LOAD) << 4 | lg);
-		p = put_s(p, (int64_t)(r->addr - w->prev_daddr));
-		w->prev_daddr = r->addr;
-		return p;
-	}
-	*p++ = TAG_ACCESS;
-	p = put_u(p, r->type);
-	p = put_u(p, r->size);
-	if (r->type == TR_INSTR) {
-		p = put_s(p, (int64_t)(r->addr - w->prev_iend));
-		w->prev_iend = r->addr + r->size;
-	} else {
-		p = put_s(p, (int64_t)(r->addr - w->prev_daddr));
-		w->prev_daddr = r->addr;
-	}
-	return p;
+	if (r->type == TR_INSTR && r->size < 0x40)
+		return native_put_insn(p, &w->prev_iend, r->addr, r->size);
+	if (r->type != TR_INSTR && lg >= 0)
+		return native_put_data(p, &w->prev_daddr, r->addr, r->type - TR_LOAD, (unsigned)lg);
+	return native_put_access(p, &w->prev_iend, &w->prev_daddr, r->type, r->size, r->addr);
 }
 
 int native_write(struct trace_writer *w, const struct trace_rec *r)
@@ -1017,8 +995,7 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 
 	if (r->type != TR_SWITCH && r->type != TR_EXIT && r->tid != w->tid) {
 		/* The record belongs to another thread: switch to it first. */
-		*p++ = TAG_SWITCH;
-		p = put_u(p, r->tid);
+		p = native_put_switch(p, r->tid);
 		w->tid = r->tid;
 		w->nrec++;
 	}
@@ -1032,66 +1009,42 @@ int native_write(struct trace_writer *w, const struct trace_rec *r)
 		p = encode_access(w, p, r);
 		break;
 	case TR_SWITCH:
-		*p++ = TAG_SWITCH;
-		p = put_u(p, r->tid);
+		p = native_put_switch(p, r->tid);
 		w->tid = r->tid;
 		break;
 	case TR_SEGMENT:
 	case TR_MMAP:
-		*p++ = r->type == TR_SEGMENT ? TAG_SEGMENT : TAG_MMAP;
-		p = put_u(p, r->addr);
-		p = put_u(p, r->len);
-		p = put_u(p, r->map.prot);
-		p = put_u(p, r->map.flags);
-		p = put_u(p, r->map.kind);
-		p = put_u(p, r->map.file);
-		p = put_u(p, r->map.offset);
-		p = put_u(p, r->map.file && r->map.sized ? r->map.isize + 1 : 0);
+		p = native_put_map(p, r->type == TR_SEGMENT ? TAG_SEGMENT : TAG_MMAP, r->addr, r->len,
+				   r->map.prot, r->map.flags, r->map.kind, r->map.file, r->map.offset,
+				   r->map.file && r->map.sized ? r->map.isize + 1 : 0);
 		break;
 	case TR_MUNMAP:
+		p = native_put_munmap(p, r->addr, r->len);
+		break;
 	case TR_MPROTECT:
-		*p++ = r->type == TR_MUNMAP ? TAG_MUNMAP : TAG_MPROTECT;
-		p = put_u(p, r->addr);
-		p = put_u(p, r->len);
-		if (r->type == TR_MPROTECT)
-			p = put_u(p, r->map.prot);
+		p = native_put_mprotect(p, r->addr, r->len, r->map.prot);
 		break;
 	case TR_BRK:
-		*p++ = TAG_BRK;
-		p = put_u(p, r->addr);
+		p = native_put_brk(p, r->addr);
 		break;
 	case TR_EXEC:
-		*p++ = TAG_EXEC;
-		p = put_u(p, r->exec.file);
+		p = native_put_exec(p, r->exec.file);
 		break;
 	case TR_MREMAP:
-		*p++ = TAG_MREMAP;
-		p = put_u(p, r->addr);
-		p = put_u(p, r->len);
-		p = put_u(p, r->remap.addr);
-		p = put_u(p, r->remap.len);
-		p = put_u(p, r->remap.flags);
+		p = native_put_mremap(p, r->addr, r->len, r->remap.addr, r->remap.len, r->remap.flags);
 		break;
 	case TR_CLONE:
-		*p++ = TAG_CLONE;
-		p = put_u(p, r->clone.child);
-		p = put_u(p, r->clone.flags);
+		p = native_put_clone(p, r->clone.child, r->clone.flags);
 		break;
 	case TR_EXIT:
-		*p++ = TAG_EXIT;
-		p = put_u(p, r->tid);
-		p = put_u(p, r->exit.group);
+		p = native_put_exit(p, r->tid, r->exit.group);
 		break;
 	case TR_FILE: {
 		size_t n = strlen(r->file.path);
 
 		if (n > TRACE_MAX_PATH || r->file.id == 0)
 			return -1;
-		*p++ = TAG_FILE;
-		p = put_u(p, r->file.id);
-		p = put_u(p, n);
-		memcpy(p, r->file.path, n);
-		p += n;
+		p = native_put_file(p, r->file.id, r->file.path, n);
 		break;
 	}
 	default:
@@ -1109,8 +1062,7 @@ int native_write_end(struct trace_writer *w)
 		return -1;
 	uint8_t *p = w->buf + w->len;
 
-	*p++ = TAG_END;
-	p = put_u(p, w->nrec);
+	p = native_put_end(p, w->nrec);
 	w->len = (size_t)(p - w->buf);
 	if (native_close_block(w))
 		return -1;

@@ -149,6 +149,22 @@ const struct lackey_stats *trace_lackey_stats(const struct trace_reader *r);
  * the log cannot say what was mapped, so only --os none can replay it.
  */
 bool trace_lackey_lacks_layout(const struct trace_reader *r);
+
+/*
+ * Reading ahead (ahead.c): a thread of its own runs trace_read on r into a
+ * ring of batches of up to batch records, so that decoding overlaps what
+ * the caller does with the batches before. r is the thread's until
+ * trace_ahead_stop: the caller only calls trace_ahead_next, which returns
+ * the next batch (valid until the next call) and whether the lackey log
+ * lacked its layout by then (trace_lackey_lacks_layout), or 0 at the end
+ * of the trace or at an error (then trace_error, after the stop).
+ * trace_ahead_start returns NULL if it cannot start (out of memory).
+ */
+struct trace_ahead;
+struct trace_ahead *trace_ahead_start(struct trace_reader *r, size_t batch);
+size_t trace_ahead_next(struct trace_ahead *a, const struct trace_rec **recs, bool *lacks_layout);
+/* Stops reading (after the batch being read, if any) and frees a; NULL is no-op. */
+void trace_ahead_stop(struct trace_ahead *a);
 /*
  * With -d, Valgrind also prints the client's segments at shutdown: a line
  * "START END PROT" each (END exclusive), or NULL if the log had none.

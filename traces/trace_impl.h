@@ -5,6 +5,7 @@
 
 #include "trace.h"
 #include "xio.h"
+#include "native_records.h" /* the version 4 block header, the header flags */
 
 #define TRACE_BUF (1 << 20)
 #define TRACE_MAX_PATH 4096
@@ -86,11 +87,7 @@ int trace_flush(struct trace_writer *w, size_t room);
  */
 #define NATIVE_VERSION TRACE_NATIVE_VERSION
 #define NATIVE_HEADER 16
-#define NATIVE_BLOCK_HEADER 8	     /* u32 payload length, u32 checksum */
-#define NATIVE_BLOCK_HEADER_V4 12    /* ... and u32 pid */
-#define NATIVE_BLOCK_START (1u << 31) /* in the length word: a program's first block */
-#define NATIVE_FLAG_PROCS 1	     /* header byte 10: the capture tool's process streams */
-#define NATIVE_FLAG_ARM64 2	     /* ... an arm64 guest's (qemu-aarch64 and traces/arm64/) */
+#define NATIVE_BLOCK_HEADER 8	     /* versions 2, 3: u32 payload length, u32 checksum */
 #define NATIVE_BLOCK_MAX (64 * 1024) /* payload bytes at most */
 #define TEXT_MAGIC "mmutrace-text 1"
 

@@ -30,16 +30,21 @@ MMUSIM_QEMU=qemu-aarch64-not-installed fails_with "arm64: no qemu-user" 1 \
 # The bundled arm64 traces (traces/arm64/bundle.sh) replay on two cores
 # with every invariant checked and no signal; the header says arm64, and
 # mmutrace info says so (and x86-64 of the Valgrind trace of the same program).
+# Each ends with the pages mapped that the plugin saw at the program's exit
+# (NAME-arm64.exit-layout, checked against the guest's own view below).
 for t in sort xz; do
 	f=$top/traces/bundled/$t-arm64.mmut.zst
-	if "$sim" "$f" --os linux --check -s cores=2 -q --json "$tmp/b$t.json" 2> "$tmp/err" &&
+	if "$sim" "$f" --os linux --check -s cores=2 --dump maps --json "$tmp/b$t.json" \
+		> "$tmp/b$t.out" 2> "$tmp/err" &&
 		[ "$(jq -r '.os.signals' "$tmp/b$t.json")" = 0 ] &&
+		[ "$(same_maps "$tmp/b$t" "$tmp/b$t.out" "$top/traces/bundled/$t-arm64.exit-layout")" = 1 ] &&
 		zstd -dc "$f" | head -c 11 | tail -c 1 | od -An -tu1 | grep -qx ' *3' &&
 		"$tr" info "$f" | grep -qx 'isa  *arm64' &&
 		"$tr" info "$top/traces/bundled/$t.mmut.zst" | grep -qx 'isa  *x86-64 (or not said)'; then
-		ok "arm64: bundled $t-arm64 replays under --check, no signal"
+		ok "arm64: bundled $t-arm64 replays under --check, no signal, final maps = its exit layout"
 	else
-		bad "arm64: bundled $t-arm64 replays under --check, no signal" "$(head -c 300 "$tmp/err")"
+		bad "arm64: bundled $t-arm64 replays under --check, no signal, final maps = its exit layout" \
+			"$(head -c 300 "$tmp/err") $(cd "$tmp" && diff "b$t.maps.ours" "b$t.maps.valgrind" 2> /dev/null | head -5 | tr '\n' ' ')"
 	fi
 done
 
@@ -68,8 +73,8 @@ chmod +x "$tmp/qemu-offset"
 MMUSIM_QEMU=$tmp/qemu-offset fails_with "arm64: a guest_base is refused" 1 \
 	"qemu-user with a guest_base?): no trace" "$tr" capture --arch arm64 -o "$tmp/x.mmut" -- true
 [ -e "$tmp/x.mmut" ] && bad "arm64: no file left by a refused capture" "$tmp/x.mmut exists"
-fails_with "arm64: --exit-layout not yet" 2 "not supported with --arch arm64" \
-	"$tr" capture --arch arm64 --exit-layout "$tmp/l" -o "$tmp/x.mmut" -- true
+fails_with "arm64: no path with a comma for qemu's -plugin" 1 "takes no path with a comma" \
+	"$tr" capture --arch arm64 --exit-layout "$tmp/a,b" -o "$tmp/x.mmut" -- true
 
 # counts NAME PROG ARGS...: the trace's I, R, W counts equal the counting
 # plugin's for the same run of PROG (the same environment: only PATH and
@@ -105,8 +110,8 @@ counts "arm64: events counts = the counting plugin's" "$b/arm64/events"
 # threads' clone and exit records, from the start marker on.
 events() {
 	name=$1 arg=$2 want=$3
-	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" -- "$b/arm64/events" "$arg" "$tmp/$arg.gmaps" \
-		> /dev/null 2> "$tmp/err"; then
+	if ! "$tr" capture --arch arm64 -o "$tmp/$arg.mmut" --exit-layout "$tmp/$arg.layout" -- \
+		"$b/arm64/events" "$arg" "$tmp/$arg.gmaps" > /dev/null 2> "$tmp/err"; then
 		bad "$name" "capture failed: $(head -c 300 "$tmp/err")"
 		return
 	fi
@@ -183,6 +188,27 @@ for t in one threads; do
 			"$(diff "$tmp/$t.g2" "$tmp/$t.rmaps" | head -c 300)"
 	fi
 done
+# The plugin's exit layout (--exit-layout) is what the guest itself saw in
+# its /proc/self/maps at its end (qemu-user's emulation of it, from its
+# own table of guest pages), page by page with read/write/execute rights;
+# the forked child of "threads" has a layout of its own.
+for t in one threads; do
+	name="arm64: $t exit layout = the guest's /proc/self/maps"
+	if [ -s "$tmp/$t.layout" ] && [ -s "$tmp/$t.gmaps" ]; then
+		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' "$tmp/$t.gmaps" |
+			awk '{ print $1, $2, $3 }' | while read -r a b p; do printf '%d %d %s\n' "$a" "$b" "$p"; done |
+			awk '{ for (x = $1 / 4096; x < $2 / 4096; x++) print x, $3 }' | sort > "$tmp/$t.gpages"
+		while read -r a b p; do printf '%d %d %s\n' "$a" "$b" "$p"; done < "$tmp/$t.layout" |
+			awk '{ for (x = $1 / 4096; x < $2 / 4096; x++) print x, $3 }' | sort > "$tmp/$t.lpages"
+		if cmp -s "$tmp/$t.gpages" "$tmp/$t.lpages"; then ok "$name ($(wc -l < "$tmp/$t.lpages") pages)"
+		else bad "$name" "$(diff "$tmp/$t.gpages" "$tmp/$t.lpages" | head -5 | tr '\n' ' ')"; fi
+	else
+		bad "$name" "no layout or no guest maps"
+	fi
+done
+if [ "$(ls "$tmp"/threads.layout.* 2> /dev/null | wc -l)" = 1 ]; then
+	ok "arm64: the forked child's exit layout, LAYOUT.PID"
+else bad "arm64: the forked child's exit layout, LAYOUT.PID" "$(ls "$tmp" | tr '\n' ' ')"; fi
 # the header says arm64; the checksums are seeded with its flags
 if head -c 11 "$tmp/one.mmut" | tail -c 1 | od -An -tu1 | grep -qx ' *3'; then
 	ok "arm64: header flags procs|arm64 (3)"
@@ -196,6 +222,56 @@ fails_with "arm64: the arm64 flag cleared: checksums refuse the blocks" 1 "check
 cp "$tmp/one.mmut" "$tmp/flag7.mmut"
 printf '\007' | dd of="$tmp/flag7.mmut" bs=1 seek=10 conv=notrunc 2> /dev/null
 fails_with "arm64: header flag 4 refused" 1 "corrupt native header" "$tr" info "$tmp/flag7.mmut"
+
+# Exec: qemu-user 7.2 hands a guest's execve to the host kernel, which has
+# no binfmt_misc entry for arm64 here; the plugin follows an exec of an
+# arm64 program by running it under a new qemu-aarch64 with itself, in the
+# same process (a start block: FORMAT.md). env execs the sysroot's
+# /bin/true: after the exec record the trace's counts are the counting
+# plugin's for /bin/true run alone with the same arguments and environment,
+# and the replay ends with the mappings the plugin saw at the exit.
+env -i PATH="$PATH" qemu-aarch64 -L "$sysroot" -plugin "$b/qemu/libcount.so,out=$tmp/count" \
+	-0 /bin/true "$sysroot/bin/true" > /dev/null 2>&1
+want=$(cat "$tmp/count" 2> /dev/null)
+name="arm64: an exec followed (env /bin/true): the new program's counts = the counting plugin's"
+if env -i PATH="$PATH" "$tr" capture --arch arm64 -o "$tmp/ex.mmut" --exit-layout "$tmp/ex.layout" \
+	-- env /bin/true > /dev/null 2> "$tmp/err"; then
+	got=$("$tr" cat "$tmp/ex.mmut" | awk '/^exec / { on = 1 } on && /^I / { i++ } on && /^R / { r++ }
+		on && /^W / { w++ } END { printf "insns %d loads %d stores %d", i, r, w }')
+	execs=$("$tr" cat "$tmp/ex.mmut" | grep -c '^exec ')
+	if [ "$got" = "$want" ] && [ "$execs" = 1 ] &&
+		"$tr" cat "$tmp/ex.mmut" | grep -q "^file [0-9]* $sysroot/bin/true\$"; then ok "$name ($got)"
+	else bad "$name" "trace '$got' after $execs exec records, counting plugin '$want'"; fi
+else
+	bad "$name" "$(head -c 300 "$tmp/err")"
+fi
+# ... and a fork whose child execs (timeout forks, the child runs /bin/true):
+# each process replays to its own exit layout
+for t in ex to; do
+	name="arm64: exec trace $t replays under --check, each process ends with its exit layout"
+	[ "$t" = to ] && ! env -i PATH="$PATH" "$tr" capture --arch arm64 -o "$tmp/to.mmut" \
+		--exit-layout "$tmp/to.layout" -- timeout 5 /bin/true > /dev/null 2> "$tmp/err" &&
+		{ bad "$name" "$(head -c 300 "$tmp/err")"; continue; }
+	want=$([ "$t" = to ] && echo 2 || echo 1)
+	if "$sim" "$tmp/$t.mmut" --os linux --check -s cores=2 --dump maps --json "$tmp/$t.json" \
+		> "$tmp/$t.out" 2> "$tmp/err" && [ "$(jq -r .os.signals "$tmp/$t.json")" = 0 ] &&
+		[ "$(same_maps "$tmp/$t" "$tmp/$t.out" "$tmp/$t.layout")" = "$want" ]; then
+		ok "$name ($want)"
+	else bad "$name" "$(head -c 300 "$tmp/err")"; fi
+done
+# An exec of a program that is not arm64 (qemu-user would run it natively,
+# outside the guest) is not followed: the capture says so, and the
+# process's stream ends with the exec record, as the Valgrind tool ends one
+# it does not follow.
+name="arm64: an exec of an x86-64 program is reported, the stream ends at the exec"
+if env -i PATH="$PATH" "$tr" capture --arch arm64 -o "$tmp/nx.mmut" -- env "$tr" --version \
+	> /dev/null 2> "$tmp/err" &&
+	grep -q "execs $tr: an ELF program for another machine.*the trace of the process ends at the exec" \
+		"$tmp/err" &&
+	[ "$("$tr" cat "$tmp/nx.mmut" | grep -v '^[IRW] ' | tail -1)" = \
+		"exec $("$tr" cat "$tmp/nx.mmut" | sed -n "s|^file \([0-9]*\) $tr\$|\1|p")" ]; then
+	ok "$name"
+else bad "$name" "$(head -c 300 "$tmp/err")"; fi
 
 # Live: mmusim --arch arm64 -- PROG replays as the program runs; its
 # instruction and data-access counts are the counting plugin's for the run.

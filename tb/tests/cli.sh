@@ -191,7 +191,7 @@ done
 
 # ---- traces/bundled/README.md gives each trace's accesses and bytes per
 # access as mmutrace info counts them and as the file's size says ----
-for t in sort xz pipe; do
+for t in sort xz pipe sort-arm64 xz-arm64; do
 	row=$(grep "^| $t.mmut.zst " "$bundled/README.md")
 	doc_acc=$(echo "$row" | awk -F'|' '{gsub(/[ ,]/, "", $(NF - 3)); print $(NF - 3)}')
 	doc_bpa=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $(NF - 1)); print $(NF - 1)}')
@@ -204,30 +204,6 @@ done
 # ---- --os linux: each bundled trace replays with every invariant checked,
 # no signal, and ends with the pages Valgrind saw mapped at the program's
 # exit (its -d layout at shutdown), with the same read/write rights ----
-pages() { # "START END PERMS" (hex) lines -> "page rw" lines, one per 4 KiB page
-	while read -r a b p; do
-		printf '%d %d %s\n' "$a" "$b" "$p"
-	done | awk '{ for (x = $1 / 4096; x < $2 / 4096; x++) print x, substr($3, 1, 2) }' | sort
-}
-# same_maps NAME OUT LAYOUT: the maps of each process in OUT (mmusim --dump
-# maps; "# process PID" starts each when there are several) are the pages
-# of its Valgrind exit layout, LAYOUT.PID (or LAYOUT); prints their number
-same_maps() {
-	name=$1 out=$2 layout=$3
-	awk -v d="$name.maps" '/^# process / { f = d "." $3; next }
-		/^[0-9a-f]+-[0-9a-f]+ / { print > (f == "" ? d : f) }' "$out"
-	n=0
-	for m in "$name".maps*; do
-		pid=${m#"$name".maps}; pid=${pid#.}
-		want=$layout
-		[ -e "$layout.$pid" ] && want=$layout.$pid
-		sed 's/^\([0-9a-f]*\)-\([0-9a-f]*\) \(...\).*/0x\1 0x\2 \3/' "$m" | pages > "$m.ours"
-		pages < "$want" > "$m.valgrind"
-		[ -s "$m.valgrind" ] && cmp -s "$m.ours" "$m.valgrind" || return 1
-		n=$((n + 1))
-	done
-	echo "$n"
-}
 for t in sort xz pipe; do
 	name="linux_replay_$t"
 	if ! "$sim" "$bundled/$t.mmut.zst" --check -s cores=2 --dump maps --json "$tmp/$t.json" \

@@ -12,10 +12,12 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 seq 3000 -1 1 > rev.txt
 seq 1 8000 > seq8k.txt
 run() { env -i PATH=/usr/bin:/bin LC_ALL=C "$@"; }
-run "$mmutrace" capture --arch arm64 --level 19 -o "$out/sort-arm64.mmut.zst" -- \
-	sort -n rev.txt > /dev/null
-run "$mmutrace" capture --arch arm64 --level 19 -o "$out/xz-arm64.mmut.zst" -- \
-	xz -T2 -0 --block-size=8KiB -c seq8k.txt > /dev/null
+# with the plugin's list of each process's mappings at its exit
+rm -f "$out"/sort-arm64.exit-layout* "$out"/xz-arm64.exit-layout*
+run "$mmutrace" capture --arch arm64 --level 19 -o "$out/sort-arm64.mmut.zst" \
+	--exit-layout "$out/sort-arm64.exit-layout" -- sort -n rev.txt > /dev/null
+run "$mmutrace" capture --arch arm64 --level 19 -o "$out/xz-arm64.mmut.zst" \
+	--exit-layout "$out/xz-arm64.exit-layout" -- xz -T2 -0 --block-size=8KiB -c seq8k.txt > /dev/null
 for t in sort xz; do
 	"$mmutrace" info "$out/$t-arm64.mmut.zst" | awk -v t="$t" -v s="$(stat -c %s "$out/$t-arm64.mmut.zst")" \
 		'$1 == "accesses" { a = $2 } $1 == "threads" { n = $2 }

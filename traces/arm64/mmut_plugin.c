@@ -26,6 +26,7 @@
  * system call may come before it in the trace.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,17 +43,14 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "../native_tags.h"
+#include "../native_records.h"
 #include "qemu_plugin_api.h"
 
 MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 
-#define VERSION 4		/* of the native format */
-#define HEADER_FLAGS (1 | 2)	/* procs | arm64: the pipe owner's header */
-#define BLOCK_HEADER 12		/* u32 length | start, u32 checksum, u32 pid */
-#define BLOCK_START (1u << 31)
+#define HEADER_FLAGS (NATIVE_FLAG_PROCS | NATIVE_FLAG_ARM64) /* the pipe owner's header */
+#define BLOCK_HEADER NATIVE_BLOCK_HEADER_V4
 #define PIPE_BUF_ 4096
-#define BLOCK_MAX (PIPE_BUF_ - BLOCK_HEADER)
 #define MAX_PATH 2048
 #define RECORD_ROOM (MAX_PATH + 64) /* the longest record, a switch before it */
 #define MAX_FILES 4096
@@ -68,17 +66,10 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 #define NR_MUNMAP 215
 #define NR_MREMAP 216
 #define NR_CLONE 220
+#define NR_EXECVE 221
 #define NR_MMAP 222
 #define NR_MPROTECT 226
 
-#define MAP_PRIVATE_ 0x02
-#define MAP_ANON_ 0x20
-#define CLONE_VM_ 0x100
-#define CLONE_VFORK_ 0x4000
-#define SEG_ANON 0
-#define SEG_FILE 1
-#define SEG_HEAP 2
-#define SEG_STACK 3
 
 /* a raw word: a block's start (a pointer, top bits 0) or a data access */
 #define RAW_MEM (1ull << 48)
@@ -89,6 +80,7 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_version = MMUSIM_QEMU_PLUGIN_VERSION;
 
 struct tbinfo {
 	uint32_t n;
+	bool contig; /* each instruction follows the one before */
 	uint64_t *vaddr;
 	uint8_t *size;
 };
@@ -117,12 +109,15 @@ static bool start_block;
 static uint64_t iend, daddr;
 static uint64_t nrec;
 static uint32_t cur_tid;
-static bool layout_done, ended, group_exit, have_brk;
-static uint64_t cur_brk;
+static bool layout_done, ended, group_exit;
+static struct native_brk prog_brk;
 static uint64_t first_pc; /* the guest's first instruction */
 static char *files[MAX_FILES];
 static uint32_t nfiles;
 static char sysroot[PATH_MAX];
+static char *layout_file; /* layout=FILE: the guest's mappings at exit (%p: the pid) */
+static char *plugin_args; /* this instance's arguments, for an exec that it follows */
+static uint64_t heap_start;
 static struct {
 	uint32_t parent, child;
 	uint64_t flags;
@@ -136,24 +131,17 @@ static uint32_t gettid_(void)
 	return (uint32_t)syscall(SYS_gettid);
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> 8 * i);
-}
-
 static void send_block(void)
 {
 	uint32_t len = olen - BLOCK_HEADER;
 
 	if (!len)
 		return;
-	put_le32(obuf, len | (start_block ? BLOCK_START : 0));
-	put_le32(obuf + 4, (uint32_t)XXH3_64bits_withSeed(
-				   obuf + BLOCK_HEADER, len,
-				   (nblk & 0xffffffff) ^ (uint64_t)stream_pid << 32 ^
-					   (uint64_t)HEADER_FLAGS << 54 ^ (uint64_t)VERSION << 56));
-	put_le32(obuf + 8, stream_pid);
+	native_block_header(obuf, len, start_block,
+			    (uint32_t)XXH3_64bits_withSeed(obuf + BLOCK_HEADER, len,
+							   native_block_seed(nblk, stream_pid, HEADER_FLAGS,
+									     NATIVE_RECORDS_VERSION)),
+			    stream_pid);
 	nblk++;
 	start_block = false;
 	if (out_fd >= 0 && write(out_fd, obuf, olen) != (ssize_t)olen) {
@@ -179,27 +167,9 @@ static inline void done(uint8_t *p)
 	nrec++;
 }
 
-static inline uint8_t *put_u(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static inline uint8_t *put_s(uint8_t *p, int64_t v)
-{
-	return put_u(p, ((uint64_t)v << 1) ^ -((uint64_t)v >> 63));
-}
-
 static void put_switch(uint32_t tid)
 {
-	uint8_t *p = room(16);
-
-	*p++ = TAG_SWITCH;
-	done(put_u(p, tid));
+	done(native_put_switch(room(16), tid));
 	cur_tid = tid;
 }
 
@@ -214,15 +184,9 @@ static uint8_t *event(uint32_t tid)
 static void put_file(uint32_t id, const char *path)
 {
 	size_t n = strlen(path);
-	uint8_t *p = room(RECORD_ROOM);
-
 	if (n > MAX_PATH)
 		n = MAX_PATH;
-	*p++ = TAG_FILE;
-	p = put_u(p, id);
-	p = put_u(p, n);
-	memcpy(p, path, n);
-	done(p + n);
+	done(native_put_file(room(RECORD_ROOM), id, path, n));
 }
 
 static uint32_t file_id_for(const char *path)
@@ -249,21 +213,11 @@ static uint64_t size1_of(const char *path)
 
 /* ---- accesses ---- */
 
-static inline void put_insn(uint64_t a, unsigned size)
-{
-	uint8_t *p = obuf + olen;
-
-	if (a == iend) {
-		*p++ = (uint8_t)size;
-	} else {
-		*p++ = (uint8_t)(TAG_IJUMP | size);
-		p = put_s(p, (int64_t)(a - iend));
-	}
-	iend = a + size;
-	done(p);
-}
-
-/* The instructions of v's block before index upto that are not out yet. */
+/*
+ * The instructions of v's block before index upto that are not out yet: a
+ * block's instructions one after another are a byte each, in runs that
+ * fill the blocks.
+ */
 static void put_insns(struct vcpu *v, uint32_t upto)
 {
 	const struct tbinfo *tb = v->tb;
@@ -272,25 +226,106 @@ static void put_insns(struct vcpu *v, uint32_t upto)
 		return;
 	if (upto > tb->n)
 		upto = tb->n;
-	for (; v->next < upto; v->next++) {
-		room(32);
-		put_insn(tb->vaddr[v->next], tb->size[v->next]);
+	while (v->next < upto) {
+		uint8_t *p = room(32);
+		uint32_t k = upto - v->next, fit = (uint32_t)(PIPE_BUF_ - olen) - 16;
+
+		if (!tb->contig)
+			k = 1;
+		else if (k > fit)
+			k = fit;
+		p = native_put_irun(p, &iend, tb->vaddr[v->next], tb->size + v->next, k);
+		olen = (uint32_t)(p - obuf);
+		nrec += k;
+		v->next += k;
 	}
 }
 
 static void put_data(uint64_t w)
 {
-	uint64_t a = w & RAW_ADDR;
-	unsigned shift = (unsigned)(w >> RAW_SHIFT) & 7;
-	uint8_t *p = room(32);
-
-	*p++ = (uint8_t)(TAG_DATA | (w & RAW_STORE ? 1 : 0) << 4 | shift);
-	p = put_s(p, (int64_t)(a - daddr));
-	daddr = a;
-	done(p);
+	done(native_put_data(room(32), &daddr, w & RAW_ADDR, w & RAW_STORE ? 1 : 0,
+			     (unsigned)(w >> RAW_SHIFT) & 7));
 }
 
 static void emit_layout(void);
+static void write_exit_layout(void);
+
+/* ---- address ranges: sorted, disjoint, page-aligned ---- */
+
+struct spans {
+	uint64_t (*r)[2];
+	size_t n, cap;
+};
+
+/*
+ * What the guest was given (its start-up mappings, mmap, mremap, brk) and
+ * where it asked for execute rights (qemu maps guest code without them on
+ * the host, which is all /proc/self/maps shows the plugin).
+ */
+static struct spans given, execs;
+
+static int span_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void spans_push(struct spans *s, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		uint64_t(*r)[2] = realloc(s->r, cap * sizeof(*r));
+
+		if (!r) {
+			fprintf(stderr, "mmut_plugin: out of memory\n");
+			_exit(1);
+		}
+		s->r = r;
+		s->cap = cap;
+	}
+	s->r[s->n][0] = lo;
+	s->r[s->n][1] = hi;
+	s->n++;
+}
+
+/* [lo, hi), rounded out to pages, joins s (on) or leaves it. */
+static void spans_set(struct spans *s, uint64_t lo, uint64_t hi, bool on)
+{
+	struct spans t = { 0 };
+	size_t k = 0;
+
+	lo &= ~0xfffull;
+	hi = (hi + 0xfff) & ~0xfffull;
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t a = s->r[i][0], b = s->r[i][1];
+
+		if (b <= lo || a >= hi) {
+			spans_push(&t, a, b);
+		} else {
+			spans_push(&t, a, lo); /* the parts outside [lo, hi) */
+			spans_push(&t, hi, b);
+		}
+	}
+	if (on)
+		spans_push(&t, lo, hi);
+	if (t.n)
+		qsort(t.r, t.n, sizeof(*t.r), span_cmp);
+	for (size_t i = 0; i < t.n; i++) {
+		if (k && t.r[k - 1][1] >= t.r[i][0]) {
+			if (t.r[i][1] > t.r[k - 1][1])
+				t.r[k - 1][1] = t.r[i][1];
+			continue;
+		}
+		t.r[k][0] = t.r[i][0];
+		t.r[k++][1] = t.r[i][1];
+	}
+	t.n = k;
+	free(s->r);
+	*s = t;
+}
 
 /* A thread clone's record, by its parent, before the child's first record. */
 static void announce(uint32_t child)
@@ -308,11 +343,7 @@ static void announce(uint32_t child)
 			k = i;
 			break;
 		}
-	uint8_t *p = event(pending[k].parent);
-
-	*p++ = TAG_CLONE;
-	p = put_u(p, child);
-	done(put_u(p, pending[k].flags));
+	done(native_put_clone(event(pending[k].parent), child, pending[k].flags));
 	pending[k] = pending[--npending];
 	if (nannounced < MAX_PENDING)
 		announced[nannounced++] = child;
@@ -424,6 +455,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		return;
 	}
 	t->n = (uint32_t)n;
+	t->contig = true;
 	t->vaddr = malloc(n * sizeof(*t->vaddr));
 	t->size = malloc(n);
 	if (!t->vaddr || !t->size) {
@@ -437,6 +469,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 		t->vaddr[i] = qemu_plugin_insn_vaddr(insn);
 		t->size[i] = (uint8_t)(sz && sz < 0x40 ? sz : 4);
+		t->contig &= !i || t->vaddr[i] == t->vaddr[i - 1] + t->size[i - 1];
 		qemu_plugin_register_vcpu_mem_cb(insn, on_mem, QEMU_PLUGIN_CB_NO_REGS,
 						 QEMU_PLUGIN_MEM_RW, (void *)(uintptr_t)i);
 	}
@@ -493,17 +526,12 @@ static unsigned elf_prot(const char *path, uint64_t offset, unsigned host)
 
 static void put_segment(const struct map *m, unsigned kind, uint32_t file)
 {
-	uint8_t *p = event(cur_tid);
-
-	*p++ = TAG_SEGMENT;
-	p = put_u(p, m->start);
-	p = put_u(p, kind == SEG_HEAP ? 0 : m->end - m->start);
-	p = put_u(p, m->prot);
-	p = put_u(p, (m->priv ? MAP_PRIVATE_ : 1) | (file ? 0 : MAP_ANON_));
-	p = put_u(p, kind);
-	p = put_u(p, file);
-	p = put_u(p, file ? m->offset : 0);
-	done(put_u(p, file ? size1_of(m->path) : 0));
+	spans_set(&given, m->start, m->end, true);
+	spans_set(&execs, m->start, m->end, m->prot & 4);
+	done(native_put_map(event(cur_tid), TAG_SEGMENT, m->start,
+			    kind == NATIVE_SEG_HEAP ? 0 : m->end - m->start, m->prot,
+			    (m->priv ? NATIVE_MAP_PRIVATE : 1) | (file ? 0 : NATIVE_MAP_ANONYMOUS), kind, file,
+			    file ? m->offset : 0, file ? size1_of(m->path) : 0));
 }
 
 /*
@@ -531,10 +559,8 @@ static void emit_layout(void)
 	{
 		/* the program: the reader keeps the first stream's exec to itself */
 		uint32_t id = file_id_for(prog);
-		uint8_t *p = event(cur_tid);
 
-		*p++ = TAG_EXEC;
-		done(put_u(p, id));
+		done(native_put_exec(event(cur_tid), id));
 	}
 	while (f && fgets(line, sizeof(line), f)) {
 		char perms[8] = "";
@@ -596,7 +622,7 @@ static void emit_layout(void)
 			struct map g = *c;
 
 			g.prot = elf_prot(c->path, c->offset, c->prot);
-			put_segment(&g, SEG_FILE, file_id_for(c->path));
+			put_segment(&g, NATIVE_SEG_FILE, file_id_for(c->path));
 			if (!strcmp(c->path, prog))
 				prog_end = c->end;
 			continue;
@@ -608,7 +634,7 @@ static void emit_layout(void)
 			     maps[i - 1].end - maps[i - 1].start <= 0x10000 &&
 			     (i < 2 || maps[i - 2].end != maps[i - 1].start);
 
-		put_segment(c, stack ? SEG_STACK : SEG_ANON, 0);
+		put_segment(c, stack ? NATIVE_SEG_STACK : NATIVE_SEG_ANON, 0);
 		/* bss right after the program's file */
 		if (prog_end && c->start == prog_end)
 			prog_end = c->end;
@@ -616,7 +642,9 @@ static void emit_layout(void)
 	if (prog_end) {
 		struct map h = { .start = prog_end, .end = prog_end, .prot = 3, .priv = true };
 
-		put_segment(&h, SEG_HEAP, 0);
+		heap_start = prog_end;
+
+		put_segment(&h, NATIVE_SEG_HEAP, 0);
 	}
 	free(maps);
 }
@@ -625,11 +653,7 @@ static void emit_layout(void)
 
 static void put_exit(uint32_t tid, bool group)
 {
-	uint8_t *p = room(32);
-
-	*p++ = TAG_EXIT;
-	p = put_u(p, tid);
-	done(put_u(p, group));
+	done(native_put_exit(room(32), tid, group));
 	group_exit |= group;
 }
 
@@ -641,12 +665,134 @@ static void end_stream(void)
 		return;
 	if (!layout_done)
 		emit_layout();
-	p = room(16);
-	*p++ = TAG_END;
-	p = put_u(p, nrec);
+	p = native_put_end(room(16), nrec);
 	olen = (uint32_t)(p - obuf);
 	send_block();
 	ended = true;
+}
+
+/* ---- exec ---- */
+
+/*
+ * What arm64 Linux would run for the guest's execve(path): the sysroot's
+ * file for an absolute path it has, as qemu-user's -L does for the files
+ * the guest opens (but not for execve, which qemu-user passes to the host).
+ */
+static void exec_target(const char *path, char *out, size_t n)
+{
+	if (path[0] == '/' && sysroot[0]) {
+		snprintf(out, n, "%s%s", sysroot, path);
+		if (!access(out, F_OK))
+			return;
+	}
+	snprintf(out, n, "%s", path);
+}
+
+/* What file is: NULL for an arm64 ELF program, else why it is not one. */
+static const char *not_arm64(const char *file)
+{
+	unsigned char h[20];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, h, sizeof(h)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got >= 2 && h[0] == '#' && h[1] == '!')
+		return "a script, whose interpreter qemu-user would run on the host";
+	if (got < (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG))
+		return "not an ELF program";
+	if (h[EI_CLASS] != ELFCLASS64 || h[EI_DATA] != ELFDATA2LSB || (h[18] | h[19] << 8) != EM_AARCH64)
+		return "an ELF program for another machine, which qemu-user would run on the host";
+	return NULL;
+}
+
+/*
+ * Runs file in this process as a new qemu-aarch64 with this plugin, the
+ * guest's arguments and environment (guest pointers are host pointers:
+ * guest_base is 0, which emit_layout checked). Returns only if the exec
+ * failed.
+ */
+static void follow_exec(const char *file, char *const *gargv, char *const *genvp)
+{
+	char self[PATH_MAX], *plug = NULL;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	Dl_info di;
+	size_t n = 0, k = 0;
+
+	if (len <= 0 || !dladdr((void *)&qemu_plugin_version, &di) || !di.dli_fname)
+		return;
+	self[len] = 0;
+	while (gargv && gargv[n])
+		n++;
+	char **av = calloc(n + 10, sizeof(*av));
+
+	if (!av || asprintf(&plug, "%s%s%s", di.dli_fname, plugin_args[0] ? "," : "", plugin_args) < 0) {
+		free(av);
+		return;
+	}
+	av[k++] = self;
+	if (sysroot[0]) {
+		av[k++] = "-L";
+		av[k++] = sysroot;
+	}
+	av[k++] = "-plugin";
+	av[k++] = plug;
+	av[k++] = "-0"; /* the guest's argv[0], as it gave it */
+	av[k++] = n ? gargv[0] : (char *)file;
+	av[k++] = (char *)file;
+	for (size_t i = 1; i < n; i++)
+		av[k++] = gargv[i];
+	execve(self, av, genvp);
+	free(plug);
+	free(av);
+}
+
+/*
+ * The guest's execve, before it runs. An arm64 program is followed: this
+ * process becomes a new qemu-aarch64 with the plugin, whose stream goes on
+ * with a start block (an exec: FORMAT.md), the way Valgrind's
+ * --trace-children follows one. qemu-user 7.2 itself would hand the exec
+ * to the host kernel, which runs an arm64 program only through
+ * binfmt_misc (not set up here) and another program natively, outside the
+ * guest: such an exec ends the process's stream with the exec record, and
+ * says so.
+ */
+static void on_execve(struct vcpu *v, const char *path, char *const *gargv, char *const *genvp)
+{
+	char file[PATH_MAX];
+	const char *why;
+
+	if (!path)
+		return;
+	exec_target(path, file, sizeof(file));
+	if (access(file, X_OK))
+		return; /* it fails as it would on arm64 Linux; the guest goes on */
+	why = not_arm64(file);
+	pthread_mutex_lock(&lock);
+	encode_all(v);
+	if (ended) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	if (!why) {
+		/* the thread that execs, then all before it, out */
+		if (v->tid != cur_tid)
+			put_switch(v->tid);
+		send_block();
+		pthread_mutex_unlock(&lock);
+		follow_exec(file, gargv, genvp);
+		fprintf(stderr, "mmut_plugin: cannot follow the exec of %s (%s): the trace of "
+				"process %u goes on as qemu-user runs the exec\n",
+			file, strerror(errno), stream_pid);
+		return;
+	}
+	fprintf(stderr, "mmut_plugin: process %u execs %s: %s, not an arm64 program; the "
+			"trace of the process ends at the exec\n", stream_pid, file, why);
+	done(native_put_exec(event(v->tid), file_id_for(file)));
+	if (layout_file)
+		write_exit_layout(); /* the image the exec ends */
+	end_stream();
+	pthread_mutex_unlock(&lock);
 }
 
 static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint64_t a1,
@@ -668,6 +814,10 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint6
 	v->args[4] = a5;
 	v->args[5] = a6;
 	switch (num) {
+	case NR_EXECVE:
+		on_execve(v, (const char *)(uintptr_t)a1, (char *const *)(uintptr_t)a2,
+			  (char *const *)(uintptr_t)a3);
+		break;
 	case NR_EXIT:
 	case NR_EXIT_GROUP:
 		pthread_mutex_lock(&lock);
@@ -689,7 +839,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int idx, int64_t num, uint6
 		/* a forked child must not inherit records that are not sent yet */
 		pthread_mutex_lock(&lock);
 		encode_all(v);
-		if (!ended && (a1 & CLONE_VM_) && !(a1 & CLONE_VFORK_) && npending < MAX_PENDING) {
+		if (!ended && (a1 & NATIVE_CLONE_VM) && !(a1 & NATIVE_CLONE_VFORK) && npending < MAX_PENDING) {
 			pending[npending].parent = v->tid;
 			pending[npending].child = 0;
 			pending[npending++].flags = a1;
@@ -751,7 +901,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 
 	pthread_mutex_lock(&lock);
 	if (num == NR_CLONE && ret == 0) {
-		if (!(a[0] & CLONE_VM_) || (a[0] & CLONE_VFORK_))
+		if (!(a[0] & NATIVE_CLONE_VM) || (a[0] & NATIVE_CLONE_VFORK))
 			start_child(v);
 		pthread_mutex_unlock(&lock);
 		return;
@@ -766,7 +916,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 		uint32_t flags = (uint32_t)a[3], file = 0;
 		uint64_t size1 = 0;
 
-		if (!(flags & MAP_ANON_)) {
+		if (!(flags & NATIVE_MAP_ANONYMOUS)) {
 			char link[64], path[MAX_PATH];
 			ssize_t len;
 
@@ -781,58 +931,47 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 				file = file_id_for(path);
 			}
 		}
-		p = event(v->tid);
-		*p++ = TAG_MMAP;
-		p = put_u(p, r);
-		p = put_u(p, a[1]);
-		p = put_u(p, (uint32_t)a[2]);
-		p = put_u(p, flags);
-		p = put_u(p, 0);
-		p = put_u(p, file);
-		p = put_u(p, file ? a[5] : 0);
-		done(put_u(p, size1));
+		done(native_put_map(event(v->tid), TAG_MMAP, r, a[1], (uint32_t)a[2], flags, 0, file,
+				    file ? a[5] : 0, size1));
+		spans_set(&given, r, r + a[1], true);
+		spans_set(&execs, r, r + a[1], a[2] & 4);
 		break;
 	}
 	case NR_MUNMAP:
 	case NR_MPROTECT:
 		p = event(v->tid);
-		*p++ = num == NR_MUNMAP ? TAG_MUNMAP : TAG_MPROTECT;
-		p = put_u(p, a[0]);
-		p = put_u(p, a[1]);
-		if (num == NR_MPROTECT)
-			p = put_u(p, (uint32_t)a[2]);
-		done(p);
+		done(num == NR_MUNMAP ? native_put_munmap(p, a[0], a[1])
+				      : native_put_mprotect(p, a[0], a[1], (uint32_t)a[2]));
+		if (num == NR_MUNMAP)
+			spans_set(&given, a[0], a[0] + a[1], false);
+		spans_set(&execs, a[0], a[0] + a[1], num == NR_MPROTECT && (a[2] & 4));
 		break;
 	case NR_BRK:
-		if (have_brk && r == cur_brk)
-			break;
-		if (!have_brk && a[0] == 0) {
-			cur_brk = r; /* the first query names the base */
-			have_brk = true;
-			break;
-		}
-		cur_brk = r;
-		have_brk = true;
-		p = event(v->tid);
-		*p++ = TAG_BRK;
-		done(put_u(p, r));
+		if (native_brk_moved(&prog_brk, a[0], r))
+			done(native_put_brk(event(v->tid), r));
+		if (heap_start && r > heap_start)
+			spans_set(&given, heap_start, r, true);
 		break;
 	case NR_MREMAP:
-		p = event(v->tid);
-		*p++ = TAG_MREMAP;
-		p = put_u(p, a[0]);
-		p = put_u(p, a[1]);
-		p = put_u(p, r);
-		p = put_u(p, a[2]);
-		done(put_u(p, (uint32_t)a[3]));
+		done(native_put_mremap(event(v->tid), a[0], a[1], r, a[2], (uint32_t)a[3]));
+		if (r != a[0]) {
+			bool x = false;
+
+			for (size_t i = 0; i < execs.n; i++)
+				x |= execs.r[i][0] <= a[0] && a[0] < execs.r[i][1];
+			spans_set(&given, a[0], a[0] + a[1], false);
+			spans_set(&execs, a[0], a[0] + a[1], false);
+			spans_set(&execs, r, r + a[2], x);
+		}
+		spans_set(&given, r, r + a[2], true);
 		break;
 	case NR_CLONE: {
 		uint64_t flags = a[0];
 
 		/* qemu-user runs a vfork (CLONE_VM | CLONE_VFORK) as a fork */
-		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
-			flags &= ~(uint64_t)(CLONE_VM_ | CLONE_VFORK_);
-		if (flags & CLONE_VM_) {
+		if ((flags & NATIVE_CLONE_VM) && (flags & NATIVE_CLONE_VFORK))
+			flags &= ~(uint64_t)(NATIVE_CLONE_VM | NATIVE_CLONE_VFORK);
+		if (flags & NATIVE_CLONE_VM) {
 			/* a thread: unless its first records named it already */
 			bool early = false;
 
@@ -850,10 +989,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 				announced[nannounced++] = (uint32_t)r;
 		}
 		/* a process's stream starts with this record: out at once */
-		p = event(v->tid);
-		*p++ = TAG_CLONE;
-		p = put_u(p, r);
-		done(put_u(p, flags));
+		done(native_put_clone(event(v->tid), (uint32_t)r, flags));
 		send_block();
 		break;
 	}
@@ -863,10 +999,81 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int idx, int64_t num, i
 	pthread_mutex_unlock(&lock);
 }
 
+/*
+ * The guest's mappings, as "START END PROT" lines (END exclusive), the form
+ * of the Valgrind tool's --exit-layout: the host's mappings (qemu-user maps
+ * the guest at the addresses it names) within the address space the guest
+ * was given, which leaves out qemu's own; read and write rights as the
+ * host has them, execute where the guest asked for it.
+ */
+static void write_exit_layout(void)
+{
+	char name[PATH_MAX], line[MAX_PATH + 256];
+	size_t o = 0;
+	FILE *in, *out;
+
+	for (const char *c = layout_file; *c && o + 16 < sizeof(name); c++)
+		if (c[0] == '%' && c[1] == 'p') {
+			o += (size_t)snprintf(name + o, sizeof(name) - o, "%d", (int)getpid());
+			c++;
+		} else {
+			name[o++] = *c;
+		}
+	name[o] = 0;
+	out = fopen(name, "w");
+	in = fopen("/proc/self/maps", "r");
+	if (!out || !in) {
+		fprintf(stderr, "mmut_plugin: --exit-layout: %s: %s\n", out ? "/proc/self/maps" : name,
+			strerror(errno));
+		if (out)
+			fclose(out);
+		if (in)
+			fclose(in);
+		return;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long s, e;
+		char perms[8] = "";
+
+		if (sscanf(line, "%llx-%llx %7s", &s, &e, perms) < 3)
+			continue;
+		for (size_t i = 0; i < given.n; i++) {
+			uint64_t lo = s > given.r[i][0] ? s : given.r[i][0];
+			uint64_t hi = e < given.r[i][1] ? e : given.r[i][1];
+
+			/* split where the execute right changes */
+			while (lo < hi) {
+				uint64_t end = hi;
+				bool x = false;
+
+				for (size_t j = 0; j < execs.n; j++) {
+					if (execs.r[j][1] <= lo || execs.r[j][0] >= end)
+						continue;
+					if (execs.r[j][0] <= lo) {
+						x = true;
+						end = execs.r[j][1] < end ? execs.r[j][1] : end;
+					} else {
+						end = execs.r[j][0];
+					}
+				}
+				fprintf(out, "%#llx %#llx %c%c%c\n", (unsigned long long)lo,
+					(unsigned long long)end, perms[0] == 'r' ? 'r' : '-',
+					perms[1] == 'w' ? 'w' : '-', x ? 'x' : '-');
+				lo = end;
+			}
+		}
+	}
+	fclose(in);
+	if (fclose(out))
+		fprintf(stderr, "mmut_plugin: --exit-layout: %s: %s\n", name, strerror(errno));
+}
+
 static void on_exit_(qemu_plugin_id_t id, void *ud)
 {
 	(void)id;
 	(void)ud;
+	if (layout_file)
+		write_exit_layout();
 	pthread_mutex_lock(&lock);
 	for (unsigned i = 0; i < MAX_VCPUS; i++)
 		if (vcpus[i] && vcpus[i]->tid)
@@ -891,6 +1098,8 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_inf
 				return -1;
 			}
 			out_fd = (int)fd;
+		} else if (!strncmp(argv[i], "layout=", 7) && argv[i][7]) {
+			layout_file = argv[i] + 7;
 		} else if (!strncmp(argv[i], "sysroot=", 8)) {
 			if (!realpath(argv[i] + 8, sysroot)) {
 				fprintf(stderr, "mmut_plugin: sysroot %s: %s\n", argv[i] + 8,
@@ -898,13 +1107,28 @@ MMUSIM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_inf
 				return -1;
 			}
 		} else {
-			fprintf(stderr, "mmut_plugin: unknown argument '%s' (fd=N, sysroot=DIR)\n",
+			fprintf(stderr, "mmut_plugin: unknown argument '%s' (fd=N, sysroot=DIR, "
+				"layout=FILE)\n",
 				argv[i]);
 			return -1;
 		}
 	}
 	if (out_fd < 0) {
 		fprintf(stderr, "mmut_plugin: give fd=N, the descriptor to write the trace to\n");
+		return -1;
+	}
+	size_t len = 0;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	plugin_args = calloc(1, len + 1);
+	for (int i = 0; plugin_args && i < argc; i++) {
+		if (i)
+			strcat(plugin_args, ",");
+		strcat(plugin_args, argv[i]);
+	}
+	if (!plugin_args) {
+		fprintf(stderr, "mmut_plugin: out of memory\n");
 		return -1;
 	}
 	if (info->system_emulation || strcmp(info->target_name, "aarch64")) {

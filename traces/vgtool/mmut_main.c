@@ -46,29 +46,18 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-/* ---- the native encoding (traces/native.c is the reference) ---- */
+/* ---- the native encoding: traces/native_records.h ---- */
 
-#include "../native_tags.h"
+#include "../native_records.h"
 
 #define PROT_R 1
 #define PROT_W 2
 #define PROT_X 4
-#define MAP_PRIVATE_ 0x02
-#define MAP_ANON_ 0x20
-#define CLONE_VM_ 0x100
-#define CLONE_VFORK_ 0x4000
-#define SEG_ANON 0
-#define SEG_FILE 1
-#define SEG_HEAP 2
-#define SEG_STACK 3
 
-#define VERSION 4 /* of the native format */
-#define HEADER_OS_TIDS 1 /* header flag: thread ids are the system's */
 #define MAX_PATH 2048
 #define EVENT_ROOM (MAX_PATH + 128) /* the longest event (a file name), a switch before it */
 #define ACCESS_ROOM 32 /* the longest access record */
-#define BLOCK_HEADER 12	       /* u32 payload length | start flag, u32 checksum, u32 pid */
-#define BLOCK_START (1u << 31) /* the first block of a tool instance (a program's start) */
+#define BLOCK_HEADER NATIVE_BLOCK_HEADER_V4 /* the start flag: a tool instance's first block */
 /*
  * Every process of the traced tree writes into one pipe, a block at a time:
  * one write of at most PIPE_BUF bytes is never interleaved with another's.
@@ -114,8 +103,7 @@ static Int npending;
 static UInt fd_file[MAX_FDS]; /* fd -> file id */
 static HChar *files[MAX_FILES]; /* file id -> path */
 static UInt nfiles;
-static Addr cur_brk;
-static Bool have_brk;
+static struct native_brk prog_brk;
 
 static void write_out(void)
 {
@@ -139,12 +127,6 @@ static void write_out(void)
 	olen = 0;
 }
 
-static void put_le32(UChar *p, UInt v)
-{
-	for (Int i = 0; i < 4; i++)
-		p[i] = (UChar)(v >> 8 * i);
-}
-
 /* A new, empty block at the end of the buffer. */
 static void open_block(void)
 {
@@ -158,13 +140,11 @@ static void close_block(void)
 	UInt len = olen - blk - BLOCK_HEADER;
 
 	if (len > 0) {
-		put_le32(obuf + blk, len | (start_block ? BLOCK_START : 0));
-		put_le32(obuf + blk + 4,
-			 (UInt)XXH3_64bits_withSeed(obuf + blk + BLOCK_HEADER, len,
-						    (nblk & 0xffffffff) ^ (ULong)stream_pid << 32 ^
-							    (ULong)HEADER_OS_TIDS << 54 ^
-							    (ULong)VERSION << 56));
-		put_le32(obuf + blk + 8, stream_pid);
+		UInt sum = (UInt)XXH3_64bits_withSeed(
+			obuf + blk + BLOCK_HEADER, len,
+			native_block_seed(nblk, stream_pid, NATIVE_FLAG_PROCS, NATIVE_RECORDS_VERSION));
+
+		native_block_header(obuf + blk, len, start_block, sum, stream_pid);
 		nblk++;
 		start_block = False;
 	} else {
@@ -178,21 +158,6 @@ static inline void block_check(void)
 {
 	if (UNLIKELY(olen - blk > BLOCK_FULL))
 		close_block();
-}
-
-static inline UChar *put_u(UChar *p, ULong v)
-{
-	while (v >= 0x80) {
-		*p++ = (UChar)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (UChar)v;
-	return p;
-}
-
-static inline UChar *put_s(UChar *p, Long v)
-{
-	return put_u(p, ((ULong)v << 1) ^ -((ULong)v >> 63));
 }
 
 /* Where the next access record goes: block_check left room for one. */
@@ -218,11 +183,9 @@ static inline void out_end(UChar *p)
 /* A switch record to thread lwp, at p. */
 static UChar *put_switch(UChar *p, UInt lwp)
 {
-	*p++ = TAG_SWITCH;
-	p = put_u(p, lwp);
 	cur_lwp = lwp;
 	nrec++;
-	return p;
+	return native_put_switch(p, lwp);
 }
 
 /* An event of thread lwp: the stream switches to it first, as native.c does. */
@@ -255,12 +218,7 @@ static VG_REGPARM(3) void h_irun(Addr a, ULong packed, UWord nt)
 	UChar *p = obuf + olen;
 	UWord n = nt & 0xff;
 
-	if (LIKELY(a == iend)) {
-		*p++ = (UChar)packed;
-	} else {
-		*p++ = (UChar)(TAG_IJUMP | (packed & 0xff));
-		p = put_s(p, (Long)(a - iend));
-	}
+	p = native_put_insn(p, &iend, a, packed & 0xff);
 	/* the other sizes are single bytes: store all seven, keep n - 1 */
 	*(ULong *)p = packed >> 8;
 	p += n - 1;
@@ -275,9 +233,7 @@ static VG_REGPARM(2) void h_data(Addr a, UWord tag)
 {
 	UChar *p = obuf + olen;
 
-	*p++ = (UChar)tag;
-	p = put_s(p, (Long)(a - daddr));
-	daddr = a;
+	p = native_put_data(p, &daddr, a, (tag >> 4) & 3, tag & 15);
 	nrec++;
 	olen = (UInt)(p - obuf);
 	block_check();
@@ -287,19 +243,7 @@ static VG_REGPARM(2) void h_data(Addr a, UWord tag)
 static VG_REGPARM(2) void h_access(Addr a, UWord ks)
 {
 	UChar *p = out_begin();
-	UWord kind = ks & 3, size = ks >> 2;
-
-	*p++ = TAG_ACCESS;
-	p = put_u(p, kind);
-	p = put_u(p, size);
-	if (kind == 0) {
-		p = put_s(p, (Long)(a - iend));
-		iend = a + size;
-	} else {
-		p = put_s(p, (Long)(a - daddr));
-		daddr = a;
-	}
-	out_end(p);
+	out_end(native_put_access(p, &iend, &daddr, ks & 3, ks >> 2, a));
 }
 
 /* ---- instrumentation: lackey's events, in lackey's order ---- */
@@ -521,11 +465,7 @@ static void put_file_record(UInt id, const HChar *path)
 	if (n > MAX_PATH)
 		n = MAX_PATH;
 	p = event_begin(cur_lwp);
-	*p++ = TAG_FILE;
-	p = put_u(p, id);
-	p = put_u(p, n);
-	VG_(memcpy)(p, path, n);
-	out_end(p + n);
+	out_end(native_put_file(p, id, path, n));
 }
 
 /* The id of path, naming it in the stream the first time (lackey.c's file_id_for). */
@@ -580,16 +520,8 @@ static void put_segment(Addr addr, ULong len, UInt prot, UInt flags, UInt kind, 
 {
 	UChar *p = event_begin(cur_lwp);
 
-	*p++ = TAG_SEGMENT;
-	p = put_u(p, addr);
-	p = put_u(p, len);
-	p = put_u(p, prot);
-	p = put_u(p, flags);
-	p = put_u(p, kind);
-	p = put_u(p, file);
-	p = put_u(p, offset);
-	p = put_u(p, file ? size1 : 0);
-	out_end(p);
+	out_end(native_put_map(p, TAG_SEGMENT, addr, len, prot, flags, kind, file, offset,
+			       file ? size1 : 0));
 }
 
 /*
@@ -630,11 +562,7 @@ static void emit_layout(void)
 	 */
 	if (VG_(args_the_exename)) {
 		UInt id = file_id_for(program_path(starts, n));
-		UChar *p = event_begin(cur_lwp);
-
-		*p++ = TAG_EXEC;
-		p = put_u(p, id);
-		out_end(p);
+		out_end(native_put_exec(event_begin(cur_lwp), id));
 	}
 	for (Int i = 0; i < n; i++) {
 		NSegment const *s = VG_(am_find_nsegment)(starts[i]);
@@ -657,17 +585,17 @@ static void emit_layout(void)
 		next = VG_(am_find_nsegment)(s->end + 1);
 		prev = s->start ? VG_(am_find_nsegment)(s->start - 1) : NULL;
 		if (!file && next && next->kind == SkResvn && next->smode == SmLower) {
-			put_segment(s->start, 0, seg_prot(s), MAP_PRIVATE_ | MAP_ANON_, SEG_HEAP, 0,
+			put_segment(s->start, 0, seg_prot(s), NATIVE_MAP_PRIVATE | NATIVE_MAP_ANONYMOUS, NATIVE_SEG_HEAP, 0,
 				    0, 0);
-			cur_brk = s->start;
-			have_brk = True;
+			prog_brk.cur = s->start; /* the heap's start is the break */
+			prog_brk.known = 1;
 		} else {
 			put_segment(s->start, s->end - s->start + 1, seg_prot(s),
-				    MAP_PRIVATE_ | (file ? 0 : MAP_ANON_),
-				    file ? SEG_FILE : (prev && prev->kind == SkResvn &&
+				    NATIVE_MAP_PRIVATE | (file ? 0 : NATIVE_MAP_ANONYMOUS),
+				    file ? NATIVE_SEG_FILE : (prev && prev->kind == SkResvn &&
 						       prev->smode == SmUpper)
-						      ? SEG_STACK
-						      : SEG_ANON,
+						      ? NATIVE_SEG_STACK
+						      : NATIVE_SEG_ANON,
 				    id, file ? (ULong)s->offset : 0, size1);
 		}
 	}
@@ -695,10 +623,7 @@ static void on_start_client_code(ThreadId tid, ULong blocks)
 				continue;
 			/* a thread's first run completes its clone */
 			p = event_begin(pending[i].parent);
-			*p++ = TAG_CLONE;
-			p = put_u(p, pending[i].child);
-			p = put_u(p, pending[i].flags);
-			out_end(p);
+			out_end(native_put_clone(p, pending[i].child, pending[i].flags));
 			pending[i] = pending[--npending];
 			break;
 		}
@@ -755,9 +680,7 @@ static void end_stream(void)
 
 	if (!layout_done)
 		emit_layout();
-	p = out_begin();
-	*p++ = TAG_END;
-	p = put_u(p, nrec);
+	p = native_put_end(out_begin(), nrec);
 	olen = (UInt)(p - obuf);
 	close_block();
 	ended = True;
@@ -770,12 +693,7 @@ static void end_stream(void)
 /* Exit records carry their own thread: no switch. */
 static void put_exit(UInt lwp, Bool group)
 {
-	UChar *p = out_begin();
-
-	*p++ = TAG_EXIT;
-	p = put_u(p, lwp);
-	p = put_u(p, group);
-	out_end(p);
+	out_end(native_put_exit(out_begin(), lwp, group));
 	group_exit |= group;
 }
 
@@ -805,9 +723,7 @@ static void pre_execve(ThreadId tid, const HChar *path, const HChar **argv)
 	}
 	id = file_id_for(path);
 	p = event_begin(lwp_id(tid));
-	*p++ = TAG_EXEC;
-	p = put_u(p, id);
-	out_end(p);
+	out_end(native_put_exec(p, id));
 	if (clo_exit_layout)
 		write_exit_layout(); /* the image the exec ends */
 	end_stream();
@@ -852,55 +768,26 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 	switch (nr) {
 	case __NR_mmap: {
 		UInt flags = (UInt)args[3];
-		UInt file = flags & MAP_ANON_ ? 0 : file_of_fd((Long)args[4]);
+		UInt file = flags & NATIVE_MAP_ANONYMOUS ? 0 : file_of_fd((Long)args[4]);
 
 		p = event_begin(lwp_id(tid));
-		*p++ = TAG_MMAP;
-		p = put_u(p, r);
-		p = put_u(p, args[1]);
-		p = put_u(p, (UInt)args[2]);
-		p = put_u(p, flags);
-		p = put_u(p, 0);
-		p = put_u(p, file);
-		p = put_u(p, file ? args[5] : 0);
-		p = put_u(p, file ? size_of_fd((Int)args[4]) : 0);
-		out_end(p);
+		out_end(native_put_map(p, TAG_MMAP, r, args[1], (UInt)args[2], flags, 0, file,
+				       file ? args[5] : 0, file ? size_of_fd((Int)args[4]) : 0));
 		break;
 	}
 	case __NR_munmap:
 	case __NR_mprotect:
 		p = event_begin(lwp_id(tid));
-		*p++ = nr == __NR_munmap ? TAG_MUNMAP : TAG_MPROTECT;
-		p = put_u(p, args[0]);
-		p = put_u(p, args[1]);
-		if (nr == __NR_mprotect)
-			p = put_u(p, (UInt)args[2]);
-		out_end(p);
+		out_end(nr == __NR_munmap ? native_put_munmap(p, args[0], args[1])
+					  : native_put_mprotect(p, args[0], args[1], (UInt)args[2]));
 		break;
 	case __NR_brk:
-		if (have_brk && r == cur_brk)
-			break;
-		if (!have_brk && args[0] == 0) {
-			cur_brk = r; /* the first query names the base */
-			have_brk = True;
-			break;
-		}
-		cur_brk = r;
-		have_brk = True;
-		p = event_begin(lwp_id(tid));
-		*p++ = TAG_BRK;
-		p = put_u(p, r);
-		out_end(p);
+		if (native_brk_moved(&prog_brk, args[0], r))
+			out_end(native_put_brk(event_begin(lwp_id(tid)), r));
 		break;
 	case __NR_mremap:
 		p = event_begin(lwp_id(tid));
-		*p++ = TAG_MREMAP;
-		p = put_u(p, args[0]);
-		p = put_u(p, args[1]);
-		p = put_u(p, r);
-		p = put_u(p, args[2]);
-		p = put_u(p, (UInt)args[3]);
-		out_end(p);
+		out_end(native_put_mremap(p, args[0], args[1], r, args[2], (UInt)args[3]));
 		break;
 	case __NR_clone:
 	case __NR_fork:
@@ -910,9 +797,9 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		if (r == 0)
 			break;
 		/* Valgrind runs a vfork (posix_spawn's CLONE_VM | CLONE_VFORK) as a fork */
-		if ((flags & CLONE_VM_) && (flags & CLONE_VFORK_))
-			flags &= ~(ULong)(CLONE_VM_ | CLONE_VFORK_);
-		if (flags & CLONE_VM_) {
+		if ((flags & NATIVE_CLONE_VM) && (flags & NATIVE_CLONE_VFORK))
+			flags &= ~(ULong)(NATIVE_CLONE_VM | NATIVE_CLONE_VFORK);
+		if (flags & NATIVE_CLONE_VM) {
 			/* a thread: its clone record comes when it first runs */
 			if (npending < MAX_PENDING) {
 				pending[npending].parent = lwp_id(tid);
@@ -926,10 +813,7 @@ static void mmut_post_syscall(ThreadId tid, UInt nr, UWord *args, UInt nargs, Sy
 		 * child's blocks until this record, so it goes out at once.
 		 */
 		p = event_begin(lwp_id(tid));
-		*p++ = TAG_CLONE;
-		p = put_u(p, r);
-		p = put_u(p, flags);
-		out_end(p);
+		out_end(native_put_clone(p, (UInt)r, flags));
 		close_block();
 		break;
 	}
