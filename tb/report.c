@@ -91,10 +91,13 @@ static void os_table(FILE *f, const struct mmu *m, const struct replay *rp,
 		(unsigned long long)hits[0], (unsigned long long)lookups[0],
 		(unsigned long long)hits[1], (unsigned long long)lookups[1],
 		(unsigned long long)hits[2], (unsigned long long)lookups[2]);
-	fprintf(f, "MMU faults: translation %llu, access flag %llu, permission %llu\n",
+	fprintf(f, "MMU faults: translation %llu, access flag %llu, permission %llu",
 		(unsigned long long)t->faults[MMU_FAULT_TRANSLATION],
 		(unsigned long long)t->faults[MMU_FAULT_ACCESS_FLAG],
 		(unsigned long long)t->faults[MMU_FAULT_PERMISSION]);
+	if (t->faults[MMU_FAULT_EXT_ABORT]) /* only injected (fault.walk_abort) */
+		fprintf(f, ", external abort %llu", (unsigned long long)t->faults[MMU_FAULT_EXT_ABORT]);
+	fputc('\n', f);
 	for (int k = 0; k < NR_FAULT_KINDS; k++)
 		total += k != FAULT_MAJOR ? st->faults[k] : 0;
 	fprintf(f, "page faults %llu:", (unsigned long long)total);
@@ -337,7 +340,7 @@ void report_json(FILE *f, const struct mmu *m, const struct run_info *run)
 			fprintf(f, "%s\"l%d\": {\"lookups\": %llu, \"hits\": %llu}", l ? ", " : "", l,
 				(unsigned long long)lookups[l], (unsigned long long)hits[l]);
 		fprintf(f, "},\n  \"mmu_faults\": {");
-		for (int k = 1; k < 4; k++)
+		for (int k = 1; k < MMU_NR_FAULTS; k++)
 			fprintf(f, "%s\"%s\": %llu", k > 1 ? ", " : "", mmu_fault_names[k],
 				(unsigned long long)t.faults[k]);
 		fprintf(f, "},\n  \"os\": {\"faults\": {");
