@@ -509,6 +509,22 @@ fails_with watchdog_page_parallel 1 \
 	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small -s rtl.watchdog=10 \
 	-s rtl.parallel=on -q
 
+# ---- bench/results.sh: the bench scripts' one JSON and Markdown writer ----
+(
+	BENCH_OUT=$tmp/bench
+	. "$top/bench/results.sh"
+	printf 'run|wall s|note\ncachegrind "TLBs"|2.77|a\\b\nmmusim|10|-\n' | bench_results tiny &&
+		! printf 'a|b\n1|2|3\n' | bench_results ragged 2> /dev/null
+) > "$tmp/bench.out" 2>&1
+if [ "$(jq -r '.rows[0].run, .rows[0]["wall s"], .rows[0].note, .rows[1]["wall s"], (.rows | length), .bench, (.load | type)' \
+	"$tmp/bench/tiny.json" 2> /dev/null | tr '\n' ' ')" = 'cachegrind "TLBs" 2.77 a\b 10 2 tiny number ' ] &&
+	[ "$(sed -n 3p "$tmp/bench/tiny.md")" = '| cachegrind "TLBs" | 2.77 | a\b |' ] &&
+	[ ! -e "$tmp/bench/ragged.json" ] && [ ! -e "$tmp/bench/ragged.md" ]; then
+	ok bench_results_json
+else
+	bad bench_results_json "$(cat "$tmp/bench.out" "$tmp/bench/tiny.json" 2>&1 | head -c 300)"
+fi
+
 # ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 20000 > "$tmp/short.txt"
 if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wave "$tmp/w.fst" \
