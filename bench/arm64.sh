@@ -13,7 +13,8 @@
 # processes at once (qemu with the plugin, mmutrace reading the pipe): on
 # two free cores its wall time is the larger of their CPU times, the
 # plugin's from its own run and the reader's the rest of the capture's.
-# Target: that estimate >= 100 M events/s. Exits 1 if it is missed.
+# Target: that estimate >= 100 M events/s. Exits 1 if it is missed. The
+# table goes to bench/results/arm64.{json,md} too.
 # usage: bench/arm64.sh [LINES]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,7 @@ command -v qemu-aarch64 > /dev/null || { echo "bench/arm64.sh: no qemu-aarch64 (
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
+. "$top/bench/results.sh"
 seq 0 $((lines - 1)) | awk -v n="$lines" '{ print ($1 * 7919) % (n + 3) }' > in.txt
 # timed NAME CMD...: "wall cpu" of the command into NAME.t
 timed() {
@@ -51,15 +53,19 @@ acc=$("$b/mmutrace" info cap.mmut | awk '$1 == "accesses" { print $2 }')
 echo "arm64 sort -n --parallel=1 of $lines lines: $recs records ($acc accesses)," \
 	"$(stat -c %s cap.mmut) bytes, $(stat -c %s cap.mmut.zst) with zstd; load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-46s %7s %7s %12s %12s\n' run "wall s" "CPU s" "M ev/wall s" "M ev/CPU s"
+echo "run|wall s|CPU s|M events/wall s|M events/CPU s" > rows
 row() { awk -v r="$recs" -v n="$1" '{ c = $2 + $3; printf "%-46s %7.2f %7.2f %12.1f %12.1f\n",
-	n, $1, c, r / $1 / 1e6, r / c / 1e6 }' "$2.t"; }
+	n, $1, c, r / $1 / 1e6, r / c / 1e6
+	printf "%s|%.2f|%.2f|%.1f|%.1f\n", n, $1, c, r / $1 / 1e6, r / c / 1e6 >> "rows" }' "$2.t"; }
 row "qemu-aarch64 alone (no plugin)" qemu
 row "qemu-aarch64 + capture plugin -> /dev/null" plugin
 row "mmutrace capture --arch arm64 -> .mmut" cap
 row "mmutrace capture --arch arm64 -> .mmut.zst" zst
 row "mmusim --arch arm64 -- sort (live, --os linux)" live
 [ -n "$cg" ] && awk '{ printf "%-46s %7.2f %7.2f %12s %12s\n", "cachegrind, x86-64 sort (no cache sim)",
-	$1, $2 + $3, "-", "-" }' cg.t
+	$1, $2 + $3, "-", "-"
+	printf "%s|%.2f|%.2f|-|-\n", "cachegrind, x86-64 sort (no cache sim)", $1, $2 + $3 >> "rows" }' cg.t
+bench_results arm64 < rows
 read -r _ pu ps < plugin.t
 read -r _ cu cs < cap.t
 echo "$recs $pu $ps $cu $cs" | awk '{ p = $2 + $3; rd = $4 + $5 - p; w = p > rd ? p : rd; x = $1 / w / 1e6

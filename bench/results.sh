@@ -5,11 +5,12 @@
 #   {"bench": NAME, "date": ..., "cpus": N, "load": L, "host": ...,
 #    "rows": [{"column": value, ...}, ...]}
 # A field that is a decimal number is a JSON number, anything else a string
-# (escaped). Into $BENCH_OUT (default bench/results); both files appear
+# (escaped). Into $BENCH_OUT (default $top/bench/results, top being the
+# repository, as every bench script sets it); both files appear
 # whole or not at all. The machine's load average is the one at the call:
 # call it right after the runs.
 bench_results() {
-	out=${BENCH_OUT:-$(cd "$(dirname "$0")/.." && pwd)/bench/results}
+	out=${BENCH_OUT:-${top:?the bench script sets top}/bench/results}
 	mkdir -p "$out"
 	awk -F'|' -v name="$1" -v date="$(date -u +%FT%TZ)" -v cpus="$(nproc)" \
 		-v load="$(cut -d' ' -f1 /proc/loadavg)" -v host="$(uname -srm)" \
