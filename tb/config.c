@@ -25,6 +25,8 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "fabric.hop_latency", SCOPE_RTL }, { "rtl.parallel", SCOPE_RTL },
 	{ "seed", SCOPE_RANDOM },	     { "swap", SCOPE_LINUX },
 	{ "swappiness", SCOPE_LINUX },	     { "rtl.watchdog", SCOPE_RTL },
+	{ "fault.walk_abort", SCOPE_LINUX }, { "fault.walk_level", SCOPE_LINUX },
+	{ "fault.drop_ack", SCOPE_RTL },
 	{ NULL, SCOPE_LINUX },
 };
 

@@ -98,7 +98,8 @@ int write_gtkw(const char *fst_arg, unsigned cores, uint64_t from)
 		{ "state_q[2:0]", ENUM },	    { "level_q[1:0]", HEX },
 		{ "restart_q", BIT },	    { "mem_req_valid_o", BIT },
 		{ "mem_req_addr_o[47:0]", HEX }, { "mem_resp_valid_i", BIT },
-		{ "mem_resp_data_i[63:0]", HEX }, { "resp_fault_o[2:0]", ENUM },
+		{ "mem_resp_data_i[63:0]", HEX }, { "mem_resp_err_i", BIT },
+		{ "resp_fault_o[2:0]", ENUM },
 	};
 	static const struct sig fabric[] = {
 		{ "tlbi_valid_i", BIT },	      { "tlbi_core_i[7:0]", HEX },

@@ -193,6 +193,12 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 		}
 	}
 	if (cfg->backend == BACKEND_RTL) {
+		if (port && (cfg->walk_abort || cfg->drop_ack)) {
+			/* the front end's memory and fabric are its own: no injection there */
+			snprintf(rp->err, sizeof(rp->err),
+				 "fault.walk_abort and fault.drop_ack need mmusim's own RTL top");
+			return -1;
+		}
 		if (port)
 			rtl_backend_attach(&rp->rtl, port);
 		else if (rtl_backend_open(&rp->rtl, cfg, replay_read_pmem, replay_read_error, rp, rp->err,

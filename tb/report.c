@@ -230,6 +230,11 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			continue;
 		if (!strcmp(key, "rtl.parallel") && !cfg->parallel)
 			continue; /* off, the default, as before the key existed */
+		/* likewise the watchdog's default and faults not injected */
+		if ((!strcmp(key, "rtl.watchdog") && cfg->watchdog == RTL_TOP_LIMIT) ||
+		    (!strncmp(key, "fault.walk_", 11) && !cfg->walk_abort) ||
+		    (!strcmp(key, "fault.drop_ack") && !cfg->drop_ack))
+			continue;
 		fprintf(f, ", \"%s\": ", key);
 		if (!strcmp(key, "walk.latency"))
 			fprintf(f, "%u", cfg->walk_latency);
@@ -261,6 +266,14 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			fprintf(f, "%u", cfg->swappiness);
 		else if (!strcmp(key, "rtl.parallel"))
 			fprintf(f, "true");
+		else if (!strcmp(key, "rtl.watchdog"))
+			fprintf(f, "%llu", (unsigned long long)cfg->watchdog);
+		else if (!strcmp(key, "fault.walk_abort"))
+			fprintf(f, "\"%#llx\"", (unsigned long long)cfg->walk_abort);
+		else if (!strcmp(key, "fault.walk_level"))
+			fprintf(f, "%u", cfg->walk_abort_level);
+		else if (!strcmp(key, "fault.drop_ack"))
+			fprintf(f, "%llu", (unsigned long long)cfg->drop_ack);
 		else
 			fprintf(f, "%llu", (unsigned long long)cfg->seed);
 	}
