@@ -457,6 +457,25 @@ for b in model rtl; do
 		ok "walk_abort_says_why_$b"
 	fi
 done
+# Only the process that walked there dies: process 2 (forked by 1) is
+# killed at its first write to 0x3000000000, its next record is skipped, and
+# process 1 goes on to the end (exit 0). By hand: 5 data records, 4 counted.
+printf '%s\n' 'mmutrace-text 1' 'mmap 0x2000000000 0x1000 rw- private|anonymous' \
+	'W 0x2000000000 8' 'clone 2 0x11' 'switch 2' 'mmap 0x3000000000 0x1000 rw- private|anonymous' \
+	'W 0x3000000000 8' 'W 0x3000000008 8' 'switch 1' 'W 0x2000000008 8' 'R 0x2000000000 8' \
+	> "$tmp/two.txt"
+for b in model rtl; do
+	fails_with "walk_abort_kills_one_process_$b" 0 \
+		"record 6: SIGKILL: synchronous external abort on the translation table walk, level 3, ESR 0x92000057, at 0x3000000000 (a write) by thread 2: its process is killed" \
+		"$top/build/mmusim" "$tmp/two.txt" --check -s backend=$b -s cores=2 $small \
+		-s fault.walk_abort=0x3000000000 --json "$tmp/two.json" -q
+	if [ "$(jq -c '[.l1d.accesses, .os.signals, .mmu_faults.external_abort]' "$tmp/two.json")" = "[4,1,1]" ] &&
+		grep -qF "?[2]: unhandled exception: DABT (lower EL), ESR 0x0000000092000057, level 3" "$tmp/err"; then
+		ok "walk_abort_counts_$b"
+	else
+		bad "walk_abort_counts_$b" "$(jq -c '[.l1d.accesses, .os.signals, .mmu_faults]' "$tmp/two.json" 2>&1)"
+	fi
+done
 fails_with walk_abort_level0_fetch_rtl_parallel 3 \
 	"xz[1]: unhandled exception: IABT (lower EL), ESR 0x0000000082000014, level 0 (translation table walk)" \
 	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small -s rtl.parallel=on \
