@@ -365,10 +365,9 @@ lint:
 	$(foreach k,$(RTL_KINDS),$(call lint_rtl,$(k)))
 
 bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL) $(QEMU_PLUGIN)
-	bench/reader.sh
-	bench/rtl.sh
-	bench/capture.sh
-	bench/arm64.sh
+	@status=0; for s in reader rtl capture arm64 backends; do \
+		echo "== bench/$$s.sh"; bench/$$s.sh || status=1; done; \
+		ls bench/results; exit $$status
 
 # SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
 sweep: $(B)/mmusim

@@ -1,13 +1,16 @@
 #!/bin/sh
 # Trace targets (issue 2): the native reader decodes >= 100 M records/s, and
 # the bundled traces take <= 2 bytes per access on disk. Also mmusim's own
-# replay rate. Prints a table; exits 1 if a target is missed.
+# replay rate. Prints a table, writes it to bench/results/reader.{json,md};
+# exits 1 if a target is missed.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$top/build
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$top/bench/results.sh"
 status=0
+echo "trace|accesses|bytes|bytes per access|zst M records/s|raw M records/s|v2 raw M records/s|mmusim M records/s" > "$tmp/rows"
 # zst and raw: the bundled files (native version 1); v2 raw: the same
 # records converted to the current version (checksummed blocks)
 printf '%-16s %10s %12s %8s %14s %14s %14s %12s\n' trace accesses bytes B/acc \
@@ -25,9 +28,11 @@ for t in "$top"/traces/bundled/*.mmut.zst; do
 	srate=$("$b/mmusim" "$t" 2>&1 > /dev/null | sed -n 's/.*s, \([0-9.]*\) M records\/s/\1/p')
 	printf '%-16s %10s %12s %8s %14s %14s %14s %12s\n' "$name" "$acc" "$bytes" "$bpa" \
 		"$zrate" "$rrate" "$vrate" "$srate"
+	echo "$name|$acc|$bytes|$bpa|$zrate|$rrate|$vrate|$srate" >> "$tmp/rows"
 	echo "$bpa" | awk '{exit !($1 <= 2)}' || { echo "  MISSED: > 2 bytes/access"; status=1; }
 	echo "$rrate $vrate" | awk '{exit !($1 >= 100 && $2 >= 100)}' ||
 		{ echo "  MISSED: native decode < 100 M records/s"; status=1; }
 done
 "$b/bench_reader" "$tmp/sort.mmut" 0 | sed 's/.*peak/peak (one pass of sort)/'
+bench_results reader < "$tmp/rows"
 exit $status

@@ -7,7 +7,8 @@
 # usage: bench/rtl.sh [RECORDS [CORES...]]   (default 1,000,000 records of
 # each trace; cores 1 2 4 8)
 # The first run of a configuration builds its model (minutes for the large
-# geometries); that build is timed apart and not in the rate.
+# geometries); that build is timed apart and not in the rate. The table
+# goes to bench/results/rtl.{json,md} too.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$top/build
@@ -16,6 +17,8 @@ n=${1:-1000000}
 cores=${*:-1 2 4 8}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$top/bench/results.sh"
+echo "geometry|trace|records|cores|mode|pages|seconds|pages/s|model pages/s|x model|build s" > "$tmp/rows"
 small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
 "$b/mmutrace" cat "$top/traces/bundled/sort.mmut.zst" 2> /dev/null | head -n "$n" > "$tmp/sort.txt"
 "$b/mmutrace" cat "$top/traces/bundled/xz.mmut.zst" 2> /dev/null | head -n "$n" > "$tmp/xz.txt"
@@ -53,10 +56,14 @@ for g in "L1 16x4, L2 64x4|$small" \
 			s4=$(date +%s.%N)
 			pages=$(jq .rtl.pages "$tmp/r.json")
 			awk -v l="$label" -v t="$t" -v c="$c" -v m="$mode" -v p="$pages" -v s0="$s0" \
-				-v s1="$s1" -v s2="$s2" -v s3="$s3" -v s4="$s4" \
+				-v s1="$s1" -v s2="$s2" -v s3="$s3" -v s4="$s4" -v n="$n" -v rows="$tmp/rows" \
 				'BEGIN {printf "%-40s %-5s %5d %-8s %9d %7.2f %10.0f %10.0f %7.1f %7.0f\n",
 					l, t, c, m, p, s4 - s3, p / (s4 - s3), p / (s2 - s1),
-					(s4 - s3) / (s2 - s1), s1 - s0}'
+					(s4 - s3) / (s2 - s1), s1 - s0
+					printf "%s|%s|%d|%d|%s|%d|%.2f|%.0f|%.0f|%.1f|%.0f\n", l, t, n, c, m, p,
+						s4 - s3, p / (s4 - s3), p / (s2 - s1), (s4 - s3) / (s2 - s1),
+						s1 - s0 >> rows}'
 		done
 	done
 done
+bench_results rtl < "$tmp/rows"

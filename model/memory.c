@@ -480,6 +480,32 @@ enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_
 	return r;
 }
 
+/*
+ * do_sea: a synchronous external abort on a translation table walk, level
+ * 0..3 (ESR FSC 0b0101LL). No firmware-first RAS (APEI) claims it, so
+ * fault_info[]'s entry for "level L (translation table walk)" applies:
+ * SIGKILL with SI_KERNEL (not SIGBUS: that is the entry of an abort on the
+ * access itself). arm64_force_sig_fault shows the unhandled signal first,
+ * as arm64_show_signal prints it, with the ESR of a data or instruction
+ * abort from EL0 (EC 0x24 or 0x20, IL, WnR for a write, the FSC); then the
+ * SIGKILL takes the whole thread group. Returns the ESR.
+ */
+uint32_t do_sea(struct os *os, struct task_struct *t, enum access_type access, unsigned level)
+{
+	uint32_t ec = access == ACCESS_EXEC ? 0x20 : 0x24;
+	uint32_t esr = ec << 26 | 1u << 25 | (access == ACCESS_WRITE ? 1u << 6 : 0) | (0x14 + level);
+	char comm[16];
+
+	task_comm(os, t, comm, sizeof(comm));
+	os_log(os, "%s[%u]: unhandled exception: %s, ESR 0x%016llx, level %u (translation table walk)",
+	       comm, t->pid, ec == 0x20 ? "IABT (lower EL)" : "DABT (lower EL)",
+	       (unsigned long long)esr, level);
+	for (unsigned i = 0; i < os->nr_tasks; i++)
+		if (!os->tasks[i]->exited && os->tasks[i]->tgid == t->tgid)
+			os_exit(os, os->tasks[i]);
+	return esr;
+}
+
 /* ---- unmapping ---- */
 
 /* zap_pte_range for one PTE: its page goes to the gather, freed after the flush. */

@@ -327,6 +327,8 @@ void dump_maps(const struct os *os, const struct mm_struct *mm, FILE *f);
 /* faults (memory.c) */
 enum fault_result handle_page_fault(struct os *os, struct mm_struct *mm, uint64_t addr,
 				    enum access_type access);
+/* A walk's descriptor read failed at level: SIGKILL to t's thread group; returns the ESR. */
+uint32_t do_sea(struct os *os, struct task_struct *t, enum access_type access, unsigned level);
 
 /* memory pressure */
 /* kswapd, when an allocation woke it: reclaims until the high watermarks. */

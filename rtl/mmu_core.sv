@@ -56,6 +56,7 @@ module mmu_core #(
   output logic [47:0]       mem_req_addr_o,
   input  logic              mem_resp_valid_i,
   input  logic [63:0]       mem_resp_data_i,
+  input  logic              mem_resp_err_i,  // the read failed: the walk aborts
   // TLB maintenance: an operation is offered only while tlbi_ready_o
   output logic              tlbi_ready_o,
   input  logic              tlbi_valid_i,
@@ -172,10 +173,17 @@ module mmu_core #(
     .resp_valid_o(ptw_rvalid), .resp_fault_o(ptw_fault), .resp_level_o(ptw_level),
     .resp_entry_o(ptw_entry),
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_resp_valid_i, .mem_resp_data_i,
+    .mem_resp_err_i,
     .tlbi_valid_i, .tlbi_op_i, .tlbi_operand_i,
     .cnt_walks_o, .cnt_reads_o, .cnt_wc_lookups_o, .cnt_wc_hits_o);
 
   // ---- the translation ----
+
+  // a fault that leaves no entry to install: the level is where the walk ended
+  function automatic logic walk_fault(input mmu_pkg::fault_e f);
+    walk_fault = f == mmu_pkg::FaultTranslation || f == mmu_pkg::FaultAccessFlag ||
+                 f == mmu_pkg::FaultExtAbort;
+  endfunction
 
   // EL0 permission of a leaf with these UXN, AP[1] (user) and AP[2] (read-only) bits
   function automatic logic permits(input logic uxn, input logic user, input logic rdonly,
@@ -238,9 +246,7 @@ module mmu_core #(
           entry_d = ptw_entry;
           fault_d = ptw_fault;
           level_d = ptw_level;
-          state_d = (ptw_fault == mmu_pkg::FaultTranslation ||
-                     ptw_fault == mmu_pkg::FaultAccessFlag) ? Respond :
-                    HasL2 ? L2Fill : L1Fill;
+          state_d = walk_fault(ptw_fault) ? Respond : HasL2 ? L2Fill : L1Fill;
         end
       end
       L2Fill: begin
@@ -263,8 +269,7 @@ module mmu_core #(
         !permits(entry_d.attrs[54], entry_d.attrs[6], entry_d.attrs[7], access_q)) begin
       fault_d = mmu_pkg::FaultPermission;
     end
-    if (state_d == Respond && state_q != Respond && fault_d != mmu_pkg::FaultTranslation &&
-        fault_d != mmu_pkg::FaultAccessFlag) begin
+    if (state_d == Respond && state_q != Respond && !walk_fault(fault_d)) begin
       level_d = entry_d.level;
     end
   end

@@ -49,12 +49,16 @@ package mmu_pkg;
     AccessExec  = 2'd2
   } access_e;
 
-  // Faults as the architecture classifies them (tb/walker.h's order).
-  typedef enum logic [1:0] {
-    FaultNone        = 2'd0,
-    FaultTranslation = 2'd1,
-    FaultAccessFlag  = 2'd2,
-    FaultPermission  = 2'd3
+  // Faults as the architecture classifies them (tb/xlat.h's order).
+  // FaultExtAbort: a descriptor read answered with an error, the Arm ARM's
+  // synchronous external abort on a translation table walk (FSC 0b0101LL,
+  // LL the level).
+  typedef enum logic [2:0] {
+    FaultNone        = 3'd0,
+    FaultTranslation = 3'd1,
+    FaultAccessFlag  = 3'd2,
+    FaultPermission  = 3'd3,
+    FaultExtAbort    = 3'd4
   } fault_e;
 
   // Where a translation's answer came from (tb/xlat.h's enum xlat_source).

@@ -4,7 +4,10 @@
 // valid/ready memory port, with a fully associative LRU walk cache per
 // table level (the table descriptors read at L0, L1, L2, tagged by ASID).
 // Faults as the architecture classifies them: translation (with level),
-// access flag, permission (EL0). No hardware AF/dirty updates.
+// access flag, permission (EL0), and a descriptor read the memory answered
+// with an error (mem_resp_err_i): a synchronous external abort on the walk
+// at the level of that read, which ends the walk without a walk-cache fill.
+// No hardware AF/dirty updates.
 //
 // One walk at a time per core, for two reasons. The core translates one
 // page at a time in program order (the traces are one in-order stream per
@@ -43,6 +46,7 @@ module mmu_ptw #(
   output logic [47:0]         mem_req_addr_o,
   input  logic                mem_resp_valid_i,
   input  logic [63:0]         mem_resp_data_i,
+  input  logic                mem_resp_err_i,   // with valid: the read failed, data is void
   // TLB maintenance (only the non-leaf forms touch walk caches)
   input  logic                tlbi_valid_i,
   input  mmu_pkg::tlbi_op_e   tlbi_op_i,
@@ -245,6 +249,9 @@ module mmu_ptw #(
           if (restart_q || tlbi_valid_i) begin
             restart_d = 1'b0;
             state_d   = Probe;  // everything read so far may be stale
+          end else if (mem_resp_err_i) begin
+            fault_d = mmu_pkg::FaultExtAbort;
+            state_d = Done;
           end else if (!desc[0] || (level_q == 2'd0 && !desc[1]) || (level_q == 2'd3 && !desc[1])) begin
             fault_d = mmu_pkg::FaultTranslation;
             state_d = Done;

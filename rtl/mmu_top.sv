@@ -75,12 +75,19 @@ module mmu_top
   // per core: it applies the oldest TLBI of its queue in this cycle (the
   // TLBIs reach a core in the order they were issued)
   output logic        tlbi_taken_o [NumCores],
+  // per core: operations in its queue not yet applied (at most 8), for a
+  // watchdog to say which core a sync waits for; and, for fault injection,
+  // a hold that keeps the core from taking (acknowledging) any operation
+  // while set (0 in normal use)
+  output logic [7:0]  dvm_pending_o [NumCores],
+  input  logic        dvm_hold_i    [NumCores],
   // the one memory port of all walkers
   output logic        mem_req_valid_o,
   input  logic        mem_req_ready_i,
   output logic [47:0] mem_req_addr_o,
   input  logic        mem_resp_valid_i,
   input  logic [63:0] mem_resp_data_i,
+  input  logic        mem_resp_err_i,  // with valid: the read failed (the walk aborts)
   // per core counters (as mmu_core), and the fabric's
   output logic [63:0] cnt_tlb_o        [NumCores][3][5],
   output logic [63:0] cnt_walks_o      [NumCores],
@@ -131,7 +138,9 @@ module mmu_top
     logic targeted;
     assign targeted = tlbi_valid_i && (tlbi_shareable_i || int'(tlbi_core_i) == c);
     assign head[c]    = queue_q[c][head_q[c]];
-    assign deliver[c] = count_q[c] != '0 && reached(cycle_q, head[c].due) && core_ready[c];
+    assign deliver[c] = count_q[c] != '0 && reached(cycle_q, head[c].due) && core_ready[c] &&
+                        !dvm_hold_i[c];
+    assign dvm_pending_o[c] = 8'(count_q[c]);
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -248,7 +257,7 @@ module mmu_top
       .resp_source_o(resp_source_o[c]), .idle_o(core_idle[c]),
       .mem_req_valid_o(core_mem_valid[c]), .mem_req_ready_i(core_mem_ready[c]),
       .mem_req_addr_o(core_mem_addr[c]), .mem_resp_valid_i(core_mem_rvalid[c]),
-      .mem_resp_data_i,
+      .mem_resp_data_i, .mem_resp_err_i,
       .tlbi_ready_o(core_ready[c]), .tlbi_valid_i(deliver[c]), .tlbi_op_i(head[c].op),
       .tlbi_operand_i(head[c].operand),
       .cnt_tlb_o(cnt_tlb), .cnt_walks_o(cnt_walks_o[c]), .cnt_reads_o(cnt_reads_o[c]),

@@ -24,7 +24,9 @@ const struct config_scoped_key config_scoped_keys[] = {
 	{ "walk.l1_entries", SCOPE_LINUX },  { "walk.l2_entries", SCOPE_LINUX },
 	{ "fabric.hop_latency", SCOPE_RTL }, { "rtl.parallel", SCOPE_RTL },
 	{ "seed", SCOPE_RANDOM },	     { "swap", SCOPE_LINUX },
-	{ "swappiness", SCOPE_LINUX },
+	{ "swappiness", SCOPE_LINUX },	     { "rtl.watchdog", SCOPE_RTL },
+	{ "fault.walk_abort", SCOPE_LINUX }, { "fault.walk_level", SCOPE_LINUX },
+	{ "fault.drop_ack", SCOPE_RTL },
 	{ NULL, SCOPE_LINUX },
 };
 
@@ -148,6 +150,20 @@ const struct config_key config_keys[] = {
 	{ "rtl.parallel", FLAG(parallel), "off",
 	  "--backend rtl: the cores translate their pages at once, the walkers sharing the "
 	  "memory port (off: one page at a time)" },
+	{ "rtl.watchdog", CONFIG_U64, FIELD(watchdog), 1, 1ULL << 40, NULL, "1000000",
+	  "--backend rtl: cycles a page's answer, a TLBI's entry into the fabric or a DSB's "
+	  "completion may take; past it the run stops with an error naming the core, the "
+	  "operation and the cycle" },
+	{ "fault.walk_abort", CONFIG_U64, FIELD(walk_abort), 0, UINT64_MAX, NULL, "0",
+	  "fault injection (--os linux): a VA; the memory answers the descriptor read at level "
+	  "fault.walk_level of every walk in its region with an error, a synchronous external "
+	  "abort on the walk, and Linux kills the process (SIGKILL); 0: none" },
+	{ "fault.walk_level", NUMBER(walk_abort_level, 0, 3), "3",
+	  "the level of the descriptor read fault.walk_abort fails (0..3; 1..3 with va_bits=39)" },
+	{ "fault.drop_ack", CONFIG_U64, FIELD(drop_ack), 0, UINT64_MAX, NULL, "0",
+	  "fault injection (--backend rtl): the Nth TLBI (from 1) is never acknowledged by the "
+	  "last core it reaches (its issuer if local), so the DSB after it waits until "
+	  "rtl.watchdog stops the run; 0: none" },
 	{ "walk.latency", NUMBER(walk_latency, 0, 1u << 20), "40",
 	  "cycles of a page walk (--os none)" },
 	{ "page_size", CHOICE(page_level, page_sizes), "4k",
@@ -403,6 +419,19 @@ int config_load(struct sim_config *c, const char *path, char *err, size_t errlen
 
 int config_check(const struct sim_config *c, char *err, size_t errlen)
 {
+	if (c->walk_abort && c->os != OS_LINUX) {
+		snprintf(err, errlen, "fault.walk_abort needs --os linux (the page tables it reads)");
+		return -1;
+	}
+	if (c->walk_abort && c->walk_abort_level < (c->va_bits == 39 ? 1u : 0u)) {
+		snprintf(err, errlen, "fault.walk_level %u: with va_bits=39 walks start at level 1",
+			 c->walk_abort_level);
+		return -1;
+	}
+	if (c->drop_ack && c->backend != BACKEND_RTL) {
+		snprintf(err, errlen, "fault.drop_ack needs --backend rtl (the RTL's fabric)");
+		return -1;
+	}
 	if (c->backend == BACKEND_RTL) {
 		if (c->walk_cache[0] != c->walk_cache[1] || c->walk_cache[1] != c->walk_cache[2] ||
 		    !c->walk_cache[0]) {

@@ -37,6 +37,11 @@ struct sim_config {
 	unsigned walk_cache[3];	  /* entries caching L0, L1, L2 table descriptors */
 	unsigned hop_latency;	  /* --backend rtl: cycles a fabric hop takes */
 	bool parallel;		  /* --backend rtl: the cores translate at once */
+	uint64_t watchdog;	  /* --backend rtl: cycles any wait of the RTL may take */
+	/* fault injection (fault.*) */
+	uint64_t walk_abort;	  /* a VA whose walks' descriptor read fails, 0: none */
+	unsigned walk_abort_level; /* ... the read at this level */
+	uint64_t drop_ack;	  /* --backend rtl: the TLBI never acknowledged, 0: none */
 	const char *wave;	  /* --backend rtl: an FST file to write, or NULL */
 	uint64_t wave_from, wave_to; /* the cycles it covers */
 	unsigned given;		  /* keys of config_scoped_keys set explicitly (bit i) */

@@ -85,7 +85,7 @@ int write_gtkw(const char *fst_arg, unsigned cores, uint64_t from)
 		{ "req_valid_i", BIT },	   { "req_access_i[1:0]", ENUM },
 		{ "req_va_i[63:0]", HEX },	   { "req_ttbr_i[63:0]", HEX },
 		{ "state_q[2:0]", ENUM },	   { "resp_valid_o", BIT },
-		{ "resp_fault_o[1:0]", ENUM },   { "resp_level_o[1:0]", HEX },
+		{ "resp_fault_o[2:0]", ENUM },   { "resp_level_o[1:0]", HEX },
 		{ "resp_pa_o[47:0]", HEX },	   { "resp_source_o[1:0]", SOURCE },
 	};
 	static const struct sig tlb[] = {
@@ -98,7 +98,8 @@ int write_gtkw(const char *fst_arg, unsigned cores, uint64_t from)
 		{ "state_q[2:0]", ENUM },	    { "level_q[1:0]", HEX },
 		{ "restart_q", BIT },	    { "mem_req_valid_o", BIT },
 		{ "mem_req_addr_o[47:0]", HEX }, { "mem_resp_valid_i", BIT },
-		{ "mem_resp_data_i[63:0]", HEX }, { "resp_fault_o[1:0]", ENUM },
+		{ "mem_resp_data_i[63:0]", HEX }, { "mem_resp_err_i", BIT },
+		{ "resp_fault_o[2:0]", ENUM },
 	};
 	static const struct sig fabric[] = {
 		{ "tlbi_valid_i", BIT },	      { "tlbi_core_i[7:0]", HEX },

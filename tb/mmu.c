@@ -117,7 +117,7 @@ static uint64_t lookup_page(struct mmu *m, unsigned core, struct tlb *l1, uint64
 	c->st.walks++;
 	c->st.walk_cycles += w.cycles;
 	c->st.translation_cycles += w.cycles;
-	if (w.fault == MMU_FAULT_TRANSLATION || w.fault == MMU_FAULT_ACCESS_FLAG) {
+	if (mmu_fault_leaves_no_entry(w.fault)) {
 		*f = (struct mmu_fault){ w.fault, w.level, va, acc };
 		c->st.faults[w.fault]++;
 		return 0;
@@ -161,7 +161,7 @@ static uint64_t translate_page(struct mmu *m, unsigned core, struct tlb *l1, uin
 	latency_add(&m->latency, latency_outcome_of(f->kind != MMU_OK, source),
 		    m->core[core].st.translation_cycles - cycles);
 	if (m->check || out) {
-		bool walk_fault = f->kind == MMU_FAULT_TRANSLATION || f->kind == MMU_FAULT_ACCESS_FLAG;
+		bool walk_fault = mmu_fault_leaves_no_entry(f->kind);
 		struct mmu_result r = {
 			.fault = f->kind,
 			.level = walk_fault ? f->level : found->level,
@@ -294,7 +294,7 @@ void mmu_totals(const struct mmu *m, struct core_stats *sum)
 		sum->walk_cycles += s->walk_cycles;
 		sum->translation_cycles += s->translation_cycles;
 		sum->tlbi_entries += s->tlbi_entries;
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < MMU_NR_FAULTS; k++)
 			sum->faults[k] += s->faults[k];
 		for (int k = 0; k < TLBI_NR_OPS; k++)
 			sum->tlbi[k] += s->tlbi[k];

@@ -31,7 +31,7 @@ struct core_stats {
 	uint64_t translation_cycles; /* every lookup, L2 probe and walk */
 	uint64_t tlbi[TLBI_NR_OPS];
 	uint64_t tlbi_entries; /* entries the TLBIs removed */
-	uint64_t faults[4];    /* by enum mmu_fault_kind */
+	uint64_t faults[MMU_NR_FAULTS]; /* by enum mmu_fault_kind */
 };
 
 /* Walks the page tables for a missing page (or makes the translation up). */

@@ -477,7 +477,7 @@ int main(int argc, char **argv)
 			no_layout = true;
 			break;
 		}
-		if (replay_batch(&rp, buf, n) || rp.oom_ended)
+		if (replay_batch(&rp, buf, n) || rp.oom_ended || rp.sea_ended)
 			break;
 		if (pg.on && ++pg.batches % 64 == 0)
 			progress(&pg, rp.records - rp.events, false);
@@ -530,6 +530,11 @@ int main(int argc, char **argv)
 			"mmusim: %s: record %llu: the OOM killer killed every traced process "
 			"(%s); the replay ends there\n",
 			o.trace, (unsigned long long)rp.record, rp.os.oom_message);
+	if (!rc && rp.sea_ended)
+		fprintf(stderr,
+			"mmusim: %s: record %llu: the kernel killed every traced process (%s); the "
+			"replay ends there\n",
+			o.trace, (unsigned long long)rp.record, rp.sea_message);
 	for (int i = 0; !rc && i < o.ndumps; i++)
 		dump(&rp, r, o.dumps[i]);
 	if (!rc && replay_finish(&rp, &stats)) {
@@ -565,12 +570,12 @@ int main(int argc, char **argv)
 			xout_abort(save);
 		rc = 1;
 	}
-	bool oom_ended = rp.oom_ended;
+	bool killed = rp.oom_ended || rp.sea_ended;
 
 	replay_free(&rp); /* closes the waveform file */
 	if (!rc && o.wave && write_gtkw(o.wave, cfg.cores, cfg.wave_from)) {
 		fprintf(stderr, "mmusim: cannot write the GTKWave save file next to %s\n", o.wave);
 		rc = 1;
 	}
-	return rc ? rc : oom_ended ? 3 : 0; /* 3: every process was OOM-killed */
+	return rc ? rc : killed ? 3 : 0; /* 3: the kernel killed every process (OOM, SIGKILL) */
 }

@@ -22,6 +22,30 @@ uint64_t replay_read_pmem(void *ctx, uint64_t pa)
 	return pmem_read64(&rp->os.pa.pmem, pa);
 }
 
+bool replay_read_error(void *ctx, uint64_t pa)
+{
+	const struct replay *rp = ctx;
+
+	for (unsigned i = 0; i < rp->nabort_pa; i++)
+		if (rp->abort_pa[i] == pa)
+			return true;
+	return false;
+}
+
+/*
+ * fault.walk_abort: the golden walker's read of pa failed. A walk stops at
+ * its first failed read and the access at its first faulting page, and the
+ * RTL catches up at once after a fault, so at most one address is kept
+ * until the fault has been handled (access() forgets it).
+ */
+static void walk_aborted(void *ctx, uint64_t pa)
+{
+	struct replay *rp = ctx;
+
+	if (rp->nabort_pa < sizeof(rp->abort_pa) / sizeof(rp->abort_pa[0]))
+		rp->abort_pa[rp->nabort_pa++] = pa;
+}
+
 /* The page tables a core translates with: the OS model's, or (--os none on the RTL) identity's. */
 static uint64_t ttbr0_of(const struct replay *rp, unsigned core)
 {
@@ -173,14 +197,28 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 		return -1;
 	if (mmu_init(&rp->mmu, cfg, table_walk, rp))
 		return -1;
-	for (unsigned c = 0; c < cfg->cores; c++)
-		if (walker_init(&rp->mmu.core[c].ptw, cfg->va_bits, cfg->mem_latency,
-				cfg->walk_cache, read64, mem))
+	for (unsigned c = 0; c < cfg->cores; c++) {
+		struct walker *w = &rp->mmu.core[c].ptw;
+
+		if (walker_init(w, cfg->va_bits, cfg->mem_latency, cfg->walk_cache, read64, mem))
 			return -1;
+		if (cfg->walk_abort) {
+			w->abort_va = cfg->walk_abort;
+			w->abort_level = cfg->walk_abort_level;
+			w->aborted = walk_aborted;
+		}
+	}
 	if (cfg->backend == BACKEND_RTL) {
+		if (port && (cfg->walk_abort || cfg->drop_ack)) {
+			/* the front end's memory and fabric are its own: no injection there */
+			snprintf(rp->err, sizeof(rp->err),
+				 "fault.walk_abort and fault.drop_ack need mmusim's own RTL top");
+			return -1;
+		}
 		if (port)
 			rtl_backend_attach(&rp->rtl, port);
-		else if (rtl_backend_open(&rp->rtl, cfg, read64, mem, rp->err, sizeof(rp->err)))
+		else if (rtl_backend_open(&rp->rtl, cfg, read64, rp->linux_os ? replay_read_error : NULL,
+					  mem, rp->err, sizeof(rp->err)))
 			return -1;
 		rp->use_rtl = true;
 		rp->rtl.record = &rp->record;
@@ -511,6 +549,43 @@ static void fast_next(struct replay *rp, uint32_t tid, unsigned core, uint16_t a
 	rp->fast_asid = asid;
 }
 
+/* Every traced thread has ended: nothing is left to replay. */
+static bool all_ended(const struct replay *rp)
+{
+	for (uint32_t tid = 1; tid < rp->nthreads; tid++)
+		if (rp->thread[tid] && !rp->thread[tid]->exited)
+			return false;
+	return true;
+}
+
+/*
+ * A walk's descriptor read failed (fault.walk_abort): Linux's do_sea kills
+ * the process (SIGKILL); the trace's later records of its threads are
+ * skipped, and with no process left the replay ends. The RTL has answered
+ * the page already (it catches up at every fault), so the failed address
+ * is forgotten.
+ */
+static void external_abort(struct replay *rp, const struct trace_rec *t, struct task_struct *task,
+			   const struct mmu_fault *f)
+{
+	enum access_type acc = f->access == MMU_EXEC ? ACCESS_EXEC :
+			       f->access == MMU_WRITE ? ACCESS_WRITE : ACCESS_READ;
+	uint32_t esr;
+
+	rp->nabort_pa = 0;
+	esr = do_sea(&rp->os, task, acc, f->level);
+	rp->signals++;
+	snprintf(rp->sea_message, sizeof(rp->sea_message),
+		 "SIGKILL: synchronous external abort on the translation table walk, level %u, "
+		 "ESR %#x, at %#llx",
+		 f->level, esr, (unsigned long long)f->va);
+	warn(rp, "%s (a %s) by thread %u: its process is killed", rp->sea_message,
+	     acc == ACCESS_EXEC ? "fetch" : acc == ACCESS_WRITE ? "write" : "read", t->tid);
+	rp->fast_tid = FAST_NONE;
+	if (all_ended(rp))
+		rp->sea_ended = true;
+}
+
 static void access(struct replay *rp, const struct trace_rec *t)
 {
 	unsigned core = core_of(rp, t->tid);
@@ -537,6 +612,10 @@ static void access(struct replay *rp, const struct trace_rec *t)
 			return;
 		}
 		rp->os.cur_cpu = core;
+		if (f.kind == MMU_FAULT_EXT_ABORT) {
+			external_abort(rp, t, task, &f);
+			return;
+		}
 		enum fault_result r = handle_page_fault(
 			&rp->os, task->mm, f.va,
 			f.access == MMU_EXEC ? ACCESS_EXEC : f.access == MMU_WRITE ? ACCESS_WRITE
@@ -587,7 +666,7 @@ int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n)
 	uint16_t fast_asid = rp->fast_asid;
 	size_t i;
 
-	for (i = 0; i < n && !rp->oom_ended; i++) {
+	for (i = 0; i < n && !rp->oom_ended && !rp->sea_ended; i++) {
 		const struct trace_rec *t = &recs[i];
 
 		if (TR_IS_ACCESS(t->type) && t->tid == fast_tid &&

@@ -26,6 +26,15 @@ struct replay {
 	struct rtl_backend rtl;
 	bool linux_os, check, use_rtl;
 	bool oom_ended; /* the OOM killer killed every traced thread: nothing left to replay */
+	bool sea_ended; /* so did the SIGKILLs of external aborts (fault.walk_abort) */
+	char sea_message[160]; /* the last one: what the kernel said */
+	/*
+	 * fault.walk_abort: the descriptor addresses whose reads the memory
+	 * answered with an error since the RTL last caught up; the RTL's
+	 * walkers, reading the same memory, get the same error (replay_read_error)
+	 */
+	uint64_t abort_pa[4];
+	unsigned nabort_pa;
 	struct task_struct **thread; /* by trace thread id */
 	uint32_t *leader;	     /* by trace thread id: its process's first thread */
 	uint32_t nthreads;
@@ -68,6 +77,8 @@ int replay_init_port(struct replay *rp, const struct sim_config *cfg, bool check
 		     const struct rtl_port *port);
 /* The simulated physical memory the OS model's page tables live in (--os linux). */
 uint64_t replay_read_pmem(void *rp, uint64_t pa);
+/* Whether a read of pa fails (fault.walk_abort). */
+bool replay_read_error(void *rp, uint64_t pa);
 /* Returns -1 when the record cannot be honoured; rp->err says why. */
 int replay_batch(struct replay *rp, const struct trace_rec *recs, size_t n);
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "report.h"
+#include "rtl/top_shim.h" /* RTL_TOP_LIMIT, the watchdog's default */
 
 #include <stdarg.h>
 #include <string.h>
@@ -79,10 +80,13 @@ static void os_table(FILE *f, const struct sim_stats *s)
 		(unsigned long long)hits[0], (unsigned long long)lookups[0],
 		(unsigned long long)hits[1], (unsigned long long)lookups[1],
 		(unsigned long long)hits[2], (unsigned long long)lookups[2]);
-	fprintf(f, "MMU faults: translation %llu, access flag %llu, permission %llu\n",
+	fprintf(f, "MMU faults: translation %llu, access flag %llu, permission %llu",
 		(unsigned long long)t->faults[MMU_FAULT_TRANSLATION],
 		(unsigned long long)t->faults[MMU_FAULT_ACCESS_FLAG],
 		(unsigned long long)t->faults[MMU_FAULT_PERMISSION]);
+	if (t->faults[MMU_FAULT_EXT_ABORT]) /* only injected (fault.walk_abort) */
+		fprintf(f, ", external abort %llu", (unsigned long long)t->faults[MMU_FAULT_EXT_ABORT]);
+	fputc('\n', f);
 	for (int k = 0; k < NR_FAULT_KINDS; k++)
 		total += k != FAULT_MAJOR ? st->faults[k] : 0;
 	fprintf(f, "page faults %llu:", (unsigned long long)total);
@@ -222,6 +226,11 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			continue;
 		if (!strcmp(key, "rtl.parallel") && !cfg->parallel)
 			continue; /* off, the default, as before the key existed */
+		/* likewise the watchdog's default and faults not injected */
+		if ((!strcmp(key, "rtl.watchdog") && cfg->watchdog == RTL_TOP_LIMIT) ||
+		    (!strncmp(key, "fault.walk_", 11) && !cfg->walk_abort) ||
+		    (!strcmp(key, "fault.drop_ack") && !cfg->drop_ack))
+			continue;
 		fprintf(f, ", \"%s\": ", key);
 		if (!strcmp(key, "walk.latency"))
 			fprintf(f, "%u", cfg->walk_latency);
@@ -253,6 +262,14 @@ static void json_config(FILE *f, const struct sim_config *cfg)
 			fprintf(f, "%u", cfg->swappiness);
 		else if (!strcmp(key, "rtl.parallel"))
 			fprintf(f, "true");
+		else if (!strcmp(key, "rtl.watchdog"))
+			fprintf(f, "%llu", (unsigned long long)cfg->watchdog);
+		else if (!strcmp(key, "fault.walk_abort"))
+			fprintf(f, "\"%#llx\"", (unsigned long long)cfg->walk_abort);
+		else if (!strcmp(key, "fault.walk_level"))
+			fprintf(f, "%u", cfg->walk_abort_level);
+		else if (!strcmp(key, "fault.drop_ack"))
+			fprintf(f, "%llu", (unsigned long long)cfg->drop_ack);
 		else
 			fprintf(f, "%llu", (unsigned long long)cfg->seed);
 	}
@@ -329,7 +346,7 @@ void report_json(FILE *f, const struct sim_stats *s)
 			fprintf(f, "%s\"l%d\": {\"lookups\": %llu, \"hits\": %llu}", l ? ", " : "", l,
 				(unsigned long long)lookups[l], (unsigned long long)hits[l]);
 		fprintf(f, "},\n  \"mmu_faults\": {");
-		for (int k = 1; k < 4; k++)
+		for (int k = 1; k < MMU_NR_FAULTS; k++)
 			fprintf(f, "%s\"%s\": %llu", k > 1 ? ", " : "", mmu_fault_names[k],
 				(unsigned long long)t->faults[k]);
 		fprintf(f, "},\n  \"os\": {\"faults\": {");

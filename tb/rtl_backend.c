@@ -308,6 +308,12 @@ static void follower_walk(void *ctx, unsigned core, uint64_t va, enum mmu_access
 	walker_walk(&b->follower->core[core].ptw, b->follower_ttbr0, va, acc, out);
 }
 
+/* The trace's own walker records which reads fail (fault.walk_abort); these only fail too. */
+static void abort_seen(void *ctx, uint64_t pa)
+{
+	(void)ctx, (void)pa;
+}
+
 static int follower_open(struct rtl_backend *b, const struct sim_config *c,
 			 uint64_t (*read64)(void *, uint64_t), void *ctx)
 {
@@ -321,16 +327,31 @@ static int follower_open(struct rtl_backend *b, const struct sim_config *c,
 		if (walker_init(&b->follower->core[k].ptw, c->va_bits, c->mem_latency,
 				c->walk_cache, read64, ctx))
 			return -1;
-	return walker_init(&b->fresh, c->va_bits, c->mem_latency, no_walk_cache, read64, ctx);
+	if (walker_init(&b->fresh, c->va_bits, c->mem_latency, no_walk_cache, read64, ctx))
+		return -1;
+	/* fault.walk_abort: the same reads fail for them (the trace's walker records which) */
+	for (unsigned k = 0; k <= c->cores; k++) {
+		struct walker *w = k < c->cores ? &b->follower->core[k].ptw : &b->fresh;
+
+		w->abort_va = c->walk_abort;
+		w->abort_level = c->walk_abort_level;
+		w->aborted = c->walk_abort ? abort_seen : NULL;
+	}
+	return 0;
 }
 
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *c,
-		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen)
+		     uint64_t (*read64)(void *, uint64_t), bool (*read_error)(void *, uint64_t),
+		     void *ctx, char *err, size_t errlen)
 {
 	memset(b, 0, sizeof(*b));
 	if (rtl_shim_load(&b->shim, c, err, errlen))
 		return -1;
 	b->top = b->shim.ops->new_top(read64, ctx, c->mem_latency);
+	b->shim.ops->faults(b->top, &(struct rtl_faults){ .read_error = read_error,
+							     .drop_ack = c->drop_ack,
+							     .watchdog = c->watchdog });
+	b->watchdog = c->watchdog;
 	b->parallel = c->parallel;
 	b->capacity = c->parallel && c->cores > 1 ? RTL_BATCH_PARALLEL : RTL_BATCH;
 	b->queue = calloc(b->capacity, sizeof(*b->queue));
@@ -360,6 +381,7 @@ void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port)
 {
 	memset(b, 0, sizeof(*b));
 	b->port = *port;
+	b->watchdog = RTL_TOP_LIMIT; /* the front end's top keeps the default */
 }
 
 /* The trace record now, for messages. */
@@ -405,10 +427,74 @@ static void compare(struct rtl_backend *b, unsigned long long record, const stru
 			 (unsigned long long)r->pa, xlat_source_names[r->source % 3]);
 }
 
+/* "tlbi vale1is", as the instruction is written */
+static void tlbi_name(char *out, size_t len, const struct tlbi *op)
+{
+	snprintf(out, len, "tlbi %s%s", (unsigned)op->op < TLBI_NR_OPS ? tlbi_op_names[op->op] : "?",
+		 op->shareable ? "is" : "");
+}
+
+/*
+ * The watchdog's report of a wait that gave up: what waited, since which
+ * cycle, and the core that held it up with the oldest TLBI it has not
+ * acknowledged. ("" when the top cannot say: a front end's.)
+ */
+static void hang_report(struct rtl_backend *b, char *out, size_t len)
+{
+	struct rtl_hang h;
+	char op[64], late[64];
+	int n = 0;
+
+	out[0] = 0;
+	if (!b->top)
+		return;
+	b->shim.ops->hang(b->top, &h);
+	switch (h.kind) {
+	case RTL_HANG_PAGE:
+		n = snprintf(out, len, "watchdog: core %u: the translation of VA %#llx (from cycle %llu) "
+				       "had no answer after %llu cycles",
+			     h.core, (unsigned long long)h.va, (unsigned long long)h.since,
+			     (unsigned long long)h.waited);
+		break;
+	case RTL_HANG_TLBI:
+		tlbi_name(op, sizeof(op), &h.tlbi);
+		n = snprintf(out, len, "watchdog: core %u: %s (operand %#llx) could not enter the fabric "
+				       "(from cycle %llu) after %llu cycles",
+			     h.core, op, (unsigned long long)h.tlbi.operand,
+			     (unsigned long long)h.since, (unsigned long long)h.waited);
+		break;
+	case RTL_HANG_SYNC:
+		n = snprintf(out, len, "watchdog: DSB ISH (from cycle %llu) not complete after %llu cycles",
+			     (unsigned long long)h.since, (unsigned long long)h.waited);
+		break;
+	default:
+		return;
+	}
+	if (!h.stalled || n < 0 || (size_t)n >= len)
+		return;
+	if (!h.stalled_pending) {
+		snprintf(out + n, len - (size_t)n, ": core %u has operations not applied", h.stalled_core);
+		return;
+	}
+	tlbi_name(late, sizeof(late), &h.stalled_op);
+	snprintf(out + n, len - (size_t)n,
+		 ": core %u has not acknowledged %s (operand %#llx) from core %u, issued at cycle %llu "
+		 "(%u not applied)",
+		 h.stalled_core, late, (unsigned long long)h.stalled_op.operand, h.stalled_op_core,
+		 (unsigned long long)h.stalled_op_cycle, h.stalled_pending);
+}
+
 static void stuck(struct rtl_backend *b, unsigned long long record, const struct rtl_op *p)
 {
-	mismatch(b, record, "the RTL did not answer page %llu (core %u, VA %#llx) within %u cycles",
-		 (unsigned long long)b->pages + 1, p->core, (unsigned long long)p->va, RTL_TOP_LIMIT);
+	char why[400];
+
+	hang_report(b, why, sizeof(why));
+	if (why[0])
+		mismatch(b, record, "%s (page %llu of the run)", why, (unsigned long long)b->pages + 1);
+	else
+		mismatch(b, record, "the RTL did not answer page %llu (core %u, VA %#llx) within %llu cycles",
+			 (unsigned long long)b->pages + 1, p->core, (unsigned long long)p->va,
+			 (unsigned long long)b->watchdog);
 }
 
 /* The answer a walk of the tables as they are now gives for page p. */
@@ -518,9 +604,11 @@ static void drain_parallel(struct rtl_backend *b, unsigned n)
 
 	b->elapsed += run.elapsed;
 	if (done == RTL_TOP_STUCK) {
-		mismatch(b, b->queue_record[0],
-			 "the RTL made no progress for %u cycles in a run of %u operations (the cores "
-			 "at once)", RTL_TOP_LIMIT, n);
+		char why[400];
+
+		hang_report(b, why, sizeof(why));
+		mismatch(b, b->queue_record[0], "%s (a run of %u operations, the cores at once)", why,
+			 n);
 		return;
 	}
 	/* each core's effects in the order they took effect there */
@@ -682,8 +770,16 @@ void rtl_backend_dsb(struct rtl_backend *b, unsigned core)
 	uint64_t cycles = b->batch + waited;
 
 	if (waited == RTL_TOP_STUCK) {
-		mismatch(b, record_now(b), "a DSB ISH after %llu TLBIs did not complete within %u cycles",
-			 (unsigned long long)b->batch, RTL_TOP_LIMIT);
+		char why[400];
+
+		hang_report(b, why, sizeof(why));
+		if (why[0])
+			mismatch(b, record_now(b), "%s (a DSB after %llu TLBIs)", why,
+				 (unsigned long long)b->batch);
+		else
+			mismatch(b, record_now(b),
+				 "a DSB ISH after %llu TLBIs did not complete within %llu cycles",
+				 (unsigned long long)b->batch, (unsigned long long)b->watchdog);
 		b->batch = 0;
 		return;
 	}

@@ -113,6 +113,7 @@ struct rtl_backend {
 	uint64_t stale_answers; /* old mappings answered while a TLBI was in flight */
 	uint64_t group_start;	/* the cycle the first TLBI since the last DSB was issued */
 	bool group_open;	/* a TLBI has been issued since the last DSB */
+	uint64_t watchdog;	      /* rtl.watchdog: cycles any wait may take */
 	char mismatch[512]; /* the first difference ("record N: ..."), or empty */
 };
 
@@ -131,9 +132,14 @@ void rtl_random_tlbs(struct mmu *m);
 int rtl_shim_load(struct rtl_shim *s, const struct sim_config *cfg, char *err, size_t errlen);
 void rtl_shim_unload(struct rtl_shim *s);
 
-/* Loads the shim and makes its top, whose walkers read through read64. */
+/*
+ * Loads the shim and makes its top, whose walkers read through read64;
+ * read_error (or NULL) says which reads fail (fault.walk_abort), and the
+ * watchdog and fault.drop_ack come from cfg.
+ */
 int rtl_backend_open(struct rtl_backend *b, const struct sim_config *cfg,
-		     uint64_t (*read64)(void *, uint64_t), void *ctx, char *err, size_t errlen);
+		     uint64_t (*read64)(void *, uint64_t), bool (*read_error)(void *, uint64_t),
+		     void *ctx, char *err, size_t errlen);
 /* Drives a top someone else made, through port. */
 void rtl_backend_attach(struct rtl_backend *b, const struct rtl_port *port);
 /* Translates on the RTL (at once, or queued) and compares with the golden answer. */

@@ -5,7 +5,8 @@
 #include <string.h>
 
 const char *const xlat_source_names[3] = { "L1", "L2", "walk" };
-const char *const mmu_fault_names[4] = { "none", "translation", "access_flag", "permission" };
+const char *const mmu_fault_names[MMU_NR_FAULTS] = { "none", "translation", "access_flag",
+							 "permission", "external_abort" };
 
 int walker_init(struct walker *w, unsigned va_bits, unsigned mem_latency,
 		const unsigned wc_entries[3], uint64_t (*read64)(void *, uint64_t), void *ctx)
@@ -102,11 +103,19 @@ void walker_walk(struct walker *w, uint64_t ttbr0, uint64_t va, enum mmu_access 
 		}
 	}
 	for (;; level++) {
-		uint64_t d = w->read64(w->ctx, table + 8ULL * ((va >> shift_of(level)) & 511));
+		uint64_t pa = table + 8ULL * ((va >> shift_of(level)) & 511);
 
 		w->reads++;
 		out->cycles += w->mem_latency;
 		out->level = level;
+		if (w->aborted && level == w->abort_level &&
+		    va >> shift_of(level) == w->abort_va >> shift_of(level)) {
+			w->aborted(w->ctx, pa); /* the memory answers with an error */
+			out->fault = MMU_FAULT_EXT_ABORT;
+			return;
+		}
+		uint64_t d = w->read64(w->ctx, pa);
+
 		if (!(d & PTE_VALID) || (level == 0 && !(d & 2)) || (level == 3 && !(d & 2))) {
 			out->fault = MMU_FAULT_TRANSLATION;
 			return;

@@ -5,6 +5,12 @@
  * the simulated memory, with one walk cache per table level (the table
  * descriptors of L0, L1 and L2, tagged by ASID). No hardware access-flag
  * or dirty-state updates (FEAT_HAFDBS absent): those are faults.
+ *
+ * Fault injection (fault.walk_abort): the memory answers the descriptor
+ * read at level abort_level of every walk of a VA in abort_va's region at
+ * that level with an error; the walk ends there with a synchronous
+ * external abort at that level (the read still counts and costs its
+ * latency), and aborted(ctx, pa) tells the memory which address failed.
  */
 #ifndef MMUSIM_WALKER_H
 #define MMUSIM_WALKER_H
@@ -44,6 +50,10 @@ struct walker {
 	uint64_t (*read64)(void *ctx, uint64_t pa);
 	void *ctx;
 	uint64_t walks, reads;
+	/* fault.walk_abort: off while aborted is NULL */
+	uint64_t abort_va;
+	unsigned abort_level;
+	void (*aborted)(void *ctx, uint64_t pa);
 };
 
 int walker_init(struct walker *w, unsigned va_bits, unsigned mem_latency,

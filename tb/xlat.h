@@ -14,9 +14,26 @@
 /* The access a page is translated for (mmu_pkg::access_e). */
 enum mmu_access { MMU_READ, MMU_WRITE, MMU_EXEC };
 
-/* A fault as the architecture classifies it (mmu_pkg::fault_e). */
-enum mmu_fault_kind { MMU_OK, MMU_FAULT_TRANSLATION, MMU_FAULT_ACCESS_FLAG, MMU_FAULT_PERMISSION };
-extern const char *const mmu_fault_names[4];
+/*
+ * A fault as the architecture classifies it (mmu_pkg::fault_e).
+ * MMU_FAULT_EXT_ABORT: a descriptor read answered with an error, the
+ * synchronous external abort on a translation table walk (FSC 0b0101LL).
+ */
+enum mmu_fault_kind {
+	MMU_OK,
+	MMU_FAULT_TRANSLATION,
+	MMU_FAULT_ACCESS_FLAG,
+	MMU_FAULT_PERMISSION,
+	MMU_FAULT_EXT_ABORT,
+	MMU_NR_FAULTS
+};
+extern const char *const mmu_fault_names[MMU_NR_FAULTS];
+
+/* A walk that ended without a leaf to install: no PA, the level where it ended. */
+static inline int mmu_fault_leaves_no_entry(enum mmu_fault_kind f)
+{
+	return f == MMU_FAULT_TRANSLATION || f == MMU_FAULT_ACCESS_FLAG || f == MMU_FAULT_EXT_ABORT;
+}
 
 /* Where the answer came from (mmu_pkg::source_e). */
 enum xlat_source { XLAT_L1, XLAT_L2, XLAT_WALK };

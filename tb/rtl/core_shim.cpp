@@ -10,11 +10,14 @@
 
 struct rtl_core : vl_model<Vmmu_core> {
 	mem_port mem;
+	uint64_t cycle;
+	char hang[256];
 };
 
 static void tick(rtl_core *c)
 {
 	clock_cycle(c->ctx, c->top, c->mem);
+	c->cycle++;
 	c->top->req_valid_i = 0;
 	c->top->tlbi_valid_i = 0;
 }
@@ -27,6 +30,8 @@ extern "C" struct rtl_core *rtl_core_new(uint64_t (*read64)(void *, uint64_t), v
 	mem_port_init(c->mem, read64, ctx, mem_latency);
 	c->top->req_valid_i = 0;
 	c->top->tlbi_valid_i = 0;
+	c->cycle = 0;
+	c->hang[0] = 0;
 	reset_model(c, tick);
 	return c;
 }
@@ -49,12 +54,18 @@ extern "C" unsigned rtl_core_translate(struct rtl_core *c, uint64_t ttbr0, uint6
 	do {
 		tick(c);
 		cycles++;
-	} while (!t->resp_valid_o && cycles < 100000);
+	} while (!t->resp_valid_o && cycles < RTL_SHIM_LIMIT);
+	if (!t->resp_valid_o) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "translation of VA %#llx", (unsigned long long)va);
+		watchdog_expired(c->hang, sizeof(c->hang), "core", what, c->cycle - cycles,
+				 RTL_SHIM_LIMIT);
+		return RTL_SHIM_STUCK;
+	}
 	out->fault = (enum mmu_fault_kind)t->resp_fault_o;
 	out->level = t->resp_level_o;
-	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
-			  ? 0
-			  : t->resp_pa_o;
+	out->pa = mmu_fault_leaves_no_entry(out->fault) ? 0 : t->resp_pa_o;
 	out->source = t->resp_source_o;
 	return cycles; /* the next page is taken in the cycle this answer goes out */
 }
@@ -80,6 +91,16 @@ extern "C" void rtl_core_counters(struct rtl_core *c, struct rtl_core_counters *
 		hits[l] = packed_counter(t->cnt_wc_hits_o, l);
 	}
 	copy_core_counters(out, tlb, t->cnt_walks_o, t->cnt_reads_o, lookups, hits);
+}
+
+extern "C" void rtl_core_read_error(struct rtl_core *c, bool (*read_error)(void *, uint64_t))
+{
+	c->mem.read_error = read_error;
+}
+
+extern "C" const char *rtl_core_hang(struct rtl_core *c)
+{
+	return c->hang;
 }
 
 extern "C" int rtl_core_errors(struct rtl_core *c)

@@ -14,6 +14,8 @@ struct rtl_ptw : vl_model<Vmmu_ptw> {
 	bool tlbi_now;
 	uint8_t tlbi_op;
 	uint64_t tlbi_operand;
+	uint64_t cycle;
+	char hang[256];
 };
 
 static void tick(rtl_ptw *w)
@@ -25,6 +27,7 @@ static void tick(rtl_ptw *w)
 	clock_cycle(w->ctx, w->top, w->mem);
 	w->tlbi_now = false;
 	w->top->req_valid_i = 0;
+	w->cycle++;
 }
 
 extern "C" struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *, uint64_t), void *ctx,
@@ -35,6 +38,8 @@ extern "C" struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *, uint64_t), voi
 	mem_port_init(w->mem, read64, ctx, mem_latency);
 	w->tlbi_now = false;
 	w->top->req_valid_i = 0;
+	w->cycle = 0;
+	w->hang[0] = 0;
 	reset_model(w, tick);
 	return w;
 }
@@ -69,7 +74,15 @@ extern "C" unsigned rtl_ptw_walk(struct rtl_ptw *w, uint64_t ttbr0, uint64_t va,
 			hook(hook_ctx, w, cycles);
 		tick(w);
 		cycles++;
-	} while (!t->resp_valid_o && cycles < 100000);
+	} while (!t->resp_valid_o && cycles < RTL_SHIM_LIMIT);
+	if (!t->resp_valid_o) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "walk of VA %#llx", (unsigned long long)va);
+		watchdog_expired(w->hang, sizeof(w->hang), "walker", what, w->cycle - cycles,
+				 RTL_SHIM_LIMIT);
+		return RTL_SHIM_STUCK;
+	}
 	const VlWide<6> &e = t->resp_entry_o;
 	auto bits = [&e](unsigned lo, unsigned n) {
 		uint64_t v = 0;
@@ -100,6 +113,16 @@ extern "C" void rtl_ptw_counters(struct rtl_ptw *w, struct rtl_ptw_counters *c)
 		hits[l] = packed_counter(w->top->cnt_wc_hits_o, l);
 	}
 	copy_walker_counters(c, w->top->cnt_walks_o, w->top->cnt_reads_o, lookups, hits);
+}
+
+extern "C" void rtl_ptw_read_error(struct rtl_ptw *w, bool (*read_error)(void *, uint64_t))
+{
+	w->mem.read_error = read_error;
+}
+
+extern "C" const char *rtl_ptw_hang(struct rtl_ptw *w)
+{
+	return w->hang;
 }
 
 extern "C" int rtl_ptw_errors(struct rtl_ptw *w)

@@ -6,6 +6,7 @@
 #ifndef MMUSIM_PTW_SHIM_H
 #define MMUSIM_PTW_SHIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../walker.h"
@@ -22,7 +23,15 @@ typedef void (*rtl_ptw_hook)(void *ctx, struct rtl_ptw *w, unsigned cycle);
 struct rtl_ptw *rtl_ptw_new(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
 			    unsigned mem_latency);
 void rtl_ptw_free(struct rtl_ptw *w);
-/* One walk; returns its cycles. hook (may be NULL) runs each cycle. */
+/* What rtl_ptw_walk and rtl_core_translate return when the watchdog expired. */
+#define RTL_SHIM_LIMIT 100000u
+#define RTL_SHIM_STUCK 0xffffffffu
+
+/*
+ * One walk; returns its cycles, or RTL_SHIM_STUCK when no answer came in
+ * RTL_SHIM_LIMIT cycles (rtl_ptw_hang then says what hung). hook (may be
+ * NULL) runs each cycle.
+ */
 unsigned rtl_ptw_walk(struct rtl_ptw *w, uint64_t ttbr0, uint64_t va, enum mmu_access acc,
 		      struct walk_result *out, rtl_ptw_hook hook, void *hook_ctx);
 /* A TLBI in the coming cycle (between walks, or from a hook during one). */
@@ -32,6 +41,10 @@ struct rtl_ptw_counters {
 	uint64_t walks, reads, wc_lookups[3], wc_hits[3];
 };
 void rtl_ptw_counters(struct rtl_ptw *w, struct rtl_ptw_counters *c);
+/* Reads of a PA for which read_error(ctx, pa) holds are answered with an error. */
+void rtl_ptw_read_error(struct rtl_ptw *w, bool (*read_error)(void *ctx, uint64_t pa));
+/* The watchdog's message about the last walk that hung, or "". */
+const char *rtl_ptw_hang(struct rtl_ptw *w);
 int rtl_ptw_errors(struct rtl_ptw *w);
 
 #ifdef __cplusplus

@@ -29,9 +29,22 @@ struct rtl_top : vl_model<Vmmu_top> {
 	std::vector<unsigned> chain;	   /* rtl_top_run's per-core order */
 	std::vector<rtl_effect> effects; /* rtl_top_run's, until the next run */
 	bool tlbi_posted, sync_posted;
-	bool stuck; /* a TLBI or a sync waited past RTL_TOP_LIMIT cycles */
+	bool stuck; /* a TLBI or a sync waited past the watchdog's limit */
 	unsigned tlbi_core;
 	struct tlbi tlbi;
+	// the watchdog and fault injection (rtl_top_faults)
+	uint64_t watchdog;
+	uint64_t drop_ack, tlbis; /* the TLBI never acknowledged; TLBIs issued so far */
+	int hold_core;		  /* the core that does not acknowledge it, or -1 */
+	uint64_t hold_after;	  /* ... once it has applied this many operations */
+	std::vector<uint64_t> sent; /* per core: operations the fabric took for it */
+	struct issued {
+		struct tlbi op;
+		unsigned core;
+		uint64_t cycle;
+	};
+	std::vector<issued> batch; /* since every queue was last empty */
+	rtl_hang hang;
 #if VM_TRACE_FST
 	VerilatedFstC *fst;
 	uint64_t wave_from, wave_to;
@@ -57,10 +70,47 @@ static void wave(rtl_top *s, uint64_t time)
 #endif
 }
 
+/* Operations core c has applied, as of the last clock edge. */
+static uint64_t applied(const rtl_top *s, unsigned c)
+{
+	return s->sent[c] - s->top->dvm_pending_o[c];
+}
+
+/* A TLBI the fabric takes in this cycle: counted, kept for the watchdog, maybe held. */
+static void issued(rtl_top *s)
+{
+	Vmmu_top *t = s->top;
+	struct tlbi op = { (enum tlbi_op)t->tlbi_op_i, (bool)t->tlbi_shareable_i,
+			   t->tlbi_operand_i };
+	unsigned from = t->tlbi_core_i;
+
+	if (++s->tlbis == s->drop_ack) { /* its last stop never acknowledges it */
+		s->hold_core = (int)(op.shareable ? (from + s->cores - 1) % s->cores : from);
+		s->hold_after = s->sent[(unsigned)s->hold_core];
+	}
+	for (unsigned c = 0; c < s->cores; c++)
+		s->sent[c] += op.shareable || c == from;
+	s->batch.push_back({ op, from, s->cycle });
+}
+
 static void tick(rtl_top *s)
 {
+	bool tlbi = s->top->tlbi_valid_i;
+
+	if (s->hold_core >= 0)
+		s->top->dvm_hold_i[s->hold_core] = applied(s, (unsigned)s->hold_core) >= s->hold_after;
+	if (tlbi)
+		issued(s);
 	clock_cycle(s->ctx, s->top, s->mem, [s](uint64_t time) { wave(s, time); });
 	s->cycle++;
+	if (!s->batch.empty() && !tlbi) { /* forget them once every core applied them */
+		bool empty = true;
+
+		for (unsigned c = 0; c < s->cores && empty; c++)
+			empty = !s->top->dvm_pending_o[c];
+		if (empty)
+			s->batch.clear();
+	}
 	for (unsigned c = 0; c < s->cores; c++)
 		s->top->req_valid_i[c] = 0;
 	s->top->tlbi_valid_i = 0;
@@ -78,6 +128,14 @@ extern "C" struct rtl_top *rtl_top_new(uint64_t (*read64)(void *, uint64_t), voi
 	s->tlbi_posted = s->sync_posted = s->stuck = false;
 	s->tlbi_core = 0;
 	s->tlbi = {};
+	s->watchdog = RTL_TOP_LIMIT;
+	s->drop_ack = s->tlbis = 0;
+	s->hold_core = -1;
+	s->hold_after = 0;
+	s->sent.assign(s->cores, 0);
+	s->hang = {};
+	for (unsigned c = 0; c < s->cores; c++)
+		s->top->dvm_hold_i[c] = 0;
 #if VM_TRACE_FST
 	s->fst = nullptr;
 	s->ctx.traceEverOn(true);
@@ -125,10 +183,65 @@ static void read_answer(const Vmmu_top *t, unsigned core, struct mmu_result *out
 {
 	out->fault = (enum mmu_fault_kind)t->resp_fault_o[core];
 	out->level = t->resp_level_o[core];
-	out->pa = out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG
-			  ? 0
-			  : t->resp_pa_o[core];
+	out->pa = mmu_fault_leaves_no_entry(out->fault) ? 0 : t->resp_pa_o[core];
 	out->source = t->resp_source_o[core];
+}
+
+/* The watchdog: what held things up, the core and the oldest operation it has not applied. */
+static void stalled(rtl_top *s, unsigned c)
+{
+	rtl_hang &h = s->hang;
+	uint64_t pending = s->top->dvm_pending_o[c], mine = 0;
+
+	h.stalled = true;
+	h.stalled_core = c;
+	h.stalled_pending = (unsigned)pending;
+	for (const rtl_top::issued &i : s->batch)
+		mine += i.op.shareable || i.core == c;
+	for (const rtl_top::issued &i : s->batch) {
+		if (!(i.op.shareable || i.core == c) || mine-- != pending)
+			continue;
+		h.stalled_op = i.op;
+		h.stalled_op_core = i.core;
+		h.stalled_op_cycle = i.cycle;
+		return;
+	}
+	h.stalled_pending = 0; /* (not one of this batch's: none) */
+}
+
+/* The core with the most operations not applied, if any. */
+static int busiest(const rtl_top *s)
+{
+	int best = -1;
+
+	for (unsigned c = 0; c < s->cores; c++)
+		if (s->top->dvm_pending_o[c] && (best < 0 || s->top->dvm_pending_o[c] >
+								    s->top->dvm_pending_o[best]))
+			best = (int)c;
+	return best;
+}
+
+static void page_hang(rtl_top *s, unsigned core, uint64_t va, uint64_t since)
+{
+	s->hang = {};
+	s->hang.kind = RTL_HANG_PAGE;
+	s->hang.core = core;
+	s->hang.va = va;
+	s->hang.since = since;
+	s->hang.waited = s->watchdog;
+}
+
+/* The watchdog's report of a wait that gave up: a DSB, or a TLBI with no room. */
+static void fabric_hang(rtl_top *s, enum rtl_hang_kind kind, uint64_t since)
+{
+	int c = s->hold_core >= 0 && s->top->dvm_pending_o[s->hold_core] ? s->hold_core : busiest(s);
+
+	s->hang = {};
+	s->hang.kind = kind;
+	s->hang.since = since;
+	s->hang.waited = s->watchdog;
+	if (c >= 0)
+		stalled(s, (unsigned)c);
 }
 
 extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t ttbr0,
@@ -144,9 +257,11 @@ extern "C" unsigned rtl_top_translate(struct rtl_top *s, unsigned core, uint64_t
 	do {
 		tick(s);
 		cycles++;
-	} while (!t->resp_valid_o[core] && cycles < RTL_TOP_LIMIT);
-	if (!t->resp_valid_o[core])
+	} while (!t->resp_valid_o[core] && cycles < s->watchdog);
+	if (!t->resp_valid_o[core]) {
+		page_hang(s, core, va, s->cycle - cycles);
 		return RTL_TOP_STUCK;
+	}
 	read_answer(t, core, out);
 	return cycles; /* the core takes its next page in the cycle this answer goes out */
 }
@@ -259,8 +374,12 @@ extern "C" unsigned rtl_top_run(struct rtl_top *s, const struct rtl_op *ops, uns
 					continue;
 				if (o.kind == RTL_OP_TLBI) {
 					if (tlbi_port || !t->tlbi_ready_o) { /* one a cycle, with room */
-						r->cycles[i]++;
-						continue;
+						if (++r->cycles[i] < s->watchdog)
+							continue;
+						fabric_hang(s, RTL_HANG_TLBI, s->cycle - r->cycles[i]);
+						s->hang.core = ci;
+						s->hang.tlbi = { (enum tlbi_op)o.acc, (bool)o.shareable, o.va };
+						return RTL_TOP_STUCK;
 					}
 					tlbi_port = true;
 					t->tlbi_valid_i = 1;
@@ -296,8 +415,10 @@ extern "C" unsigned rtl_top_run(struct rtl_top *s, const struct rtl_op *ops, uns
 				if (c.dsb == none)
 					continue;
 				if (!t->sync_done_o) {
-					r->cycles[c.dsb]++;
-					continue;
+					if (++r->cycles[c.dsb] < s->watchdog)
+						continue;
+					fabric_hang(s, RTL_HANG_SYNC, r->start[c.dsb]);
+					return RTL_TOP_STUCK;
 				}
 				c.dsb = none;
 				left--;
@@ -309,14 +430,19 @@ extern "C" unsigned rtl_top_run(struct rtl_top *s, const struct rtl_op *ops, uns
 
 			if (c.page != none) {
 				flying++;
-				c.age++;
+				if (++c.age >= s->watchdog) {
+					page_hang(s, ci, ops[c.page].va, s->cycle + 1 - c.age);
+					return RTL_TOP_STUCK;
+				}
 			}
 			travelling |= !c.tlbis.empty();
 		}
 		done = !left && !travelling;
 		still = progress ? 0 : still + 1;
-		if (still >= RTL_TOP_LIMIT)
+		if (still >= s->watchdog) { /* a TLBI never delivered, with nothing waiting for it */
+			fabric_hang(s, RTL_HANG_SYNC, s->cycle + 1 - still);
 			return RTL_TOP_STUCK;
+		}
 		r->busy[flying]++;
 		tick(s); /* the last cycle too: its answers and TLBIs were taken */
 		t->sync_valid_i = 0;
@@ -338,13 +464,18 @@ extern "C" void rtl_top_tlbi(struct rtl_top *s, unsigned core, const struct tlbi
 	Vmmu_top *t = s->top;
 	unsigned waited = 0;
 
+	if (s->stuck) /* the watchdog stopped the fabric: nothing more goes in */
+		return;
 	for (;;) { /* until every core's queue has room */
 		t->clk_i = 0;
 		t->eval();
 		if (t->tlbi_ready_o)
 			break;
-		if (++waited > RTL_TOP_LIMIT) {
+		if (++waited > s->watchdog) {
 			s->stuck = true; /* the next sync says so */
+			fabric_hang(s, RTL_HANG_TLBI, s->cycle - (waited - 1));
+			s->hang.core = core;
+			s->hang.tlbi = *op;
 			return;
 		}
 		tick(s);
@@ -378,8 +509,9 @@ extern "C" unsigned rtl_top_sync(struct rtl_top *s)
 		t->eval();
 		if (t->sync_done_o)
 			break;
-		if (cycles >= RTL_TOP_LIMIT) {
+		if (cycles >= s->watchdog) {
 			s->stuck = true;
+			fabric_hang(s, RTL_HANG_SYNC, s->cycle - cycles);
 			break;
 		}
 		tick(s);
@@ -466,8 +598,21 @@ extern "C" int rtl_top_errors(struct rtl_top *s)
 	return s->errors();
 }
 
+extern "C" void rtl_top_faults(struct rtl_top *s, const struct rtl_faults *f)
+{
+	s->mem.read_error = f->read_error;
+	s->drop_ack = f->drop_ack;
+	s->watchdog = f->watchdog ? f->watchdog : RTL_TOP_LIMIT;
+}
+
+extern "C" void rtl_top_hang(struct rtl_top *s, struct rtl_hang *out)
+{
+	*out = s->hang;
+}
+
 const struct rtl_top_ops rtl_top_shim = {
 	RTL_TOP_OPS_VERSION, rtl_top_new,	      rtl_top_free,    rtl_top_wave_open,
 	rtl_top_translate,   rtl_top_tlbi,	      rtl_top_sync,    rtl_top_errors,
 	rtl_top_counters,    rtl_top_translate_batch, rtl_top_run,     rtl_top_fabric_counters,
+	rtl_top_faults,	     rtl_top_hang,
 };

@@ -19,9 +19,42 @@ extern "C" {
 
 struct rtl_top;
 
-/* What translate and sync return when nothing came in RTL_TOP_LIMIT cycles. */
+/*
+ * What translate and sync return when nothing came within the watchdog's
+ * limit: RTL_TOP_LIMIT cycles unless rtl_top_faults set another.
+ */
 #define RTL_TOP_LIMIT 1000000u
 #define RTL_TOP_STUCK 0xffffffffu
+
+/*
+ * Fault injection and the watchdog (rtl_top_faults): reads of a PA for
+ * which read_error(ctx, pa) holds (ctx: new_top's) are answered with the
+ * memory port's error bit; the drop_ack-th TLBI (from 1; 0: none) is never
+ * acknowledged by the last core the fabric brings it to (its issuer for a
+ * local one): mmu_top's dvm_hold_i keeps that core from taking it; every
+ * wait gives up after watchdog cycles.
+ */
+struct rtl_faults {
+	bool (*read_error)(void *ctx, uint64_t pa);
+	uint64_t drop_ack;
+	uint64_t watchdog;
+};
+
+/* What the watchdog found when a wait gave up (rtl_top_hang). */
+enum rtl_hang_kind { RTL_HANG_NONE, RTL_HANG_PAGE, RTL_HANG_TLBI, RTL_HANG_SYNC };
+struct rtl_hang {
+	enum rtl_hang_kind kind;
+	unsigned core;		/* PAGE: the core; TLBI: the issuer; SYNC: - */
+	uint64_t va;		/* PAGE: the page */
+	struct tlbi tlbi;	/* TLBI: the one waiting to enter the fabric */
+	uint64_t since, waited; /* the cycle the wait began; the watchdog's limit */
+	/* the core that holds things up and the oldest TLBI it has not applied */
+	bool stalled;
+	unsigned stalled_core, stalled_pending;
+	struct tlbi stalled_op;
+	unsigned stalled_op_core;
+	uint64_t stalled_op_cycle;
+};
 
 struct rtl_top *rtl_top_new(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
 			    unsigned mem_latency);
@@ -80,8 +113,9 @@ struct rtl_run {
  * have in ops: a TLBI or DSB begins once every core has begun everything it
  * has before it, and a page after it waits until it has begun. The run ends
  * when every page has been answered, every DSB has completed and every TLBI
- * has reached its cores. Returns n, or RTL_TOP_STUCK when RTL_TOP_LIMIT
- * cycles in a row passed with no answer, delivery or sync.
+ * has reached its cores. Returns n, or RTL_TOP_STUCK when the watchdog's
+ * limit of cycles in a row passed with no answer, delivery or sync
+ * (rtl_top_hang says what waited).
  */
 unsigned rtl_top_run(struct rtl_top *t, const struct rtl_op *ops, unsigned n, struct rtl_run *r);
 /* The top's own counters: cycles walkers waited for the memory port (summed
@@ -111,6 +145,9 @@ uint32_t rtl_top_step(struct rtl_top *t, struct mmu_result *answers, bool *sync_
 void rtl_top_counters(struct rtl_top *t, unsigned core, struct rtl_core_counters *out);
 uint64_t rtl_top_dvm_ops(struct rtl_top *t);
 int rtl_top_errors(struct rtl_top *t);
+void rtl_top_faults(struct rtl_top *t, const struct rtl_faults *f);
+/* What the last wait that gave up (RTL_TOP_STUCK) waited for; kind NONE: none. */
+void rtl_top_hang(struct rtl_top *t, struct rtl_hang *out);
 
 /*
  * What mmusim --backend rtl and the SystemC module use of a shim library,
@@ -119,7 +156,7 @@ int rtl_top_errors(struct rtl_top *t);
  * refuses a library of another version: raise RTL_TOP_OPS_VERSION with
  * every change to this struct or to a signature in it.
  */
-#define RTL_TOP_OPS_VERSION 3u
+#define RTL_TOP_OPS_VERSION 4u
 struct rtl_top_ops {
 	unsigned version; /* RTL_TOP_OPS_VERSION of the library */
 	struct rtl_top *(*new_top)(uint64_t (*read64)(void *ctx, uint64_t pa), void *ctx,
@@ -136,6 +173,8 @@ struct rtl_top_ops {
 				    struct mmu_result *out, uint32_t *cycles);
 	unsigned (*run)(struct rtl_top *t, const struct rtl_op *ops, unsigned n, struct rtl_run *r);
 	void (*fabric_counters)(struct rtl_top *t, uint64_t *port_wait, uint64_t *dvm_busy);
+	void (*faults)(struct rtl_top *t, const struct rtl_faults *f);
+	void (*hang)(struct rtl_top *t, struct rtl_hang *out);
 };
 extern const struct rtl_top_ops rtl_top_shim;
 

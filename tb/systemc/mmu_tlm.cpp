@@ -18,6 +18,12 @@ mmu_tlm::mmu_tlm(sc_module_name name, const struct sim_config &cfg, const sc_tim
 	if (rtl_shim_load(&shim, &cfg, err, sizeof(err)))
 		throw std::runtime_error(err);
 	top = shim.ops->new_top(&mmu_tlm::read64, this, cfg.mem_latency);
+	{
+		struct rtl_faults f = {};
+
+		f.read_error = &mmu_tlm::read_failed; /* a TLM error: an external abort */
+		shim.ops->faults(top, &f);
+	}
 	if (cfg.wave && shim.ops->wave_open(top, cfg.wave, cfg.wave_from, cfg.wave_to)) {
 		shim.ops->free_top(top);
 		rtl_shim_unload(&shim);
@@ -69,14 +75,23 @@ uint64_t mmu_tlm::read64(void *ctx, uint64_t pa)
 	t.set_dmi_allowed(false);
 	t.set_response_status(TLM_INCOMPLETE_RESPONSE);
 	m->mem->b_transport(t, delay);
-	if (t.is_response_error()) {
+	m->mem_failed = t.is_response_error();
+	if (m->mem_failed) {
 		m->bad_reads++;
-		m->mem_data = 0; /* an invalid descriptor: the walk faults */
+		m->mem_data = 0; /* void: the port's error bit says so (read_failed) */
 	}
 	m->tr_mem_addr = pa;
 	m->tr_mem_data = m->mem_data;
 	m->tr_mem_count++;
 	return m->mem_data;
+}
+
+/* Whether the read just made (read64, same PA) was answered with an error. */
+bool mmu_tlm::read_failed(void *ctx, uint64_t pa)
+{
+	const mmu_tlm *m = static_cast<const mmu_tlm *>(ctx);
+
+	return m->mem_failed && m->tr_mem_addr == pa;
 }
 
 /* The generic payload's attributes, in the order IEEE 1666-2011 14.17 checks them. */

@@ -64,7 +64,7 @@ struct mmu_xlat : tlm::tlm_extension<mmu_xlat> {
 	/* response */
 	enum mmu_fault_kind fault = MMU_OK;
 	unsigned level = 0;  /* the leaf's level, or the faulting one */
-	uint64_t pa = 0;     /* 0 for translation and access-flag faults */
+	uint64_t pa = 0;     /* 0 for translation, access-flag and external-abort faults */
 	unsigned source = 0; /* 0 an L1 hit, 1 an L2 hit, 2 a walk */
 	unsigned cycles = 0; /* RTL cycles from request to answer */
 	unsigned core = 0;   /* the socket it came in on (set by the module) */
@@ -117,7 +117,7 @@ public:
 	/* Sideband, not on a socket: the RTL's assertion state and counters. */
 	int errors();
 	void counters(unsigned core, struct rtl_core_counters *out);
-	/* descriptor reads the memory answered with an error (then read as 0) */
+	/* descriptor reads the memory answered with an error (each a walk's external abort) */
 	uint64_t mem_errors() const { return bad_reads; }
 
 	/* The sockets' traffic into a VCD/FST trace file (sc_trace). */
@@ -135,6 +135,7 @@ private:
 	struct rtl_top *top = nullptr;
 	tlm::tlm_generic_payload mem_txn;
 	uint64_t mem_data = 0, bad_reads = 0;
+	bool mem_failed = false; /* the last read's response was an error */
 	tlm_utils::peq_with_cb_and_phase<mmu_tlm> peq;
 	std::vector<core_trace> tr;
 	uint64_t tr_mem_addr = 0, tr_mem_data = 0, tr_mem_count = 0;
@@ -142,6 +143,7 @@ private:
 	unsigned tr_tlbi_op = 0, tr_tlbi_core = 0;
 
 	static uint64_t read64(void *ctx, uint64_t pa);
+	static bool read_failed(void *ctx, uint64_t pa);
 	tlm::tlm_response_status check(tlm::tlm_generic_payload &t, tlm::tlm_command cmd) const;
 	mmu_xlat *xlat_request(int core, tlm::tlm_generic_payload &t);
 	void translate(int core, tlm::tlm_generic_payload &t, mmu_xlat &x);

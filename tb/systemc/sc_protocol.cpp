@@ -10,8 +10,8 @@
  *   byte enables                     TLM_BYTE_ENABLE_ERROR_RESPONSE
  *   an address outside the memory    TLM_ADDRESS_ERROR_RESPONSE
  * A memory that answers the walker's reads with errors makes the walk fault
- * (an invalid descriptor, translation fault at level 0, as the Arm ARM has
- * it for an invalid L0 descriptor) instead of stopping the simulation.
+ * (the Arm ARM's synchronous external abort on the translation table walk,
+ * at level 0: the first read fails) instead of stopping the simulation.
  * Prints one "[       OK ]" or "[  FAILED  ]" line per case.
  */
 #include <cstdio>
@@ -227,7 +227,7 @@ struct tester : sc_module {
 				       s == TLM_OK_RESPONSE && x->fault == MMU_FAULT_TRANSLATION &&
 					       x->level == 0 && x->pa == 0 && data == 0 && x->source == 2 &&
 					       x->core == c && x->cycles > 0,
-				       "status " + name_of(s) + ", fault " + mmu_fault_names[x->fault & 3] +
+				       "status " + name_of(s) + ", fault " + mmu_fault_names[x->fault % MMU_NR_FAULTS] +
 					       " level " + std::to_string(x->level));
 				if (mode)
 					expect(p + "nb_transport_fw BEGIN_RESP on the backward path, "
@@ -359,8 +359,8 @@ struct tester : sc_module {
 		tlm_response_status s = b(*cpu[0], t);
 
 		mmu_memory.broken = false;
-		expect("mem: reads answered with errors make the walk fault at level 0",
-		       s == TLM_OK_RESPONSE && x->fault == MMU_FAULT_TRANSLATION && x->level == 0 &&
+		expect("mem: reads answered with errors make the walk abort at level 0",
+		       s == TLM_OK_RESPONSE && x->fault == MMU_FAULT_EXT_ABORT && x->level == 0 &&
 			       mmu_memory.failed == 1 && mmu.mem_errors() == 1,
 		       "status " + name_of(s) + ", " + std::to_string(mmu_memory.failed) +
 			       " failed reads");

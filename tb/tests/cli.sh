@@ -453,6 +453,112 @@ same_figures rtl_parallel_stress_4cores "$hint" "$tmp/stress.txt" -s cores=4 $sm
 same_figures rtl_parallel_stress_freed_table "" "$tmp/stress_wc.txt" -s cores=2 $small \
 	-s tlbi_range=off -s ttl=on -s rtl.parallel=on
 
+# ---- fault injection (fault.*) and the RTL's watchdog (rtl.watchdog) ----
+# A descriptor read answered with an error: a synchronous external abort on
+# the walk at that level, which Linux's do_sea turns into SIGKILL
+# (arch/arm64/mm/fault.c, fault_info[] "level N (translation table walk)").
+# The ESRs are the Arm ARM's, by hand: EC 0x24 (data abort from EL0) or 0x20
+# (instruction abort), IL (bit 25), WnR (bit 6) for a write, FSC 0b0101LL.
+# xz's first access to 0x11c000 (its .data) is a write; its first fetch
+# (0x401ab70, the dynamic loader) is the first walk of all.
+for b in model rtl; do
+	fails_with "walk_abort_level3_$b" 3 \
+		"xz[1]: unhandled exception: DABT (lower EL), ESR 0x0000000092000057, level 3 (translation table walk)" \
+		"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=$b -s cores=2 $small \
+		-s fault.walk_abort=0x11c000 -s fault.walk_level=3 -q
+	if ! grep -qF "record 230475: the kernel killed every traced process (SIGKILL: synchronous external abort on the translation table walk, level 3, ESR 0x92000057, at 0x11c008); the replay ends there" "$tmp/err"; then
+		bad "walk_abort_says_why_$b" "$(head -c 300 "$tmp/err")"
+	else
+		ok "walk_abort_says_why_$b"
+	fi
+done
+# Only the process that walked there dies: process 2 (forked by 1) is
+# killed at its first write to 0x3000000000, its next record is skipped, and
+# process 1 goes on to the end (exit 0). By hand: 5 data records, 4 counted.
+printf '%s\n' 'mmutrace-text 1' 'mmap 0x2000000000 0x1000 rw- private|anonymous' \
+	'W 0x2000000000 8' 'clone 2 0x11' 'switch 2' 'mmap 0x3000000000 0x1000 rw- private|anonymous' \
+	'W 0x3000000000 8' 'W 0x3000000008 8' 'switch 1' 'W 0x2000000008 8' 'R 0x2000000000 8' \
+	> "$tmp/two.txt"
+for b in model rtl; do
+	fails_with "walk_abort_kills_one_process_$b" 0 \
+		"record 6: SIGKILL: synchronous external abort on the translation table walk, level 3, ESR 0x92000057, at 0x3000000000 (a write) by thread 2: its process is killed" \
+		"$top/build/mmusim" "$tmp/two.txt" --check -s backend=$b -s cores=2 $small \
+		-s fault.walk_abort=0x3000000000 --json "$tmp/two.json" -q
+	if [ "$(jq -c '[.l1d.accesses, .os.signals, .mmu_faults.external_abort]' "$tmp/two.json")" = "[4,1,1]" ] &&
+		grep -qF "?[2]: unhandled exception: DABT (lower EL), ESR 0x0000000092000057, level 3" "$tmp/err"; then
+		ok "walk_abort_counts_$b"
+	else
+		bad "walk_abort_counts_$b" "$(jq -c '[.l1d.accesses, .os.signals, .mmu_faults]' "$tmp/two.json" 2>&1)"
+	fi
+done
+fails_with walk_abort_level0_fetch_rtl_parallel 3 \
+	"xz[1]: unhandled exception: IABT (lower EL), ESR 0x0000000082000014, level 0 (translation table walk)" \
+	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small -s rtl.parallel=on \
+	-s fault.walk_abort=0x401ab70 -s fault.walk_level=0 -q
+fails_with walk_abort_needs_linux 2 "fault.walk_abort needs --os linux" \
+	"$sim" "$bundled/xz.mmut.zst" --os none -s fault.walk_abort=0x11c000
+fails_with walk_abort_level_39bit 2 "fault.walk_level 0: with va_bits=39 walks start at level 1" \
+	"$sim" "$bundled/xz.mmut.zst" -s va_bits=39 -s fault.walk_abort=0x11c000 -s fault.walk_level=0
+fails_with drop_ack_needs_rtl 2 "fault.drop_ack needs --backend rtl" \
+	"$sim" "$bundled/xz.mmut.zst" -s fault.drop_ack=1
+# A TLBI acknowledgement that never comes: xz's first TLBI (core 0's, a
+# broadcast) is never applied by core 1, the last the ring brings it to, so
+# the DSB after it waits until the watchdog stops the run.
+# The DSB follows its one TLBI in the next cycle.
+fails_with watchdog_dsb 1 \
+	"record 16947: watchdog: DSB ISH (from cycle " \
+	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small \
+	-s fault.drop_ack=1 -s rtl.watchdog=5000 -q
+dsb=$(sed -n 's/.*DSB ISH (from cycle \([0-9]*\)) not complete after 5000 cycles: core 1 has not acknowledged tlbi vale1is (operand 0x200000000011b) from core 0, issued at cycle \([0-9]*\) (1 not applied).*/\1 \2/p' "$tmp/err")
+if [ -n "$dsb" ] && [ "${dsb% *}" -eq $((${dsb#* } + 1)) ]; then
+	ok watchdog_dsb_names_the_core
+else
+	bad watchdog_dsb_names_the_core "$(head -c 400 "$tmp/err")"
+fi
+# ... and when more follow in the same batch (20 per-page TLBIs of one
+# munmap), the ninth finds core 1's queue of eight full
+{
+	echo "mmutrace-text 1"
+	echo "mmap 0x2000000000 0x40000 rw- private|anonymous"
+	i=0
+	while [ $i -lt 20 ]; do printf 'W 0x%x 8\n' $((0x2000000000 + i * 4096)); i=$((i + 1)); done
+	echo "munmap 0x2000000000 0x40000"
+} > "$tmp/munmap20.txt"
+fails_with watchdog_tlbi 1 \
+	"watchdog: core 0: tlbi vale1is (operand 0x2700002000008) could not enter the fabric (from cycle" \
+	"$top/build/mmusim" "$tmp/munmap20.txt" -s backend=rtl -s cores=2 $small -s tlbi_range=off \
+	-s fault.drop_ack=1 -s rtl.watchdog=500 -q
+if ! grep -qF "after 500 cycles: core 1 has not acknowledged tlbi vale1is (operand 0x2700002000000) from core 0" "$tmp/err"; then
+	bad watchdog_tlbi_names_the_core "$(head -c 400 "$tmp/err")"
+else
+	ok watchdog_tlbi_names_the_core
+fi
+# A page whose answer takes longer than the watchdog allows (a walk's four
+# reads of 20 cycles each against 10): a named error, not a silent return
+fails_with watchdog_page 1 \
+	"record 16: watchdog: core 0: the translation of VA 0x401ab70 (from cycle 2) had no answer after 10 cycles" \
+	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small -s rtl.watchdog=10 -q
+fails_with watchdog_page_parallel 1 \
+	"watchdog: core 0: the translation of VA 0x401ab70 (from cycle 2) had no answer after 10 cycles" \
+	"$top/build/mmusim" "$bundled/xz.mmut.zst" -s backend=rtl -s cores=2 $small -s rtl.watchdog=10 \
+	-s rtl.parallel=on -q
+
+# ---- bench/results.sh: the bench scripts' one JSON and Markdown writer ----
+(
+	BENCH_OUT=$tmp/bench
+	. "$top/bench/results.sh"
+	printf 'run|wall s|note\ncachegrind "TLBs"|2.77|a\\b\nmmusim|10|-\n' | bench_results tiny &&
+		! printf 'a|b\n1|2|3\n' | bench_results ragged 2> /dev/null
+) > "$tmp/bench.out" 2>&1
+if [ "$(jq -r '.rows[0].run, .rows[0]["wall s"], .rows[0].note, .rows[1]["wall s"], (.rows | length), .bench, (.load | type)' \
+	"$tmp/bench/tiny.json" 2> /dev/null | tr '\n' ' ')" = 'cachegrind "TLBs" 2.77 a\b 10 2 tiny number ' ] &&
+	[ "$(sed -n 3p "$tmp/bench/tiny.md")" = '| cachegrind "TLBs" | 2.77 | a\b |' ] &&
+	[ ! -e "$tmp/bench/ragged.json" ] && [ ! -e "$tmp/bench/ragged.md" ]; then
+	ok bench_results_json
+else
+	bad bench_results_json "$(cat "$tmp/bench.out" "$tmp/bench/tiny.json" 2>&1 | head -c 300)"
+fi
+
 # ---- waveforms: an FST of the chosen cycles only, and its GTKWave save file ----
 "$tr" cat "$bundled/sort.mmut.zst" 2> /dev/null | head -n 20000 > "$tmp/short.txt"
 if "$top/build/mmusim" "$tmp/short.txt" --backend rtl -s cores=2 $small -q --wave "$tmp/w.fst" \

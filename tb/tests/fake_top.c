@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "../rtl/top_shim.h"
@@ -82,6 +83,18 @@ void rtl_top_fabric_counters(struct rtl_top *t, uint64_t *port_wait, uint64_t *d
 	*port_wait = *dvm_busy = 0;
 }
 
+void rtl_top_faults(struct rtl_top *t, const struct rtl_faults *f)
+{
+	(void)t;
+	(void)f;
+}
+
+void rtl_top_hang(struct rtl_top *t, struct rtl_hang *out)
+{
+	(void)t;
+	memset(out, 0, sizeof(*out));
+}
+
 /* FAKE_VERSION: a library of another version than mmusim's */
 #ifndef FAKE_VERSION
 #define FAKE_VERSION RTL_TOP_OPS_VERSION
@@ -90,6 +103,7 @@ const struct rtl_top_ops rtl_top_shim = {
 	FAKE_VERSION,	   rtl_top_new,		    rtl_top_free,    rtl_top_wave_open,
 	rtl_top_translate, rtl_top_tlbi,	    rtl_top_sync,    rtl_top_errors,
 	rtl_top_counters,  rtl_top_translate_batch, rtl_top_run,     rtl_top_fabric_counters,
+	rtl_top_faults,	   rtl_top_hang,
 };
 
 __attribute__((destructor)) static void unloaded(void)

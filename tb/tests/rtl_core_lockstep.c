@@ -69,7 +69,12 @@ int main(int argc, char **argv)
 
 		cur_ttbr = ttbr;
 		mmu_translate(&m, 0, type, va, asid, &g);
-		rtl_core_translate(rtl, ttbr, va, acc, &r);
+		if (rtl_core_translate(rtl, ttbr, va, acc, &r) == RTL_SHIM_STUCK) {
+			printf("[  FAILED  ] %s: translation %llu (seed %#llx): %s\n", name,
+			       (unsigned long long)i, (unsigned long long)seed, rtl_core_hang(rtl));
+			bad = 1;
+			break;
+		}
 		if (g.fault == MMU_OK)
 			*slot = va & ~0xfffULL;
 		if (g.fault != r.fault || g.level != r.level || g.pa != r.pa || g.source != r.source) {

@@ -17,6 +17,15 @@
  * Leaf-only TLBIs (VALE1, RVALE1) need not drop walk-cache entries, so they
  * are only used in the scenarios that change the leaf itself.
  *
+ * External aborts: the memory answers the read of the descriptor at level
+ * L with an error. The Arm ARM reports a synchronous external abort on the
+ * translation table walk at the level of the failed read, so the walk ends
+ * there after L + 1 reads (cold walk caches), caching the table
+ * descriptors of the levels above L and nothing of L; the next walk, the
+ * memory healed, starts at L (4 - L reads) and finds the old translation.
+ * And the shim's watchdog: a memory slower than its limit makes the walk
+ * end with a named error instead of an answer.
+ *
  *   rtl_ptw_directed            (built against the w48_wc4 walker)
  */
 #include <stdio.h>
@@ -41,6 +50,15 @@ static struct {
 	unsigned last; /* the last cycle whose answer was taken before the change */
 	unsigned answers; /* old values so delivered, over the whole run */
 } in_flight;
+
+/* the descriptor read answered with an error (external_abort), or none */
+static uint64_t bad_pa = UINT64_MAX;
+
+static bool rd_error(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return pa == bad_pa;
+}
 
 static uint64_t rd(void *ctx, uint64_t pa)
 {
@@ -156,7 +174,7 @@ static void hook(void *ctx, struct rtl_ptw *w, unsigned cycle)
 static const char *fault_name(enum mmu_fault_kind f)
 {
 	static const char *const names[] = { "ok", "translation fault", "access-flag fault",
-					     "permission fault" };
+					     "permission fault", "external abort" };
 
 	return (unsigned)f < ARRAY_SIZE(names) ? names[f] : "?";
 }
@@ -263,9 +281,77 @@ static bool run(const struct scenario *s, const struct op *o)
 	return true;
 }
 
+/* A walk whose read at level l fails, then one with the memory healed. */
+static bool external_abort(unsigned l, unsigned lat)
+{
+	static const uint64_t slot[4] = { 0x1008, 0x2008, 0x3008, 0x4008 };
+	struct rtl_ptw *w = rtl_ptw_new(rd, NULL, lat);
+	struct rtl_ptw_counters c0, c1;
+	const struct expect want = { MMU_FAULT_EXT_ABORT, l, 0 };
+	struct walk_result r;
+	bool ok;
+
+	baseline();
+	rtl_ptw_read_error(w, rd_error);
+	bad_pa = slot[l];
+	rtl_ptw_walk(w, TTBR, VA, MMU_WRITE, &r, NULL, NULL);
+	rtl_ptw_counters(w, &c0);
+	ok = check("the walk whose read fails", lat, false, 0, &r, &want) && c0.reads == l + 1;
+	bad_pa = UINT64_MAX;
+	rtl_ptw_walk(w, TTBR, VA, MMU_WRITE, &r, NULL, NULL);
+	rtl_ptw_counters(w, &c1);
+	ok = check("the next walk", lat, false, 0, &r, &old_translation) && ok &&
+	     c1.reads - c0.reads == 4 - l && !rtl_ptw_errors(w);
+	if (!ok)
+		printf("    level %u, latency %u: %llu reads, then %llu (expected %u, %u)\n", l, lat,
+		       (unsigned long long)c0.reads, (unsigned long long)(c1.reads - c0.reads), l + 1,
+		       4 - l);
+	rtl_ptw_free(w);
+	return ok;
+}
+
+/* A memory slower than the watchdog: a named error, not an answer. */
+static bool watchdog(void)
+{
+	struct rtl_ptw *w = rtl_ptw_new(rd, NULL, 2 * RTL_SHIM_LIMIT);
+	struct walk_result r;
+	unsigned cycles;
+	bool ok;
+
+	baseline();
+	cycles = rtl_ptw_walk(w, TTBR, VA, MMU_READ, &r, NULL, NULL);
+	ok = cycles == RTL_SHIM_STUCK &&
+	     strstr(rtl_ptw_hang(w), "watchdog: walker: walk of VA 0x8040201000 (from cycle 2) "
+				     "not done after 100000 cycles");
+	if (!ok)
+		printf("    returned %u, said '%s'\n", cycles, rtl_ptw_hang(w));
+	rtl_ptw_free(w);
+	return ok;
+}
+
 int main(void)
 {
 	unsigned n = 0, failed = 0;
+
+	for (unsigned l = 0; l < 4; l++) {
+		bool ok = true;
+
+		cur = "external_abort";
+		printf("[ RUN      ] rtl_ptw_directed external_abort_level%u\n", l);
+		for (unsigned lat = 1; lat <= 7; lat += 3)
+			ok &= external_abort(l, lat);
+		printf("[%s] rtl_ptw_directed external_abort_level%u\n", ok ? "       OK " : "  FAILED  ", l);
+		n++;
+		failed += !ok;
+	}
+	printf("[ RUN      ] rtl_ptw_directed watchdog\n");
+	n++;
+	if (watchdog()) {
+		printf("[       OK ] rtl_ptw_directed watchdog\n");
+	} else {
+		printf("[  FAILED  ] rtl_ptw_directed watchdog\n");
+		failed++;
+	}
 
 	printf("[==========] rtl_ptw_directed: TLBIs during walks\n");
 	for (unsigned i = 0; i < ARRAY_SIZE(scenarios); i++) {

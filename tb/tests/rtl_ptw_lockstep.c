@@ -95,7 +95,11 @@ int main(int argc, char **argv)
 		struct walk_result g, r;
 
 		walker_walk(&golden, ttbr, va, acc, &g);
-		rtl_ptw_walk(rtl, ttbr, va, acc, &r, NULL, NULL);
+		if (rtl_ptw_walk(rtl, ttbr, va, acc, &r, NULL, NULL) == RTL_SHIM_STUCK) {
+			printf("[  FAILED  ] %s (seed %#llx): walk %u: %s\n", name,
+			       (unsigned long long)seed, (unsigned)i, rtl_ptw_hang(rtl));
+			goto fail;
+		}
 		if (!same_result(&g, &r)) {
 			report("results differ", seed, i, va, &g, &r);
 			goto fail;
@@ -145,7 +149,11 @@ int main(int argc, char **argv)
 		uint64_t saved = mem[slot / 8];
 		struct midwalk m = { slot, va, asid, 1 + (unsigned)(next() % (4 * CFG_LATENCY + 4)) };
 
-		rtl_ptw_walk(rtl, ttbr, va, MMU_READ, &r, unmap_hook, &m);
+		if (rtl_ptw_walk(rtl, ttbr, va, MMU_READ, &r, unmap_hook, &m) == RTL_SHIM_STUCK) {
+			printf("[  FAILED  ] %s (seed %#llx): walk %u: %s\n", name,
+			       (unsigned long long)seed, (unsigned)i, rtl_ptw_hang(rtl));
+			goto fail;
+		}
 		if (m.at < r.cycles) { /* the unmap happened during the walk */
 			stale_checks++;
 			struct tlbi t = { TLBI_VAE1, true, tlbi_vaddr(va, asid, 0) };

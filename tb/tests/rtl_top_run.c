@@ -234,7 +234,7 @@ static void a_local_tlbi_stays_local(void)
 		ops[n++] = page(v);
 	EXPECT(run(t, ops, n, &r) == n, "the run did not finish");
 	EXPECT(r.neffects == 1 && r.effects[0].core == 0, "%u effects, the first at core %u",
-	       r.neffects, r.neffects ? r.effects[0].core : 0);
+	       r.neffects, r.neffects ? (unsigned)r.effects[0].core : 0u);
 	for (unsigned j = 2; j < n; j++)
 		EXPECT(answered(&answer[j], OLD_PA, XLAT_L1), "op %u: pa %#llx from %u", j,
 		       (unsigned long long)answer[j].pa, answer[j].source);

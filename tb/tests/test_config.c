@@ -48,6 +48,10 @@ static void test_defaults(void **s)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(c.walk_cache[i], 16);
 	assert_int_equal(c.hop_latency, 2);
+	assert_int_equal(c.watchdog, 1000000); /* top_shim.h's RTL_TOP_LIMIT */
+	assert_int_equal(c.walk_abort, 0);	/* no fault injected */
+	assert_int_equal(c.walk_abort_level, 3);
+	assert_int_equal(c.drop_ack, 0);
 	assert_null(c.wave);
 	assert_int_equal(c.given, 0);
 }

@@ -2,7 +2,9 @@
 /*
  * The golden walker on hand-built tables (Arm ARM D8: descriptor formats,
  * fault levels): pages, 2 MiB and 1 GiB blocks, translation faults at each
- * level, access-flag and permission faults, walk caches and their TLBI.
+ * level, access-flag and permission faults, walk caches and their TLBI;
+ * descriptor reads answered with an error (fault.walk_abort): the Arm ARM's
+ * synchronous external abort on the walk, at the level of the failed read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -219,6 +221,53 @@ static void test_39bit(void **s)
 	walker_free(&w39);
 }
 
+static uint64_t failed_pa;
+
+static void aborted(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	failed_pa = pa;
+}
+
+static void test_external_abort(void **s)
+{
+	/* VA 0x40201000's descriptors: L0[0], L1[1], L2[1], L3[1] */
+	static const uint64_t slot[4] = { 0x1000, 0x2008, 0x3008, 0x4008 };
+	struct walk_result r;
+
+	(void)s;
+	for (unsigned l = 0; l < 4; l++) {
+		struct walker a;
+		static const unsigned wc[3] = { 2, 2, 4 };
+		uint64_t before;
+
+		assert_int_equal(walker_init(&a, 48, 10, wc, rd, NULL), 0);
+		a.abort_va = 0x40201abc; /* any VA of the page names it */
+		a.abort_level = l;
+		a.aborted = aborted;
+		failed_pa = 0;
+		walker_walk(&a, ttbr, 0x40201008, MMU_WRITE, &r);
+		assert_int_equal(r.fault, MMU_FAULT_EXT_ABORT);
+		assert_int_equal(r.level, l);
+		assert_int_equal(a.reads, l + 1); /* the failed read counts and costs */
+		assert_int_equal(r.cycles, 10 * (l + 1));
+		assert_int_equal(failed_pa, slot[l]);
+		/* another page: only one sharing the failed descriptor fails */
+		failed_pa = 0;
+		walker_walk(&a, ttbr, 0x40202000, MMU_READ, &r);
+		assert_int_equal(r.fault, l == 3 ? MMU_OK : MMU_FAULT_EXT_ABORT);
+		assert_int_equal(failed_pa, l == 3 ? 0 : slot[l]);
+		/* healed: the walk caches kept the levels above l, nothing of l */
+		a.aborted = NULL;
+		before = a.reads;
+		walker_walk(&a, ttbr, 0x40201000, MMU_READ, &r);
+		assert_int_equal(r.fault, MMU_OK);
+		assert_int_equal(r.t.pa_base, 0x80000);
+		assert_int_equal(a.reads - before, 4 - l);
+		walker_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +276,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_cache_tlbi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_39bit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_external_abort, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("walker", tests, NULL, NULL);
