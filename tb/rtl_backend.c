@@ -507,7 +507,7 @@ static void walk_afresh(struct rtl_backend *b, const struct rtl_op *p, struct mm
 	out->fault = w.fault;
 	if (w.fault == MMU_OK && !el0_permits(w.t.attrs, acc))
 		out->fault = MMU_FAULT_PERMISSION;
-	if (out->fault == MMU_FAULT_TRANSLATION || out->fault == MMU_FAULT_ACCESS_FLAG) {
+	if (mmu_fault_leaves_no_entry(out->fault)) {
 		out->level = w.level;
 		out->pa = 0;
 	} else {
