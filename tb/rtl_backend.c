@@ -590,6 +590,20 @@ static void scoreboard(struct rtl_backend *b, unsigned i, const struct mmu_resul
 }
 
 /*
+ * Effects before the same operation in their cores' order of delivery: the
+ * order of issue (a core's queue is first in, first out). A core's TLB
+ * state is its own, so effects at different cores need no order.
+ */
+static int effect_order(const void *x, const void *y)
+{
+	const struct rtl_effect *a = x, *b = y;
+
+	if (a->before != b->before)
+		return a->before < b->before ? -1 : 1;
+	return (a->tlbi > b->tlbi) - (a->tlbi < b->tlbi);
+}
+
+/*
  * rtl.parallel: the queue on the cores at once, then the follower through
  * the same pages in the RTL's interleaving, each TLBI applied at each core
  * where it took effect; every answer compared with the follower's and
@@ -599,8 +613,8 @@ static void drain_parallel(struct rtl_backend *b, unsigned n)
 {
 	struct rtl_run run = { .answer = b->answer, .cycles = b->queue_cycles,
 			       .start = b->queue_start, .busy = b->busy };
-	unsigned *order = NULL, next[MAX_CORES] = { 0 }, end[MAX_CORES] = { 0 };
-	unsigned done = b->shim.ops->run(b->top, b->queue, n, &run);
+	struct rtl_effect *eff = NULL;
+	unsigned done = b->shim.ops->run(b->top, b->queue, n, &run), e = 0;
 
 	b->elapsed += run.elapsed;
 	if (done == RTL_TOP_STUCK) {
@@ -611,37 +625,26 @@ static void drain_parallel(struct rtl_backend *b, unsigned n)
 			 n);
 		return;
 	}
-	/* each core's effects in the order they took effect there */
-	if (run.neffects && !(order = malloc(run.neffects * sizeof(*order)))) {
+	/* the TLBIs' effects in the order of the operations they come before */
+	if (run.neffects && !(eff = malloc(run.neffects * sizeof(*eff)))) {
 		mismatch(b, b->queue_record[0], "out of memory");
 		return;
 	}
-	for (unsigned k = 0; k < run.neffects; k++)
-		end[run.effects[k].core]++;
-	for (unsigned c = 1; c < MAX_CORES; c++)
-		end[c] += end[c - 1];
-	for (unsigned c = 0; c < MAX_CORES; c++)
-		next[c] = c ? end[c - 1] : 0;
-	{
-		unsigned fill[MAX_CORES];
-
-		memcpy(fill, next, sizeof(fill));
-		for (unsigned k = 0; k < run.neffects; k++)
-			order[fill[run.effects[k].core]++] = k;
+	if (run.neffects) {
+		memcpy(eff, run.effects, run.neffects * sizeof(*eff));
+		qsort(eff, run.neffects, sizeof(*eff), effect_order);
 	}
 	for (unsigned i = 0; i <= n && !b->mismatch[0]; i++) {
 		const struct rtl_op *p = i < n ? &b->queue[i] : NULL;
 
-		/* the TLBIs that took effect at this core before this operation (all, at the end) */
-		for (unsigned c = p ? p->core : 0; c < (p ? p->core + 1u : MAX_CORES); c++)
-			for (; next[c] < end[c] && (!p || run.effects[order[next[c]]].before <= i);
-			     next[c]++) {
-				const struct rtl_op *op = &b->queue[run.effects[order[next[c]]].tlbi];
-				struct tlbi t = { .op = (enum tlbi_op)op->acc, .shareable = false,
-						  .operand = op->va };
+		/* each TLBI at each core where it took effect: before this operation (all at the end) */
+		for (; e < run.neffects && eff[e].before <= i; e++) {
+			const struct rtl_op *op = &b->queue[eff[e].tlbi];
+			struct tlbi t = { .op = (enum tlbi_op)op->acc, .shareable = false,
+					  .operand = op->va };
 
-				mmu_tlbi(b->follower, c, &t);
-			}
+			mmu_tlbi(b->follower, eff[e].core, &t);
+		}
 		if (!p)
 			break;
 		if (p->kind == RTL_OP_TLBI) {
@@ -668,10 +671,10 @@ static void drain_parallel(struct rtl_backend *b, unsigned n)
 			compare(b, b->queue_record[i], p, &want, &b->answer[i], b->queue_cycles[i]);
 			walk_afresh(b, p, &now);
 			if (!b->mismatch[0] && !same_mapping(&b->answer[i], &now))
-				scoreboard(b, i, &b->answer[i], &now, run.effects, run.neffects, n);
+				scoreboard(b, i, &b->answer[i], &now, eff, run.neffects, n);
 		}
 	}
-	free(order);
+	free(eff);
 	if (!b->mismatch[0] && b->port.errors(b->port.ctx))
 		mismatch(b, b->queue_record[0],
 			 "an RTL assertion failed in a run of %u operations (the cores at once)", n);
