@@ -370,7 +370,7 @@ bench: $(B)/bench_reader $(B)/mmusim $(B)/mmutrace $(VGTOOL) $(QEMU_PLUGIN)
 		ls bench/results; exit $$status
 
 # SYNTH: configurations of bench/synth.sh (default: all but tlb_1280x5 and core_default)
-sweep: $(B)/mmusim
+sweep: $(B)/mmusim $(B)/stress_trace
 	bench/sweep.sh $(SWEEP_ARGS)
 
 # the long random OS stress (make test runs a short one): STRESS_SEEDS seeds,

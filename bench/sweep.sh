@@ -12,6 +12,10 @@
 #   walkc    walk-cache entries for L2 descriptors, 0..64, on every trace
 #   munmap   mmap N pages, write each, munmap them, N = 1 .. 2^20 (2^12 with --quick),
 #            range TLBI on and off: TLBI operations per munmap
+#   shootdown the RTL's cores at once (--backend rtl, rtl.parallel, 16x4 L1s, 64x4 L2)
+#            on 1, 2, 4, 8 cores (1, 2 with --quick) replaying a stress trace whose
+#            three threads mmap, munmap and mprotect while the others translate
+#            (tb/tests/stress_trace.c): TLBI-to-DSB latency under load
 # Outputs: DIR/results.csv, DIR/*.png and DIR/*.svg; DIR/jobs.txt is also the
 # input of bench/sweep.slurm (one array task a line).
 set -eu
@@ -40,11 +44,14 @@ mkdir -p "$out/json" "$out/traces"
 
 if [ $quick = yes ]; then
 	entries="8 64 512"; policies="lru random"; walkc="0 4"; pages="1 64 511 512 4096"
+	cores="1 2"; stress=100000
 else
 	entries="8 16 32 64 128 256 512 1024 2048 4096"; policies="lru plru fifo random"
 	walkc="0 1 2 4 8 16 32 64"
 	pages="1 2 4 8 16 32 64 128 256 511 512 1024 4096 16384 65536 262144 1048576"
+	cores="1 2 4 8"; stress=600000
 fi
+small="-s l1i.entries=16 -s l1i.ways=4 -s l1d.entries=16 -s l1d.ways=4 -s l2.entries=64 -s l2.ways=4"
 
 # ---- the plan: one mmusim command a line; a job's id names its JSON ----
 plan() {
@@ -75,23 +82,31 @@ plan() {
 			echo "$sim $tr -q -s tlbi_range=$r --json $out/json/munmap.$n.$r.json"
 		done
 	done
+	"$top/build/stress_trace" 1 "$stress" > "$out/traces/stress.txt"
+	for c in $cores; do
+		echo "$sim $out/traces/stress.txt -q --backend rtl -s rtl.parallel=on -s cores=$c $small" \
+			"--json $out/json/shootdown.$c.json"
+	done
 }
 
 # ---- the CSV: one row a job, from its JSON and its id ----
 collect() {
-	echo "study,trace,l1d_entries,l1d_ways,policy,walk_l2_entries,pages,tlbi_range,accesses,l1d_misses,l1d_miss_rate,l1d_mpki,l2_misses,walks,walk_cycles,tlbi_ops,tlbi_aside1,tlbi_vale1,tlbi_rvale1" > "$out/results.csv.tmp"
+	echo "study,trace,l1d_entries,l1d_ways,policy,walk_l2_entries,pages,tlbi_range,accesses,l1d_misses,l1d_miss_rate,l1d_mpki,l2_misses,walks,walk_cycles,tlbi_ops,tlbi_aside1,tlbi_vale1,tlbi_rvale1,cores,rtl_syncs,rtl_sync_cycles,rtl_sync_cycles_max,rtl_port_wait_per_walk" > "$out/results.csv.tmp"
 	for f in "$out"/json/*.json; do
 		[ -e "$f" ] || continue
 		id=$(basename "$f" .json)
-		# the id's fields: study.name.a.b.c (munmap: munmap.pages.range)
+		# the id's fields: study.name.a.b.c (munmap: munmap.pages.range; shootdown.cores)
 		echo "$id" | awk -F. '{
 			if ($1 == "tlb") print "tlb," $2 "," $3 "," $4 "," $5 ",,,"
 			else if ($1 == "walkc") print "walkc," $2 ",,,," $3 ",,"
+			else if ($1 == "shootdown") print "shootdown,stress,,,,,,"
 			else print "munmap,,,,,," $2 "," $3 }' | tr -d '\n'
 		jq -r '[.data_accesses + .instructions, .l1d.misses, .l1d.miss_rate, .l1d.mpki,
 			.l2.misses, .walks.count, .walks.cycles,
 			([.os.tlbi_issued[]] | add), .os.tlbi_issued.aside1, .os.tlbi_issued.vale1,
-			.os.tlbi_issued.rvale1] | "," + (map(tostring) | join(","))' "$f"
+			.os.tlbi_issued.rvale1, .config.cores, .rtl.syncs, .rtl.sync_cycles,
+			.rtl.sync_cycles_max, .rtl.parallel.port_wait_per_walk] |
+			"," + (map(if . == null then "" else tostring end) | join(","))' "$f"
 	done >> "$out/results.csv.tmp"
 	mv "$out/results.csv.tmp" "$out/results.csv"
 }
@@ -147,6 +162,24 @@ plots() {
 		set format x "%.0f"
 		plot "< grep '^off ' $out/munmap.dat" using 2:3 with linespoints title "per-page TLBI (FEAT_TLBIRANGE off)", \
 		     "< grep '^on ' $out/munmap.dat" using 2:3 with linespoints title "range TLBI (FEAT_TLBIRANGE on)"
+		EOF
+	done
+	# shootdown: first TLBI of a batch to its DSB's completion, mean and most, against cores
+	awk -F, 'NR > 1 && $1 == "shootdown" && $21 > 0 { print $20, $22 / $21, $23 }' "$csv" |
+		sort -n > "$out/shootdown.dat"
+	for term in png svg; do
+		gnuplot <<-EOF
+		set terminal $( [ $term = png ] && echo "pngcairo noenhanced size 1000,640" || echo "svg noenhanced size 1000,640" )
+		set output "$out/shootdown.$term"
+		set title "Shootdown latency under load: the RTL's cores at once, three threads mapping and unmapping"
+		set xlabel "cores"
+		set ylabel "RTL cycles, first TLBI to its DSB ISH complete"
+		set logscale x 2
+		set xtics (1, 2, 4, 8)
+		set key outside right
+		set grid
+		plot "$out/shootdown.dat" using 1:2 with linespoints title "mean", \
+		     "$out/shootdown.dat" using 1:3 with linespoints title "most"
 		EOF
 	done
 }

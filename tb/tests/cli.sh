@@ -252,7 +252,11 @@ if "$top/bench/sweep.sh" --quick --jobs 2 --traces "$bundled/sort.mmut.zst" --ou
 	if [ "$(($(wc -l < "$csv") - 1))" = "$(wc -l < "$tmp/sweep/jobs.txt")" ] &&
 		[ "$(col "$r511" 18)" = 511 ] && [ "$(col "$r511" 17)" = 0 ] &&
 		[ "$(col "$r512" 18)" = 0 ] && [ "$(col "$r512" 17)" = 1 ] &&
-		for f in miss_rate mpki walk_cycles walkcache munmap_tlbi; do
+		# shootdown latency under load: the DSB waits for the farthest core,
+		# hop latency more cycles away on 2 cores than on 1
+		awk -F, '$1 == "shootdown" && $21 > 0 { m[$20] = $22 / $21 }
+			END { exit !(m[1] > 0 && m[2] > m[1] + 1) }' "$csv" &&
+		for f in miss_rate mpki walk_cycles walkcache munmap_tlbi shootdown; do
 			[ -s "$tmp/sweep/$f.png" ] && [ -s "$tmp/sweep/$f.svg" ] || exit 1
 		done; then ok sweep_csv_and_plots
 	else bad sweep_csv_and_plots "$(tail -3 "$tmp/sweep.out")"; fi
