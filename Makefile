@@ -214,7 +214,7 @@ run: $(B)/mmusim
 
 # test-build: everything make test runs, built (without running it)
 TEST_DEPS := $(addprefix $(B)/asan/,$(TESTS) $(TOOLS) stress_trace $(RTL_TESTS)) $(B)/mmutrace \
-	$(B)/mmusim $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal \
+	$(B)/mmusim $(B)/stress_trace $(VGTOOL) $(FUZZERS) $(B)/systemc/mmusc $(B)/systemc/sc_protocol $(B)/systemc/minimal \
 	$(B)/man/mmusim.1 $(B)/man/mmutrace.1 $(QEMU_PLUGIN) $(B)/qemu/libcount.so $(B)/arm64/events
 test-build: $(TEST_DEPS)
 # make test builds with a job per core of its own (every object and
