@@ -20,7 +20,10 @@
 //
 // A TLBI that arrives during a walk drops the walk caches it selects and
 // restarts the walk once its outstanding read returns, so no walk ever
-// completes with descriptors read before the invalidation.
+// completes with descriptors read before the invalidation. (mmu_core gives
+// its walker TLBIs only between walks, so that a TLBI takes effect between
+// two pages where the golden model can apply it; the restart serves the
+// walker used on its own.)
 `include "mmu_assert.svh"
 
 module mmu_ptw #(
