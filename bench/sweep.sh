@@ -112,6 +112,12 @@ collect() {
 }
 
 # ---- the plots: labelled axes with units, PNG and SVG each ----
+# gnuplot's terminal for png or svg
+terminal() {
+	if [ "$1" = png ]; then echo "pngcairo noenhanced size 1000,640"
+	else echo "svg noenhanced size 1000,640"; fi
+}
+
 plots() {
 	csv=$out/results.csv
 	# per trace and policy: L1 D-TLB miss rate and walk cycles against entries (fully associative)
@@ -125,7 +131,7 @@ plots() {
 			sort -k1,1 -k2,2n > "$out/$key.dat"
 		for term in png svg; do
 			gnuplot <<-EOF
-			set terminal $( [ $term = png ] && echo "pngcairo noenhanced size 1000,640" || echo "svg noenhanced size 1000,640" )
+			set terminal $(terminal $term)
 			set output "$out/$key.$term"
 			set title "$label against L1 D-TLB entries (fully associative), --os linux"
 			set xlabel "L1 D-TLB entries (4 KiB pages)"
@@ -145,7 +151,7 @@ plots() {
 	awk -F, 'NR > 1 && $1 == "munmap" { print $8, $7, $16 }' "$csv" | sort -k1,1 -k2,2n > "$out/munmap.dat"
 	for term in png svg; do
 		gnuplot <<-EOF
-		set terminal $( [ $term = png ] && echo "pngcairo noenhanced size 1000,640" || echo "svg noenhanced size 1000,640" )
+		set terminal $(terminal $term)
 		set output "$out/walkcache.$term"
 		set title "Walk cycles per page walk against walk-cache entries (L2 descriptors)"
 		set xlabel "walk-cache entries for L2 descriptors"
@@ -169,7 +175,7 @@ plots() {
 		sort -n > "$out/shootdown.dat"
 	for term in png svg; do
 		gnuplot <<-EOF
-		set terminal $( [ $term = png ] && echo "pngcairo noenhanced size 1000,640" || echo "svg noenhanced size 1000,640" )
+		set terminal $(terminal $term)
 		set output "$out/shootdown.$term"
 		set title "Shootdown latency under load: the RTL's cores at once, three threads mapping and unmapping"
 		set xlabel "cores"
